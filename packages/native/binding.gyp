@@ -1,0 +1,25 @@
+{
+  "targets": [
+    {
+      # build/Release/dcgan_native.node, loaded by src/binding.ts.
+      "target_name": "dcgan_native",
+      "sources": [
+        "csrc/addon.cc",
+        "csrc/conv.cc",
+        "csrc/elementwise.cc",
+        "csrc/reduce.cc",
+        "csrc/transpose.cc",
+        "csrc/matmul.cc",
+        "csrc/batchnorm.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      # -O3 vectorizes the elementwise loops; no -march=native, so the binary runs on any x86-64
+      # (oneDNN picks its own ISA at run time). OpenMP matches oneDNN's own runtime (libgomp).
+      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["-ldnnl", "-fopenmp"]
+    }
+  ]
+}

@@ -1,0 +1,112 @@
+// Shared helpers for the addon: argument unpacking, the oneDNN engine/stream, thread settings.
+//
+// Every entry point is a C-style function over Float32Arrays owned by TF.js (MathBackendCPU's
+// `data.get(dataId).values`): inputs are read in place, outputs are preallocated by the caller
+// and written in place. Nothing here allocates tensors.
+#pragma once
+
+#include <napi.h>
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dcgan {
+
+// Pointer to a Float32Array's elements (honours byteOffset) plus its length.
+struct F32 {
+  float* data;
+  size_t size;
+};
+
+inline F32 f32Arg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (i >= info.Length() || !info[i].IsTypedArray() ||
+      info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a Float32Array");
+  }
+  auto a = info[i].As<Napi::Float32Array>();
+  return F32{a.Data(), a.ElementLength()};
+}
+
+// A JS array of integers (shapes, axes, permutations, conv parameters).
+inline std::vector<int64_t> intsArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (i >= info.Length() || !info[i].IsArray()) {
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be an array of integers");
+  }
+  auto a = info[i].As<Napi::Array>();
+  std::vector<int64_t> v(a.Length());
+  for (uint32_t k = 0; k < a.Length(); ++k) {
+    Napi::Value e = a.Get(k);
+    if (!e.IsNumber()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must hold numbers");
+    v[k] = e.As<Napi::Number>().Int64Value();
+  }
+  return v;
+}
+
+inline int64_t intArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (i >= info.Length() || !info[i].IsNumber()) {
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a number");
+  }
+  return info[i].As<Napi::Number>().Int64Value();
+}
+
+inline double numArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (i >= info.Length() || !info[i].IsNumber()) {
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a number");
+  }
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+inline int64_t product(const std::vector<int64_t>& shape) {
+  int64_t p = 1;
+  for (int64_t d : shape) p *= d;
+  return p;
+}
+
+inline void require(const Napi::Env& env, bool ok, const std::string& msg) {
+  if (!ok) throw Napi::Error::New(env, msg);
+}
+
+inline void requireSize(const Napi::Env& env, const F32& a, int64_t n, const char* what) {
+  if (static_cast<int64_t>(a.size) != n) {
+    throw Napi::RangeError::New(env, std::string(what) + ": expected " + std::to_string(n) +
+                                         " elements, got " + std::to_string(a.size));
+  }
+}
+
+// One CPU engine and one in-order stream for the whole process (TF.js calls us from one thread).
+dnnl::engine& cpuEngine();
+dnnl::stream& cpuStream();
+
+// Threads used by our OpenMP loops and by oneDNN (which runs on the same OpenMP runtime).
+int numThreads();
+
+// Minimum elements per thread before an elementwise loop goes parallel: below this the fork/join
+// costs more than it saves.
+constexpr int64_t kParallelGrain = 1 << 15;
+
+// Registration hooks, one per kernel family (csrc/<family>.cc).
+void registerConv(Napi::Env env, Napi::Object exports);
+void registerElementwise(Napi::Env env, Napi::Object exports);
+void registerReduce(Napi::Env env, Napi::Object exports);
+void registerTranspose(Napi::Env env, Napi::Object exports);
+void registerMatmul(Napi::Env env, Napi::Object exports);
+void registerBatchnorm(Napi::Env env, Napi::Object exports);
+
+// Wraps an entry point so oneDNN and std exceptions surface as JS errors with context.
+template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>
+Napi::Value guarded(const Napi::CallbackInfo& info) {
+  try {
+    return Fn(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const dnnl::error& e) {
+    throw Napi::Error::New(info.Env(), std::string("oneDNN: ") + e.what() + " (status " +
+                                           std::to_string(static_cast<int>(e.status)) + ")");
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), std::string("native: ") + e.what());
+  }
+}
+
+}  // namespace dcgan
