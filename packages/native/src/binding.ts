@@ -1,0 +1,117 @@
+// Typed facade over the oneDNN addon (csrc/), and the loader that finds it.
+//
+// The addon is optional at install time (no oneDNN -> no build), so loading never throws: it
+// returns either the addon or one line saying what failed and how to fix it, in the style of
+// sharp / better-sqlite3.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Operation codes; keep in sync with the enums in csrc/elementwise.cc and csrc/reduce.cc. */
+export const BinaryOp = { Add: 0, Sub: 1, Mul: 2, RealDiv: 3, Maximum: 4, Minimum: 5, SquaredDifference: 6 } as const;
+export type BinaryOp = (typeof BinaryOp)[keyof typeof BinaryOp];
+
+export const UnaryOp = {
+  Relu: 0, LeakyRelu: 1, Tanh: 2, Sigmoid: 3, Exp: 4, Log: 5, Log1p: 6, Softplus: 7, Sqrt: 8, Rsqrt: 9,
+  Square: 10, Neg: 11, Abs: 12, Step: 13, Relu6: 14, Elu: 15, Reciprocal: 16,
+} as const;
+export type UnaryOp = (typeof UnaryOp)[keyof typeof UnaryOp];
+
+export const ReduceOp = { Sum: 0, Mean: 1, Max: 2, Min: 3 } as const;
+export type ReduceOp = (typeof ReduceOp)[keyof typeof ReduceOp];
+
+/**
+ * Conv geometry, 17 integers: N, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW,
+ * dilationH, dilationW, padTop, padBottom, padLeft, padRight (see kernels/conv_util.ts).
+ */
+export type ConvGeometry = readonly number[];
+
+/**
+ * The addon's entry points. Every array argument is read or written in place; outputs are
+ * preallocated by the caller with the exact element count (the addon checks and throws otherwise).
+ */
+export interface NativeAddon {
+  info(): { onednn: string; cpuRuntime: string; threads: number };
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  /** y [N,oH,oW,outC] = conv(x [N,H,W,inC], filter [fH,fW,inC,outC]). */
+  conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: ConvGeometry): void;
+  /** dx [N,H,W,inC] from dy [N,oH,oW,outC] and filter [fH,fW,inC,outC]. */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: ConvGeometry): void;
+  /** dfilter [fH,fW,inC,outC] from x [N,H,W,inC] and dy [N,oH,oW,outC]. */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, geometry: ConvGeometry): void;
+  /** Number of cached convolution primitives (one per geometry and direction). */
+  convCacheSize(): number;
+  binary(op: BinaryOp, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
+    out: Float32Array, outShape: readonly number[]): void;
+  /** out may be x itself. alpha: LeakyRelu's slope, Step's value at x <= 0; ignored otherwise. */
+  unary(op: UnaryOp, x: Float32Array, out: Float32Array, alpha: number): void;
+  /** axes: sorted, unique, non-empty reduction; out holds the kept dims in order. */
+  reduce(op: ReduceOp, x: Float32Array, shape: readonly number[], axes: readonly number[], out: Float32Array): void;
+  transpose(x: Float32Array, shape: readonly number[], perm: readonly number[], out: Float32Array): void;
+  /** params: [batchA, batchB, M, K, N, transposeA (0|1), transposeB (0|1)]. */
+  batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, params: readonly number[]): void;
+  batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null,
+    scale: Float32Array | null, varianceEpsilon: number, out: Float32Array): void;
+}
+
+export type LoadResult = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
+
+export const FIX = 'apt-get install -y libdnnl-dev && npm rebuild @dcgan-ts/native';
+
+// dist/src/binding.js -> the package root is two levels up.
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where the addon is looked for, in order. DCGAN_NATIVE_ADDON overrides (tests, custom builds). */
+export function addonCandidates(): string[] {
+  const override = process.env.DCGAN_NATIVE_ADDON;
+  if (override) return [path.resolve(override)];
+  return ['Release', 'Debug'].map((c) => path.join(packageRoot, 'build', c, 'dcgan_native.node'));
+}
+
+const REQUIRED: ReadonlyArray<keyof NativeAddon> = [
+  'info', 'setNumThreads', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'binary', 'unary', 'reduce',
+  'transpose', 'batchMatMul', 'batchNorm',
+];
+
+let cached: LoadResult | undefined;
+
+/** Loads the addon once; never throws. */
+export function loadAddon(): LoadResult {
+  if (cached) return cached;
+  cached = tryLoad();
+  return cached;
+}
+
+function tryLoad(): LoadResult {
+  if (process.env.DCGAN_NATIVE_DISABLE === '1') {
+    return { ok: false, reason: 'disabled by DCGAN_NATIVE_DISABLE=1', fix: 'unset DCGAN_NATIVE_DISABLE' };
+  }
+  const candidates = addonCandidates();
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    return {
+      ok: false,
+      reason: `addon not built (no ${path.relative(process.cwd(), candidates[0]!) || candidates[0]}; ` +
+        'oneDNN was missing or the build failed at install)',
+      fix: FIX,
+    };
+  }
+  try {
+    const addon = createRequire(import.meta.url)(found) as NativeAddon;
+    const missing = REQUIRED.filter((k) => typeof addon[k] !== 'function');
+    if (missing.length > 0) {
+      return { ok: false, reason: `addon at ${found} is stale (lacks ${missing.join(', ')})`, fix: 'npm rebuild @dcgan-ts/native' };
+    }
+    return { ok: true, addon, path: found };
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+    const lib = /lib(dnnl|gomp)[^:\s]*/.exec(msg)?.[0];
+    return {
+      ok: false,
+      reason: lib ? `addon cannot load ${lib} (${msg})` : `addon failed to load: ${msg}`,
+      fix: FIX,
+    };
+  }
+}

@@ -1,0 +1,60 @@
+// @dcgan-ts/native: importing this module registers the TF.js backend `native` (oneDNN kernels on
+// top of tfjs-backend-cpu) when its addon loads. It never throws on import: when the addon is
+// missing, `nativeBackendError()` says why and how to fix it, and `cpu` keeps working.
+//
+//   import '@dcgan-ts/native';
+//   await tf.setBackend('native');
+import '@tensorflow/tfjs-backend-cpu';  // registers `cpu` and its kernels, which we mirror
+import { registerBackend } from '@tensorflow/tfjs-core';
+
+import { NATIVE_BACKEND_NAME, NativeBackend } from './backend.js';
+import { loadAddon } from './binding.js';
+import { registerNativeKernels } from './register.js';
+
+export { NATIVE_BACKEND_NAME, NativeBackend } from './backend.js';
+export { NATIVE_KERNELS, registerNativeKernels } from './register.js';
+export type { NativeAddon } from './binding.js';
+
+/**
+ * Below `cpu` (1) and `webgl` (2): TF.js never picks `native` on its own; callers opt in with
+ * tf.setBackend('native') (the CLI's --backend native|auto).
+ */
+export const NATIVE_BACKEND_PRIORITY = 0;
+
+export type NativeBackendStatus = { ok: true } | { ok: false; reason: string; fix: string };
+
+/** Whether the addon loaded (and so whether `native` is registered), with the reason if not. */
+export function loadNativeBackend(): NativeBackendStatus {
+  const r = loadAddon();
+  return r.ok ? { ok: true } : { ok: false, reason: r.reason, fix: r.fix };
+}
+
+/** One line naming what failed and the fix, or null when `native` is available. */
+export function nativeBackendError(): string | null {
+  const r = loadAddon();
+  return r.ok ? null : `native backend unavailable: ${r.reason}; fix: ${r.fix}`;
+}
+
+/** oneDNN version, OpenMP runtime, and the thread count in use; null without the addon. */
+export function nativeInfo(): { onednn: string; cpuRuntime: string; threads: number; addonPath: string } | null {
+  const r = loadAddon();
+  return r.ok ? { ...r.addon.info(), addonPath: r.path } : null;
+}
+
+/**
+ * Threads for oneDNN and the elementwise kernels (default: DCGAN_THREADS, else OpenMP's default,
+ * the number of cores). Results are bit-identical across runs for a given thread count.
+ */
+export function setNativeThreads(n: number): void {
+  const r = loadAddon();
+  if (!r.ok) throw new Error(nativeBackendError()!);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`threads must be a positive integer, got ${n}`);
+  r.addon.setNumThreads(n);
+}
+
+const loaded = loadAddon();
+if (loaded.ok) {
+  const addon = loaded.addon;
+  registerBackend(NATIVE_BACKEND_NAME, () => new NativeBackend(addon), NATIVE_BACKEND_PRIORITY);
+  registerNativeKernels();
+}
