@@ -1,0 +1,125 @@
+import { DcganError } from './errors.js';
+
+/** The latent distribution: the paper's uniform U(-1, 1), or N(0, 1) as in PyTorch's and dcgan.torch's examples. */
+export type LatentDistribution = 'normal' | 'uniform';
+
+/** What fixes the networks' shapes: everything a checkpoint must agree on. */
+export interface ModelConfig {
+  /** Square image side: a power of two from 16 to 256. */
+  imageSize: number;
+  /** 1 (grayscale) or 3 (RGB). */
+  channels: number;
+  /** Latent size (paper: 100). */
+  nz: number;
+  /** Width of G's last hidden layer; layers above double it (paper: 64 at 64x64 -> 1024 -> ... ). */
+  ngf: number;
+  /** Width of D's first layer; layers below double it. */
+  ndf: number;
+  /** Kernel of the strided convolutions: 4 (PyTorch, dcgan.torch) or 5 (the authors' Theano code). */
+  kernel: number;
+  z: LatentDistribution;
+}
+
+/** The paper's optimisation settings (section 4) and the run's schedule. */
+export interface TrainingConfig {
+  batchSize: number;
+  /** Total optimisation steps of the run (one step = one D update and one G update). */
+  steps: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  seed: number;
+  logEvery: number;
+  sampleEvery: number;
+  checkpointEvery: number;
+  /** Images in each sample grid. */
+  sampleCount: number;
+}
+
+export interface DcganConfig extends ModelConfig, TrainingConfig {}
+
+export const MIN_IMAGE_SIZE = 16;
+export const MAX_IMAGE_SIZE = 256;
+
+/** Paper defaults for the MNIST 32x32 run (batch 128, Adam 2e-4 / 0.5, weights N(0, 0.02)). */
+export const DEFAULT_MODEL_CONFIG: ModelConfig = {
+  imageSize: 32,
+  channels: 1,
+  nz: 100,
+  ngf: 64,
+  ndf: 64,
+  kernel: 4,
+  z: 'normal',
+};
+
+export const DEFAULT_TRAINING_CONFIG: Omit<TrainingConfig, 'steps' | 'seed'> = {
+  batchSize: 128,
+  lr: 0.0002,
+  beta1: 0.5,
+  beta2: 0.999,
+  logEvery: 50,
+  sampleEvery: 500,
+  checkpointEvery: 500,
+  sampleCount: 64,
+};
+
+function isPowerOfTwo(n: number): boolean {
+  return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+}
+
+function requirePositiveInteger(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new DcganError(`${name} must be a positive integer, got ${value}`);
+  }
+}
+
+/** Throws a DcganError naming the first invalid field. */
+export function validateModelConfig(c: ModelConfig): void {
+  if (!isPowerOfTwo(c.imageSize) || c.imageSize < MIN_IMAGE_SIZE || c.imageSize > MAX_IMAGE_SIZE) {
+    throw new DcganError(
+      `image size must be a power of two from ${MIN_IMAGE_SIZE} to ${MAX_IMAGE_SIZE}, got ${c.imageSize}`,
+    );
+  }
+  if (c.channels !== 1 && c.channels !== 3) throw new DcganError(`channels must be 1 or 3, got ${c.channels}`);
+  requirePositiveInteger('nz', c.nz);
+  requirePositiveInteger('ngf', c.ngf);
+  requirePositiveInteger('ndf', c.ndf);
+  if (c.kernel !== 4 && c.kernel !== 5) throw new DcganError(`kernel must be 4 or 5, got ${c.kernel}`);
+  if (c.z !== 'normal' && c.z !== 'uniform') throw new DcganError(`z must be normal or uniform, got ${c.z}`);
+}
+
+export function validateTrainingConfig(c: TrainingConfig): void {
+  requirePositiveInteger('batch size', c.batchSize);
+  requirePositiveInteger('steps', c.steps);
+  for (const [name, v] of [
+    ['log every', c.logEvery],
+    ['sample every', c.sampleEvery],
+    ['checkpoint every', c.checkpointEvery],
+    ['sample count', c.sampleCount],
+  ] as const) {
+    requirePositiveInteger(name, v);
+  }
+  if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new DcganError(`lr must be a positive number, got ${c.lr}`);
+  for (const [name, v] of [
+    ['beta1', c.beta1],
+    ['beta2', c.beta2],
+  ] as const) {
+    if (!(v >= 0 && v < 1)) throw new DcganError(`${name} must be in [0, 1), got ${v}`);
+  }
+  if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) {
+    throw new DcganError(`seed must be an integer from 0 to 4294967295, got ${c.seed}`);
+  }
+}
+
+/** The model fields of a config, e.g. to compare a checkpoint with a request. */
+export function modelConfigOf(c: ModelConfig): ModelConfig {
+  return {
+    imageSize: c.imageSize,
+    channels: c.channels,
+    nz: c.nz,
+    ngf: c.ngf,
+    ndf: c.ndf,
+    kernel: c.kernel,
+    z: c.z,
+  };
+}

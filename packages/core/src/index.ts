@@ -1,0 +1,21 @@
+/**
+ * @dcgan-ts/core: the DCGAN of Radford, Metz & Chintala (arXiv 1511.06434) on TF.js. Browser-safe: nothing here
+ * touches the file system or Node APIs; packages/node supplies data and storage through the interfaces below.
+ */
+export * from './config.js';
+export * from './errors.js';
+export * from './rng.js';
+export * from './models/architecture.js';
+export * from './models/generator.js';
+export * from './models/discriminator.js';
+export * from './models/initialize.js';
+export * from './training/losses.js';
+export * from './training/adam.js';
+export * from './training/trainer.js';
+export * from './training/loop.js';
+export * from './latent/noise.js';
+export * from './data/dataset.js';
+export * from './data/resize.js';
+export * from './images/grid.js';
+export * from './checkpoint/manifest.js';
+export * from './generate.js';

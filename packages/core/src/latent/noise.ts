@@ -1,0 +1,26 @@
+import type { LatentDistribution } from '../config.js';
+import { Rng, RngStream } from '../rng.js';
+
+/** n latent vectors of size nz drawn from `rng`, packed row-major as (n, nz). */
+export function drawLatents(rng: Rng, n: number, nz: number, distribution: LatentDistribution): Float32Array {
+  return distribution === 'normal' ? rng.normals(n * nz) : rng.uniforms(n * nz, -1, 1);
+}
+
+/**
+ * The latent vector of one seed: the same z for the same (seed, nz, distribution) everywhere (CLI, studio, training
+ * sample grids), so "seed 17" names one image of a model.
+ */
+export function latentForSeed(seed: number, nz: number, distribution: LatentDistribution): Float32Array {
+  return drawLatents(Rng.derive(seed, RngStream.latent), 1, nz, distribution);
+}
+
+/** Latents of consecutive seeds first, first+1, ..., packed as (n, nz). */
+export function latentsForSeeds(seeds: readonly number[], nz: number, distribution: LatentDistribution): Float32Array {
+  const out = new Float32Array(seeds.length * nz);
+  seeds.forEach((seed, i) => out.set(latentForSeed(seed, nz, distribution), i * nz));
+  return out;
+}
+
+export function seedRange(first: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => first + i);
+}

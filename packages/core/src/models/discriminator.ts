@@ -1,0 +1,39 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { ModelConfig } from '../config.js';
+import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LEAKY_RELU_SLOPE, hiddenStages } from './architecture.js';
+
+/**
+ * The DCGAN discriminator, G's mirror: images (N, S, S, C) -> logits (N, 1). Strided convolutions instead of pooling,
+ * LeakyReLU 0.2, batch norm on every layer but the input one, and a final 4x4 'valid' convolution to one logit
+ * (no sigmoid: the losses take logits, which is both stabler and what D's feature reuse wants).
+ */
+export function buildDiscriminator(c: ModelConfig): tfl.LayersModel {
+  const stages = hiddenStages(c.imageSize, c.ndf).reverse(); // widths at sides S/2, S/4, ..., 4
+  const images = tfl.input({ shape: [c.imageSize, c.imageSize, c.channels], name: 'images' });
+  let x: tfl.SymbolicTensor = images;
+
+  stages.forEach((stage, i) => {
+    x = tfl.layers
+      .conv2d({
+        filters: stage.width,
+        kernelSize: c.kernel,
+        strides: 2,
+        padding: 'same',
+        useBias: false,
+        name: `d_conv${i}`,
+      })
+      .apply(x) as tfl.SymbolicTensor; // (N, stage.side, stage.side, stage.width)
+    if (i > 0) {
+      x = tfl.layers
+        .batchNormalization({ momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON, name: `d_bn${i}` })
+        .apply(x) as tfl.SymbolicTensor;
+    }
+    x = tfl.layers.leakyReLU({ alpha: LEAKY_RELU_SLOPE, name: `d_lrelu${i}` }).apply(x) as tfl.SymbolicTensor;
+  });
+
+  x = tfl.layers
+    .conv2d({ filters: 1, kernelSize: 4, strides: 1, padding: 'valid', useBias: false, name: `d_conv${stages.length}` })
+    .apply(x) as tfl.SymbolicTensor; // (N, 1, 1, 1)
+  const logits = tfl.layers.flatten({ name: 'd_logit' }).apply(x) as tfl.SymbolicTensor; // (N, 1)
+  return tfl.model({ inputs: images, outputs: logits, name: 'discriminator' });
+}

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface AdamSettings {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/** The serialisable state of one Adam optimizer: its step count and first/second moments, in variable order. */
+export interface AdamState {
+  step: number;
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
+/**
+ * Adam (Kingma & Ba 2015) with PyTorch's arithmetic:
+ *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+ *   w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ * Written here rather than taken from tf.train.adam because that one cannot be resumed bit for bit: its setWeights
+ * recomputes beta^t with pow() where its steps had multiplied, so a resumed run drifts from a straight one. Bias
+ * corrections are computed in float64 from the integer step count, which makes resume exact.
+ */
+export class Adam {
+  private t = 0;
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+
+  constructor(
+    private readonly variables: tf.Variable[],
+    readonly settings: AdamSettings,
+  ) {
+    this.m = variables.map((w) => tf.variable(tf.zerosLike(w), false));
+    this.v = variables.map((w) => tf.variable(tf.zerosLike(w), false));
+  }
+
+  get step(): number {
+    return this.t;
+  }
+
+  /** One update from gradients given in the order of the variables. */
+  apply(grads: tf.Tensor[]): void {
+    if (grads.length !== this.variables.length) throw new Error('Adam.apply: one gradient per variable expected');
+    this.t += 1;
+    const { lr, beta1, beta2, epsilon } = this.settings;
+    const stepSize = lr / (1 - beta1 ** this.t);
+    const sqrtCorrection2 = Math.sqrt(1 - beta2 ** this.t);
+    tf.tidy(() => {
+      grads.forEach((g, i) => {
+        const m = tf.add(tf.mul(this.m[i]!, beta1), tf.mul(g, 1 - beta1));
+        const v = tf.add(tf.mul(this.v[i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
+        const denominator = tf.add(tf.div(tf.sqrt(v), sqrtCorrection2), epsilon);
+        this.variables[i]!.assign(tf.sub(this.variables[i]!, tf.mul(tf.div(m, denominator), stepSize)));
+        this.m[i]!.assign(m);
+        this.v[i]!.assign(v);
+      });
+    });
+  }
+
+  getState(): AdamState {
+    return {
+      step: this.t,
+      m: this.m.map((x) => x.dataSync() as Float32Array).map((a) => a.slice()),
+      v: this.v.map((x) => x.dataSync() as Float32Array).map((a) => a.slice()),
+    };
+  }
+
+  setState(state: AdamState): void {
+    const n = this.variables.length;
+    if (state.m.length !== n || state.v.length !== n) {
+      throw new Error(`optimizer state has ${state.m.length} moments for ${n} variables`);
+    }
+    tf.tidy(() => this.variables.forEach((w, i) => {
+      for (const [moments, name] of [
+        [state.m, 'm'],
+        [state.v, 'v'],
+      ] as const) {
+        if (moments[i]!.length !== w.size) {
+          throw new Error(`optimizer ${name}[${i}] has ${moments[i]!.length} values for a variable of ${w.size}`);
+        }
+      }
+      this.m[i]!.assign(tf.tensor(state.m[i]!, w.shape));
+      this.v[i]!.assign(tf.tensor(state.v[i]!, w.shape));
+    }));
+    this.t = state.step;
+  }
+
+  dispose(): void {
+    tf.dispose([...this.m, ...this.v]);
+  }
+}

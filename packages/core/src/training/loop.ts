@@ -1,0 +1,84 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { DcganError } from '../errors.js';
+import { generate } from '../generate.js';
+import type { DcganTrainer, StepMetrics } from './trainer.js';
+
+/** One line of log.jsonl (DESIGN.md's run directory contract). */
+export interface LogEntry extends StepMetrics {
+  step: number;
+  /** Fractional epochs done. */
+  epoch: number;
+  /** Training images per second since the previous log line. */
+  imgPerSec: number;
+}
+
+/** What the loop hands to its environment: files in Node, a page in the browser, nothing in a test. */
+export interface TrainCallbacks {
+  /** After every step, e.g. for a progress bar. */
+  onStep?(step: number, totalSteps: number, metrics: StepMetrics): void;
+  onLog?(entry: LogEntry): void | Promise<void>;
+  /** Images G draws from the fixed sample latents, (n, S, S, C) in [-1, 1]; disposed after the call. */
+  onSample?(step: number, images: tf.Tensor4D): void | Promise<void>;
+  /** Save the trainer; only called when every loss so far was finite. */
+  onCheckpoint?(trainer: DcganTrainer): void | Promise<void>;
+  /** Polled after every step: true ends the run after a final checkpoint (e.g. on Ctrl-C). */
+  shouldStop?(): boolean;
+}
+
+export interface TrainLoopResult {
+  step: number;
+  /** True when shouldStop() ended the run before config.steps. */
+  interrupted: boolean;
+}
+
+/** Thrown when a loss turns NaN or infinite: the run stops and the last good checkpoint stays as it was. */
+export class DivergenceError extends DcganError {}
+
+/**
+ * Runs `trainer` up to config.steps, logging every logEvery steps, drawing sample grids every sampleEvery and
+ * checkpointing every checkpointEvery (and all three at the last step). `sampleLatents` is the run's fixed noise,
+ * (sampleCount, nz) row-major.
+ */
+export async function runTrainingLoop(
+  trainer: DcganTrainer,
+  sampleLatents: Float32Array,
+  callbacks: TrainCallbacks = {},
+  now: () => number = () => performance.now(),
+): Promise<TrainLoopResult> {
+  const { steps, batchSize, logEvery, sampleEvery, checkpointEvery } = trainer.config;
+  let lastLogTime = now();
+  let lastLogStep = trainer.step;
+
+  while (trainer.step < steps) {
+    const metrics = trainer.trainStep();
+    const step = trainer.step;
+    const bad = (Object.keys(metrics) as (keyof StepMetrics)[]).filter((k) => !Number.isFinite(metrics[k]));
+    if (bad.length > 0) {
+      throw new DivergenceError(
+        `training diverged at step ${step}: ${bad.map((k) => `${k}=${metrics[k]}`).join(', ')}; ` +
+          'stopped without saving, the last checkpoint is untouched',
+      );
+    }
+    callbacks.onStep?.(step, steps, metrics);
+    const last = step === steps;
+    const interrupted = !last && (callbacks.shouldStop?.() ?? false);
+
+    if (step % logEvery === 0 || last || interrupted) {
+      const t = now();
+      const imgPerSec = ((step - lastLogStep) * batchSize) / Math.max((t - lastLogTime) / 1000, 1e-9);
+      [lastLogTime, lastLogStep] = [t, step];
+      await callbacks.onLog?.({ step, epoch: trainer.epochsDone, ...metrics, imgPerSec });
+    }
+    if (callbacks.onSample && (step % sampleEvery === 0 || last || interrupted)) {
+      const images = generate(trainer.generator, sampleLatents, trainer.config.nz);
+      try {
+        await callbacks.onSample(step, images);
+      } finally {
+        images.dispose();
+      }
+    }
+    if (step % checkpointEvery === 0 || last || interrupted) await callbacks.onCheckpoint?.(trainer);
+    if (interrupted) return { step, interrupted: true };
+  }
+  return { step: trainer.step, interrupted: false };
+}

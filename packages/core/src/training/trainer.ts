@@ -1,0 +1,198 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { DcganConfig } from '../config.js';
+import type { ImageDataset } from '../data/dataset.js';
+import { DcganError } from '../errors.js';
+import { drawLatents } from '../latent/noise.js';
+import { buildDiscriminator } from '../models/discriminator.js';
+import { buildGenerator } from '../models/generator.js';
+import { initializeWeights } from '../models/initialize.js';
+import { Rng, RngStream, type RngState } from '../rng.js';
+import { Adam, type AdamState } from './adam.js';
+import { discriminatorLoss, generatorLoss, meanProbability } from './losses.js';
+
+/** What one training step measured (the numbers PyTorch's dcgan example prints). */
+export interface StepMetrics {
+  lossD: number;
+  lossG: number;
+  /** Mean D(x) on the real batch. */
+  dx: number;
+  /** Mean D(G(z)) before D's update... */
+  dgz1: number;
+  /** ...and after it, in G's step. */
+  dgz2: number;
+}
+
+/** Where a run stands, everything besides the weights that a resumed run needs to continue exactly. */
+export interface TrainerState {
+  /** Completed steps. */
+  step: number;
+  /** Epoch of the next batch, and that batch's position in the epoch's shuffled order. */
+  epoch: number;
+  batchInEpoch: number;
+  /** State of the stream that draws each step's z. */
+  noiseRng: RngState;
+  adamG: AdamState;
+  adamD: AdamState;
+}
+
+function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((w) => w.read() as tf.Variable);
+}
+
+/**
+ * The paper's training procedure (section 4) for one G/D pair on one dataset: minibatch SGD with Adam, one D update
+ * then one G update per step, as in PyTorch's dcgan example. Holds everything a step needs and nothing about files.
+ */
+export class DcganTrainer {
+  readonly stepsPerEpoch: number;
+  private readonly adamG: Adam;
+  private readonly adamD: Adam;
+  private readonly gVars: tf.Variable[];
+  private readonly dVars: tf.Variable[];
+  private readonly realBuffer: Float32Array;
+  private noiseRng: Rng;
+  private order: Uint32Array;
+  private _step = 0;
+  private epoch = 0;
+  private batchInEpoch = 0;
+
+  private constructor(
+    readonly config: DcganConfig,
+    readonly dataset: ImageDataset,
+    readonly generator: tfl.LayersModel,
+    readonly discriminator: tfl.LayersModel,
+  ) {
+    const { imageSize, channels, batchSize } = config;
+    if (dataset.imageSize !== imageSize || dataset.channels !== channels) {
+      throw new DcganError(
+        `dataset ${dataset.name} gives ${dataset.imageSize}x${dataset.imageSize}x${dataset.channels} images, ` +
+          `the model wants ${imageSize}x${imageSize}x${channels}`,
+      );
+    }
+    if (dataset.size < batchSize) {
+      throw new DcganError(`dataset ${dataset.name} has ${dataset.size} images, fewer than one batch of ${batchSize}`);
+    }
+    this.stepsPerEpoch = Math.floor(dataset.size / batchSize); // the last partial batch is dropped, as dcgan.torch does
+    this.gVars = trainableVariables(generator);
+    this.dVars = trainableVariables(discriminator);
+    const adam = { lr: config.lr, beta1: config.beta1, beta2: config.beta2, epsilon: 1e-8 };
+    this.adamG = new Adam(this.gVars, adam);
+    this.adamD = new Adam(this.dVars, adam);
+    this.realBuffer = new Float32Array(batchSize * imageSize * imageSize * channels);
+    this.noiseRng = Rng.derive(config.seed, RngStream.trainNoise);
+    this.order = this.epochOrder(0);
+  }
+
+  /** A new run: fresh networks drawn from the run's seed. */
+  static create(config: DcganConfig, dataset: ImageDataset): DcganTrainer {
+    const generator = buildGenerator(config);
+    const discriminator = buildDiscriminator(config);
+    const initRng = Rng.derive(config.seed, RngStream.init);
+    initializeWeights(generator, initRng);
+    initializeWeights(discriminator, initRng);
+    return new DcganTrainer(config, dataset, generator, discriminator);
+  }
+
+  /** A run continued from saved networks and state. */
+  static resume(
+    config: DcganConfig,
+    dataset: ImageDataset,
+    generator: tfl.LayersModel,
+    discriminator: tfl.LayersModel,
+    state: TrainerState,
+  ): DcganTrainer {
+    const trainer = new DcganTrainer(config, dataset, generator, discriminator);
+    trainer.adamG.setState(state.adamG);
+    trainer.adamD.setState(state.adamD);
+    trainer._step = state.step;
+    trainer.epoch = state.epoch;
+    trainer.batchInEpoch = state.batchInEpoch;
+    trainer.noiseRng = Rng.fromState(state.noiseRng);
+    trainer.order = trainer.epochOrder(state.epoch);
+    return trainer;
+  }
+
+  get step(): number {
+    return this._step;
+  }
+
+  /** Fractional epochs done, e.g. 1.5 halfway through the second epoch. */
+  get epochsDone(): number {
+    return this._step / this.stepsPerEpoch;
+  }
+
+  /** One D update and one G update on the next batch. */
+  trainStep(): StepMetrics {
+    const { batchSize, imageSize, channels, nz, z } = this.config;
+    const indices = this.order.subarray(this.batchInEpoch * batchSize, (this.batchInEpoch + 1) * batchSize);
+    this.dataset.fillBatch(indices, this.realBuffer);
+    const noise = drawLatents(this.noiseRng, batchSize, nz, z);
+
+    const scalars = tf.tidy(() => {
+      const real = tf.tensor4d(this.realBuffer, [batchSize, imageSize, imageSize, channels]);
+      const zBatch = tf.tensor2d(noise, [batchSize, nz]);
+      const G = this.generator;
+      const D = this.discriminator;
+
+      // (1) Update D: maximise log D(x) + log(1 - D(G(z))). G runs in training mode (batch statistics), outside
+      // D's gradient tape, so no gradient reaches G here.
+      const fake = G.apply(zBatch, { training: true }) as tf.Tensor4D; // (N, S, S, C)
+      let dx!: tf.Scalar;
+      let dgz1!: tf.Scalar;
+      const dStep = tf.variableGrads(() => {
+        const realLogits = D.apply(real, { training: true }) as tf.Tensor2D; // (N, 1)
+        const fakeLogits = D.apply(fake, { training: true }) as tf.Tensor2D;
+        dx = tf.keep(meanProbability(realLogits));
+        dgz1 = tf.keep(meanProbability(fakeLogits));
+        return discriminatorLoss(realLogits, fakeLogits);
+      }, this.dVars);
+      this.adamD.apply(this.dVars.map((v) => dStep.grads[v.name]!));
+
+      // (2) Update G: maximise log D(G(z)) through the updated D (the non-saturating loss).
+      let dgz2!: tf.Scalar;
+      const gStep = tf.variableGrads(() => {
+        const fakeLogits = D.apply(G.apply(zBatch, { training: true }), { training: true }) as tf.Tensor2D;
+        dgz2 = tf.keep(meanProbability(fakeLogits));
+        return generatorLoss(fakeLogits);
+      }, this.gVars);
+      this.adamG.apply(this.gVars.map((v) => gStep.grads[v.name]!));
+
+      return [dStep.value, gStep.value, dx, dgz1, dgz2];
+    });
+    const [lossD, lossG, dx, dgz1, dgz2] = scalars.map((s) => s.dataSync()[0]!);
+    tf.dispose(scalars);
+
+    this._step += 1;
+    this.batchInEpoch += 1;
+    if (this.batchInEpoch === this.stepsPerEpoch) {
+      this.epoch += 1;
+      this.batchInEpoch = 0;
+      this.order = this.epochOrder(this.epoch);
+    }
+    return { lossD: lossD!, lossG: lossG!, dx: dx!, dgz1: dgz1!, dgz2: dgz2! };
+  }
+
+  state(): TrainerState {
+    return {
+      step: this._step,
+      epoch: this.epoch,
+      batchInEpoch: this.batchInEpoch,
+      noiseRng: this.noiseRng.state(),
+      adamG: this.adamG.getState(),
+      adamD: this.adamD.getState(),
+    };
+  }
+
+  dispose(): void {
+    this.adamG.dispose();
+    this.adamD.dispose();
+    this.generator.dispose();
+    this.discriminator.dispose();
+  }
+
+  /** The shuffled order of an epoch: a function of (seed, epoch) alone, so resuming mid-epoch needs no saved list. */
+  private epochOrder(epoch: number): Uint32Array {
+    return Rng.derive(this.config.seed, RngStream.dataOrder, epoch).permutation(this.dataset.size);
+  }
+}

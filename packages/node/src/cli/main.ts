@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { PACKAGE_VERSION } from '../version.js';
+import { reportFailure } from './fail.js';
+import { sampleCommand } from './sampleCommand.js';
+import { trainCommand } from './trainCommand.js';
+
+/** `dcgan`: thin on purpose; each command parses its options, calls the library (../train.ts, ../sample.ts), prints. */
+const program = new Command('dcgan')
+  .description('dcgan-ts: train, sample and explore the DCGAN of Radford, Metz & Chintala (arXiv 1511.06434)')
+  .version(PACKAGE_VERSION)
+  .showSuggestionAfterError()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ dcgan train                                   # MNIST 32x32 with the paper's settings
+  $ dcgan sample --checkpoint runs/00000-mnist32  # a grid of 64 samples -> grid.png
+  $ dcgan train --help                            # every option, with more examples`,
+  )
+  .addCommand(trainCommand())
+  .addCommand(sampleCommand());
+
+program.parseAsync(process.argv).catch(reportFailure);

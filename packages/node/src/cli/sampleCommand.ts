@@ -1,0 +1,40 @@
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
+import { sample } from '../sample.js';
+import { positiveInteger, seed } from './parse.js';
+
+const EXAMPLES = `
+Examples:
+  $ dcgan sample --checkpoint runs/00000-mnist32                 # 64 images of seeds 0..63 -> grid.png
+  $ dcgan sample --checkpoint runs/00000-mnist32/checkpoints/step-002000 --n 100 --seed 500 --out late.png
+  $ dcgan sample --checkpoint runs/00000-mnist32 --n 16 --separate digits/   # digits/seed-000000.png ...`;
+
+interface SampleCliOptions {
+  checkpoint: string;
+  n?: number;
+  seed?: number;
+  out?: string;
+  separate?: string;
+  backend?: BackendChoice;
+  json?: boolean;
+}
+
+export function sampleCommand(): Command {
+  return new Command('sample')
+    .description("draw images from a trained generator (batch norm in inference mode: one seed, one image)")
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .option('--n <n>', 'number of images (default: 64)', positiveInteger)
+    .option('--seed <n>', 'image i uses the latent of seed S+i (default: 0)', seed)
+    .option('--out <file>', 'grid PNG (default: grid.png)')
+    .option('--separate <dir>', 'also (or, without --out, only) write one PNG per image into DIR')
+    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
+    .option('--json', 'print the result as one JSON object on the last line')
+    .addHelpText('after', EXAMPLES)
+    .action(async (options: SampleCliOptions) => {
+      const backend = await selectBackend(options.backend ?? 'auto');
+      if (backend.fallbackNote) process.stderr.write(`dcgan: ${backend.fallbackNote}\n`);
+      const result = await sample(options);
+      process.stdout.write(`step ${result.step} of ${result.checkpoint} -> ${result.files.length === 1 ? result.files[0] : `${result.files.length} files`}\n`);
+      if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
+    });
+}

@@ -1,0 +1,79 @@
+import { Command, Option } from 'commander';
+import { DcganError } from '@dcgan-ts/core';
+import { BACKEND_CHOICES } from '../backend.js';
+import { DATASET_NAMES } from '../datasets/load.js';
+import { DEFAULT_EPOCHS, type TrainRequest, planTraining, train } from '../train.js';
+import { integer, positiveInteger, positiveNumber, seed, unitInterval } from './parse.js';
+import { consoleReporter } from './progress.js';
+
+const EXAMPLES = `
+Examples:
+  $ dcgan train                                  # the paper's DCGAN on MNIST 32x32, ${DEFAULT_EPOCHS} epochs, into runs/NNNNN-mnist32
+  $ dcgan train --epochs 3 --seed 1 --out runs/mnist
+  $ dcgan train --out runs/mnist --resume --epochs 10   # continue a run exactly where it stopped
+  $ dcgan train --dataset fake --image-size 64 --channels 3 --steps 20 --ngf 8 --ndf 8 --batch-size 8
+  $ dcgan train --dry-run --image-size 64 --channels 3  # print the resolved config and parameter counts`;
+
+interface TrainCliOptions extends TrainRequest {
+  data?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description("train the paper's DCGAN (Radford et al. 2016, sections 3-4) and write a run directory")
+    .addOption(new Option('--dataset <name>', 'training images (default: mnist, embedded)').choices(DATASET_NAMES))
+    .option('--data <path>', 'where the dataset lives, for sources that are not embedded')
+    .option('--image-size <n>', 'image side, a power of two from 16 to 256 (default: 32)', integer)
+    .addOption(new Option('--channels <n>', "1 or 3 (default: the dataset's)").argParser(integer))
+    .option('--batch-size <n>', 'minibatch size (default: 128, the paper)', positiveInteger)
+    .option('--steps <n>', 'total optimisation steps of the run', positiveInteger)
+    .option('--epochs <n>', `total epochs of the run (default: ${DEFAULT_EPOCHS})`, positiveNumber)
+    .option('--lr <x>', 'Adam learning rate (default: 0.0002)', positiveNumber)
+    .option('--beta1 <x>', 'Adam beta1 (default: 0.5)', unitInterval)
+    .option('--nz <n>', 'latent size (default: 100)', positiveInteger)
+    .option('--ngf <n>', "G's base width (default: 64)", positiveInteger)
+    .option('--ndf <n>', "D's base width (default: 64)", positiveInteger)
+    .addOption(new Option('--kernel <n>', 'kernel of the strided convolutions (default: 4)').choices(['4', '5']).argParser(Number))
+    .addOption(new Option('--z <dist>', 'latent distribution (default: normal)').choices(['normal', 'uniform']))
+    .option('--seed <n>', 'run seed: weights, data order and noise (default: random, recorded)', seed)
+    .option('--out <dir>', 'run directory (default: runs/NNNNN-<dataset><size>)')
+    .option('--resume', "continue the run in --out (default: the newest in runs/) from its latest checkpoint")
+    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto: native if it loads, else cpu)').choices(BACKEND_CHOICES))
+    .option('--log-every <n>', 'log every N steps (default: 50)', positiveInteger)
+    .option('--sample-every <n>', 'write a sample grid every N steps (default: 500)', positiveInteger)
+    .option('--checkpoint-every <n>', 'checkpoint every N steps (default: 500)', positiveInteger)
+    .option('--dry-run', 'print the resolved config with parameter counts and exit')
+    .option('--json', 'print the result as one JSON object on the last line')
+    .addHelpText('after', EXAMPLES)
+    .action(async (options: TrainCliOptions) => {
+      const { data, dryRun, json, ...request } = options;
+      if (data !== undefined) {
+        throw new DcganError(`--data is not used by --dataset ${request.dataset ?? 'mnist'}, which is built in`);
+      }
+      if (dryRun) {
+        const { plan } = await planTraining(request);
+        process.stdout.write(JSON.stringify(plan, null, json ? undefined : 2) + '\n');
+        return;
+      }
+      const reporter = consoleReporter(process.stderr.isTTY === true && !json);
+      let stopRequested = false;
+      const onSigint = () => {
+        if (stopRequested) process.exit(130);
+        stopRequested = true;
+        process.stderr.write('\ndcgan: stopping after this step and saving a checkpoint (Ctrl-C again to quit now)\n');
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const result = await train(request, { ...reporter, shouldStop: () => stopRequested });
+        reporter.stop();
+        const summary = result.interrupted ? `stopped at step ${result.step}` : `done at step ${result.step}`;
+        process.stdout.write(`${summary}; run directory ${result.out}\n`);
+        if (json) process.stdout.write(JSON.stringify(result) + '\n');
+      } finally {
+        reporter.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

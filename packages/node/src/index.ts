@@ -1,0 +1,20 @@
+/**
+ * @dcgan-ts/node: datasets, files and the `dcgan` CLI's work as library calls.
+ *
+ *   const result = await train({ dataset: 'mnist', steps: 1000, out: 'runs/mine' });
+ *   const { generator } = await loadGenerator('runs/mine');
+ *   const images = generate(generator, latentsForSeeds([1, 2, 3], 100, 'normal'), 100);
+ */
+export * from './backend.js';
+export * from './train.js';
+export * from './sample.js';
+export * from './datasets/idx.js';
+export * from './datasets/mnist.js';
+export * from './datasets/fake.js';
+export * from './datasets/load.js';
+export * from './io/atomic.js';
+export * from './io/layersModelFiles.js';
+export * from './io/png.js';
+export * from './run/runDirectory.js';
+export * from './run/checkpoints.js';
+export { PACKAGE_VERSION } from './version.js';

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+/** A sibling name for work in progress; dot-prefixed so listings of finished entries skip it. */
+export function temporarySibling(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+async function fsyncPath(p: string): Promise<void> {
+  const handle = await fs.open(p, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes a file so that readers see the old content or the new, never a mix: write a temporary sibling, flush it
+ * to disk, rename it over the target (atomic within a file system).
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  const tmp = temporarySibling(target);
+  try {
+    await fs.writeFile(tmp, data);
+    await fsyncPath(tmp);
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Fills a directory through `fill(tmpDir)` under a temporary name and renames it into place only once complete, so a
+ * crash (even kill -9) mid-write leaves no half-written `target`: at worst a dot-prefixed leftover.
+ */
+export async function writeDirectoryAtomic(target: string, fill: (dir: string) => Promise<void>): Promise<void> {
+  const tmp = temporarySibling(target);
+  await fs.mkdir(tmp, { recursive: true });
+  try {
+    await fill(tmp);
+    const old = await fs.stat(target).then(
+      () => temporarySibling(target),
+      () => null,
+    );
+    if (old) await fs.rename(target, old); // rewriting a step (after a resume): keep the old one until the new is in
+    await fs.rename(tmp, target);
+    if (old) await fs.rm(old, { recursive: true, force: true });
+  } catch (e) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,240 @@
+import {
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_TRAINING_CONFIG,
+  type DcganConfig,
+  DcganError,
+  DcganTrainer,
+  type ImageDataset,
+  type LatentDistribution,
+  type LogEntry,
+  type StepMetrics,
+  latentsForSeeds,
+  makeGrid,
+  referenceParameterCounts,
+  runTrainingLoop,
+  seedRange,
+  validateModelConfig,
+  validateTrainingConfig,
+} from '@dcgan-ts/core';
+import { randomInt } from 'node:crypto';
+import path from 'node:path';
+import { type BackendChoice, selectBackend } from './backend.js';
+import { checkDatasetName, loadDataset, nativeChannels } from './datasets/load.js';
+import { writePng } from './io/png.js';
+import { loadCheckpoint, resolveCheckpointDir, readCheckpointState, saveCheckpoint } from './run/checkpoints.js';
+import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
+import { PACKAGE_VERSION } from './version.js';
+
+/** What a user asks of `dcgan train`; undefined fields take the paper's defaults (or, on --resume, the run's). */
+export interface TrainRequest {
+  dataset?: string;
+  imageSize?: number;
+  channels?: number;
+  batchSize?: number;
+  steps?: number;
+  epochs?: number;
+  lr?: number;
+  beta1?: number;
+  nz?: number;
+  ngf?: number;
+  ndf?: number;
+  kernel?: number;
+  z?: LatentDistribution;
+  seed?: number;
+  out?: string;
+  resume?: boolean;
+  backend?: BackendChoice;
+  logEvery?: number;
+  sampleEvery?: number;
+  checkpointEvery?: number;
+}
+
+/** Epochs of a run given neither --steps nor --epochs: MNIST digits are clearly recognizable after 3. */
+export const DEFAULT_EPOCHS = 5;
+export const RUNS_DIR = 'runs';
+
+/** The resolved run: every option, as config.json records it. */
+export interface TrainingPlan {
+  config: DcganConfig;
+  dataset: string;
+  out: string;
+  resume: boolean;
+  backend: BackendChoice;
+  datasetSize: number;
+  stepsPerEpoch: number;
+  parameters: { generator: number; discriminator: number };
+  packageVersion: string;
+}
+
+/** Options that fix a run's networks or its data and noise streams: a resume must not change them. */
+const FIXED_ON_RESUME = ['dataset', 'imageSize', 'channels', 'batchSize', 'lr', 'beta1', 'nz', 'ngf', 'ndf', 'kernel', 'z', 'seed'] as const;
+
+function optionName(key: string): string {
+  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+async function latestRunDirectory(): Promise<string> {
+  const { promises: fs } = await import('node:fs');
+  const names = (await fs.readdir(RUNS_DIR).catch(() => [] as string[])).filter((n) => /^\d{5}-/.test(n)).sort();
+  if (names.length === 0) throw new DcganError(`--resume: no run to resume in ${RUNS_DIR}/; pass --out RUN_DIR`);
+  return path.join(RUNS_DIR, names[names.length - 1]!);
+}
+
+/**
+ * Resolves a request into a plan, validating every option and loading the dataset (to know its size). Throws a
+ * DcganError on the first problem; writes nothing.
+ */
+export async function planTraining(request: TrainRequest): Promise<{ plan: TrainingPlan; data: ImageDataset }> {
+  const resume = request.resume ?? false;
+  let base: Omit<DcganConfig, 'steps'> & { dataset: string };
+  let out: string;
+  let resumedSteps: number | undefined;
+  if (resume) {
+    out = request.out ?? (await latestRunDirectory());
+    const dir = await resolveCheckpointDir(out).catch((e: unknown) => {
+      throw new DcganError(`--resume: ${(e as Error).message}`);
+    });
+    const state = await readCheckpointState(dir);
+    const { steps: previousSteps, ...previous } = state.config;
+    base = { ...previous, dataset: state.dataset.name };
+    resumedSteps = previousSteps;
+    for (const key of FIXED_ON_RESUME) {
+      const asked = request[key];
+      if (asked !== undefined && asked !== base[key]) {
+        throw new DcganError(
+          `--resume: ${out} was trained with ${optionName(key)} ${String(base[key])}, not ${String(asked)}; ` +
+            'drop the option or start a new run',
+        );
+      }
+    }
+  } else {
+    const dataset = checkDatasetName(request.dataset ?? 'mnist');
+    const imageSize = request.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize;
+    base = {
+      ...DEFAULT_MODEL_CONFIG,
+      ...DEFAULT_TRAINING_CONFIG,
+      dataset,
+      imageSize,
+      channels: request.channels ?? nativeChannels(dataset),
+      nz: request.nz ?? DEFAULT_MODEL_CONFIG.nz,
+      ngf: request.ngf ?? DEFAULT_MODEL_CONFIG.ngf,
+      ndf: request.ndf ?? DEFAULT_MODEL_CONFIG.ndf,
+      kernel: request.kernel ?? DEFAULT_MODEL_CONFIG.kernel,
+      z: request.z ?? DEFAULT_MODEL_CONFIG.z,
+      batchSize: request.batchSize ?? DEFAULT_TRAINING_CONFIG.batchSize,
+      lr: request.lr ?? DEFAULT_TRAINING_CONFIG.lr,
+      beta1: request.beta1 ?? DEFAULT_TRAINING_CONFIG.beta1,
+      seed: request.seed ?? randomInt(0, 2 ** 32 - 1),
+    };
+    out = request.out ?? (await nextRunDirectory(RUNS_DIR, dataset, imageSize));
+  }
+  const schedule = {
+    logEvery: request.logEvery ?? base.logEvery,
+    sampleEvery: request.sampleEvery ?? base.sampleEvery,
+    checkpointEvery: request.checkpointEvery ?? base.checkpointEvery,
+  };
+  validateModelConfig(base);
+  validateTrainingConfig({ ...base, ...schedule, steps: 1 });
+  if (request.steps !== undefined && request.epochs !== undefined) {
+    throw new DcganError('give --steps or --epochs, not both');
+  }
+
+  const data = await loadDataset({ dataset: base.dataset, imageSize: base.imageSize, channels: base.channels, seed: base.seed });
+  const stepsPerEpoch = Math.floor(data.size / base.batchSize);
+  if (stepsPerEpoch < 1) {
+    throw new DcganError(`dataset ${data.name} has ${data.size} images, fewer than one batch of ${base.batchSize}`);
+  }
+  const epochs = request.epochs ?? DEFAULT_EPOCHS;
+  if (!(epochs > 0)) throw new DcganError(`--epochs must be positive, got ${epochs}`);
+  const steps =
+    request.steps ??
+    (request.epochs === undefined && resumedSteps !== undefined
+      ? resumedSteps
+      : Math.max(1, Math.round(epochs * stepsPerEpoch)));
+  const { dataset, ...rest } = base;
+  const config: DcganConfig = { ...rest, ...schedule, steps };
+  validateTrainingConfig(config);
+  return {
+    plan: {
+      config,
+      dataset,
+      out,
+      resume,
+      backend: request.backend ?? 'auto',
+      datasetSize: data.size,
+      stepsPerEpoch,
+      parameters: referenceParameterCounts(config),
+      packageVersion: PACKAGE_VERSION,
+    },
+    data,
+  };
+}
+
+/** What `train` tells its caller as it goes; every member optional. */
+export interface TrainReporter {
+  onStart?(info: { plan: TrainingPlan; backend: string; fromStep: number; note?: string }): void;
+  onStep?(step: number, totalSteps: number, metrics: StepMetrics): void;
+  onLog?(entry: LogEntry): void;
+  onSample?(file: string): void;
+  onCheckpoint?(dir: string): void;
+  shouldStop?(): boolean;
+}
+
+export interface TrainResult {
+  out: string;
+  step: number;
+  interrupted: boolean;
+  checkpoint: string | null;
+}
+
+/**
+ * `dcgan train` as a library call: plans the run, creates or reopens its run directory, trains with logs, sample grids
+ * and checkpoints, and returns where it ended.
+ */
+export async function train(request: TrainRequest, reporter: TrainReporter = {}): Promise<TrainResult> {
+  const { plan, data } = await planTraining(request);
+  const run = new RunDirectory(plan.out);
+  if (!plan.resume && (await run.holdsRun())) {
+    throw new DcganError(`${plan.out} already holds a run; pass --resume to continue it, or choose another --out`);
+  }
+  const backend = await selectBackend(plan.backend);
+  await run.create();
+  await run.writeConfig({ ...plan, backend: backend.name, requestedBackend: plan.backend });
+
+  let trainer: DcganTrainer;
+  if (plan.resume) {
+    const loaded = await loadCheckpoint(plan.out);
+    trainer = DcganTrainer.resume(plan.config, data, loaded.generator, loaded.discriminator, loaded.trainerState);
+    await run.truncateLogAfter(loaded.state.step);
+  } else {
+    trainer = DcganTrainer.create(plan.config, data);
+  }
+  reporter.onStart?.({ plan, backend: backend.name, fromStep: trainer.step, note: backend.fallbackNote });
+
+  const { nz, z, sampleCount, imageSize, channels } = plan.config;
+  const sampleLatents = latentsForSeeds(seedRange(0, sampleCount), nz, z);
+  let checkpoint: string | null = null;
+  try {
+    const result = await runTrainingLoop(trainer, sampleLatents, {
+      onStep: reporter.onStep,
+      shouldStop: reporter.shouldStop,
+      onLog: async (entry) => {
+        await run.appendLog(entry);
+        reporter.onLog?.(entry);
+      },
+      onSample: async (step, images) => {
+        const grid = makeGrid(await images.data<'float32'>(), sampleCount, imageSize, imageSize, channels);
+        const file = run.samplePath(step);
+        await writePng(file, grid);
+        reporter.onSample?.(file);
+      },
+      onCheckpoint: async (t) => {
+        checkpoint = await saveCheckpoint(run.checkpointsDir, t, { backend: backend.name, datasetSize: data.size });
+        reporter.onCheckpoint?.(checkpoint);
+      },
+    });
+    return { out: plan.out, step: result.step, interrupted: result.interrupted, checkpoint };
+  } finally {
+    trainer.dispose();
+  }
+}
