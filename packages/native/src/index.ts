@@ -14,6 +14,7 @@ import { registerNativeKernels } from './register.js';
 export { NATIVE_BACKEND_NAME, NativeBackend } from './backend.js';
 export { NATIVE_KERNELS, registerNativeKernels } from './register.js';
 export type { NativeAddon } from './binding.js';
+export { fallbackCounts as nativeFallbackCounts } from './kernels/kernel_util.js';
 
 /**
  * Below `cpu` (1) and `webgl` (2): TF.js never picks `native` on its own; callers opt in with

@@ -10,12 +10,25 @@ export interface NativeKernelArgs {
   attrs?: NamedAttrMap;
 }
 
+const fallbacks = new Map<string, number>();
+
+/**
+ * How often each native kernel handed its call to the cpu kernel since start (or the last reset):
+ * shows which calls of a workload are not accelerated.
+ */
+export function fallbackCounts(reset = false): Record<string, number> {
+  const counts = Object.fromEntries(fallbacks);
+  if (reset) fallbacks.clear();
+  return counts;
+}
+
 /**
  * Runs the `cpu` backend's implementation of `kernelName` on our backend (it is a MathBackendCPU,
  * so cpu kernels work on its storage unchanged). Used for dtypes and configurations the native
  * kernel does not handle (int32/bool/complex, NCHW, empty tensors, ...).
  */
 export function cpuFallback(kernelName: string, args: NativeKernelArgs): TensorInfo | TensorInfo[] {
+  fallbacks.set(kernelName, (fallbacks.get(kernelName) ?? 0) + 1);
   const config = getKernel(kernelName, 'cpu');
   if (config === undefined) throw new Error(`native: no cpu kernel ${kernelName} to fall back to`);
   return (config.kernelFunc as KernelFunc)(args as unknown as Parameters<KernelFunc>[0]);
