@@ -15,10 +15,11 @@ export function reduceKernelConfig(
     const { x } = args.inputs as { x: TensorInfo };
     const attrs = args.attrs as NamedAttrMap;
     const xv = f32(backend, x);
-    // Sorted, unique, non-negative axes.
-    const axes = [...new Set(util.parseAxisParam(axisOf(attrs), x.shape))].sort((p, q) => p - q);
-    // Empty inputs and no-op reductions keep the cpu backend's exact semantics (and dtype rules).
-    if (xv === null || axes.length === 0 || xv.length === 0) return cpuFallback(kernelName, args) as TensorInfo;
+    const axes = util.parseAxisParam(axisOf(attrs), x.shape).sort((p, q) => p - q);  // non-negative
+    // Empty inputs, no-op reductions and repeated axes (whose output shape tfjs defines oddly) keep
+    // the cpu backend's exact semantics.
+    const repeated = axes.some((a, i) => i > 0 && a === axes[i - 1]);
+    if (xv === null || axes.length === 0 || xv.length === 0 || repeated) return cpuFallback(kernelName, args) as TensorInfo;
     const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
     const out = new Float32Array(sizeOf(outShape));
     backend.addon.reduce(op, xv, x.shape, axes, out);
