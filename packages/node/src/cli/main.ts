@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command } from 'commander';
 import { PACKAGE_VERSION } from '../version.js';
 import { reportFailure } from './fail.js';

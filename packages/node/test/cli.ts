@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The built CLI, run as a user would run `dcgan`. */
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function dcgan(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, DEBUG: '', ...options.env },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(path.join(tmpdir(), 'dcgan-test-'));
+}
+
+/** Options of a run that takes well under a second a step on the JS cpu backend. */
+export const TINY = ['--dataset', 'fake', '--image-size', '16', '--ngf', '4', '--ndf', '4', '--nz', '8', '--batch-size', '4', '--backend', 'cpu'];
