@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { decodePng } from '../src/index.js';
-import { TINY, dcgan, tempDir } from './cli.js';
+import { CLI, TINY, dcgan, tempDir } from './cli.js';
+import { spawn } from 'node:child_process';
 
 function logWithoutTiming(runDir: string): object[] {
   return readFileSync(path.join(runDir, 'log.jsonl'), 'utf8')
@@ -107,4 +108,20 @@ test('kill -9 during a checkpoint write leaves the previous checkpoint loadable,
   assert.equal(resumed.code, 0, resumed.stderr);
   const log = logWithoutTiming(path.join(cwd, 'run'));
   assert.deepEqual(log.map((e) => (e as { step: number }).step), [1, 2, 3, 4, 5, 6]); // lines past step 2 were replayed, not doubled
+});
+
+test('Ctrl-C stops after the current step with a checkpoint to resume from', async () => {
+  const cwd = tempDir();
+  const child = spawn(process.execPath, [CLI, 'train', ...TINY, '--steps', '100000', '--log-every', '1', '--out', 'run'], { cwd });
+  let stdout = '';
+  let interrupted = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (!interrupted && /step 3\//.test(stdout)) interrupted = child.kill('SIGINT'); // once: a second Ctrl-C quits at once
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  const stopped = Number(/stopped at step (\d+)/.exec(stdout)?.[1]);
+  assert.ok(stopped >= 3 && stopped < 100000, stdout);
+  assert.equal(readFileSync(path.join(cwd, 'run', 'checkpoints', 'latest'), 'utf8').trim(), `step-${String(stopped).padStart(6, '0')}`);
 });

@@ -31,6 +31,12 @@ export interface TrainLoopResult {
   interrupted: boolean;
 }
 
+/** Resolves after pending I/O and timers had their turn (setImmediate in Node, a zero timeout in a page). */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 /** Thrown when a loss turns NaN or infinite: the run stops and the last good checkpoint stays as it was. */
 export class DivergenceError extends DcganError {}
 
@@ -60,6 +66,7 @@ export async function runTrainingLoop(
       );
     }
     callbacks.onStep?.(step, steps, metrics);
+    await yieldToEventLoop(); // lets progress bars redraw and signal handlers (Ctrl-C) run between steps
     const last = step === steps;
     const interrupted = !last && (callbacks.shouldStop?.() ?? false);
 
