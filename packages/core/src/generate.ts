@@ -21,3 +21,17 @@ export function generate(generator: tfl.LayersModel, latents: Float32Array, nz: 
   tf.dispose(chunks);
   return all;
 }
+
+/**
+ * One large image from a (1, K, K, nz) map of latents (see latent/spatial.ts): G's layers after its z -> (1, 1, nz)
+ * reshape run on the map, every layer being convolutional; the 4x4 'valid' projection makes the output side
+ * (K + 3) * S / 4. Returns (1, side, side, C) in [-1, 1].
+ */
+export function generateSpatial(generator: tfl.LayersModel, map: Float32Array, k: number, nz: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    let x: tf.Tensor = tf.tensor4d(map, [1, k, k, nz]);
+    const body = generator.layers.filter((l) => l.getClassName() !== 'InputLayer' && l.getClassName() !== 'Reshape');
+    for (const layer of body) x = layer.apply(x, { training: false }) as tf.Tensor;
+    return x as tf.Tensor4D;
+  });
+}

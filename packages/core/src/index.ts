@@ -19,3 +19,7 @@ export * from './data/resize.js';
 export * from './images/grid.js';
 export * from './checkpoint/manifest.js';
 export * from './generate.js';
+export * from './latent/interpolate.js';
+export * from './latent/arithmetic.js';
+export * from './latent/spatial.js';
+export * from './images/layout.js';

@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DcganError, generate, latentsForSeeds, makeGrid, seedRange, toImages } from '@dcgan-ts/core';
+import {
+  DcganError,
+  generate,
+  generateSpatial,
+  latentMap,
+  latentForSeed,
+  latentsForSeeds,
+  makeGrid,
+  seedRange,
+  toImages,
+} from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writePng } from './io/png.js';
@@ -16,6 +26,8 @@ export interface SampleRequest {
   out?: string;
   /** Folder for one PNG per image, named seed-NNNNNN.png. */
   separate?: string;
+  /** Draw one large image from a K x K map of the latents of seeds seed..seed+K*K-1 (G is fully convolutional). */
+  spatial?: number;
 }
 
 export interface SampleResult {
@@ -29,6 +41,7 @@ export async function sample(request: SampleRequest): Promise<SampleResult> {
   const n = request.n ?? 64;
   const first = request.seed ?? 0;
   if (!Number.isInteger(n) || n < 1 || n > 10000) throw new DcganError(`--n must be an integer from 1 to 10000, got ${n}`);
+  if (request.spatial !== undefined) return sampleSpatial(request, request.spatial);
   const loaded = await loadGenerator(request.checkpoint);
   const { nz, z, imageSize: s, channels: c } = loaded.state.config;
   const seeds = seedRange(first, n);
@@ -61,6 +74,29 @@ export async function sample(request: SampleRequest): Promise<SampleResult> {
     return { checkpoint: loaded.dir, step: loaded.state.step, files };
   } finally {
     tf.dispose(images);
+    loaded.generator.dispose();
+  }
+}
+
+/** `dcgan sample --spatial K`: one (K + 3) * S / 4 pixel image from a K x K map of latents (dcgan.torch's trick). */
+async function sampleSpatial(request: SampleRequest, k: number): Promise<SampleResult> {
+  if (!Number.isInteger(k) || k < 1 || k > 32) throw new DcganError(`--spatial must be an integer from 1 to 32, got ${k}`);
+  if (request.separate) throw new DcganError('--spatial draws one image; --separate does not apply');
+  const loaded = await loadGenerator(request.checkpoint);
+  const { nz, z, channels: c } = loaded.state.config;
+  const map = latentMap(seedRange(request.seed ?? 0, k * k).map((seed) => latentForSeed(seed, nz, z)), k);
+  const image = generateSpatial(loaded.generator, map, k, nz);
+  try {
+    const side = image.shape[1];
+    const file = request.out ?? 'spatial.png';
+    try {
+      await writePng(file, toImages(await image.data<'float32'>(), 1, side, side, c)[0]!);
+    } catch (e) {
+      throw new DcganError(`cannot write ${file}: ${describeFsError(e)}`);
+    }
+    return { checkpoint: loaded.dir, step: loaded.state.step, files: [file] };
+  } finally {
+    tf.dispose(image);
     loaded.generator.dispose();
   }
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { PACKAGE_VERSION } from '../version.js';
 import { reportFailure } from './fail.js';
+import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCommands.js';
 import { sampleCommand } from './sampleCommand.js';
 import { trainCommand } from './trainCommand.js';
 
@@ -18,6 +19,9 @@ Examples:
   $ dcgan train --help                            # every option, with more examples`,
   )
   .addCommand(trainCommand())
-  .addCommand(sampleCommand());
+  .addCommand(sampleCommand())
+  .addCommand(interpolateCommand())
+  .addCommand(arithmeticCommand())
+  .addCommand(sweepCommand());
 
 program.parseAsync(process.argv).catch(reportFailure);

@@ -7,7 +7,8 @@ const EXAMPLES = `
 Examples:
   $ dcgan sample --checkpoint runs/00000-mnist32                 # 64 images of seeds 0..63 -> grid.png
   $ dcgan sample --checkpoint runs/00000-mnist32/checkpoints/step-002000 --n 100 --seed 500 --out late.png
-  $ dcgan sample --checkpoint runs/00000-mnist32 --n 16 --separate digits/   # digits/seed-000000.png ...`;
+  $ dcgan sample --checkpoint runs/00000-mnist32 --n 16 --separate digits/   # digits/seed-000000.png ...
+  $ dcgan sample --checkpoint runs/00000-mnist32 --spatial 6 --out wide.png  # one 72x72 image from a 6x6 map of z`;
 
 interface SampleCliOptions {
   checkpoint: string;
@@ -15,6 +16,7 @@ interface SampleCliOptions {
   seed?: number;
   out?: string;
   separate?: string;
+  spatial?: number;
   backend?: BackendChoice;
   json?: boolean;
 }
@@ -27,6 +29,7 @@ export function sampleCommand(): Command {
     .option('--seed <n>', 'image i uses the latent of seed S+i (default: 0)', seed)
     .option('--out <file>', 'grid PNG (default: grid.png)')
     .option('--separate <dir>', 'also (or, without --out, only) write one PNG per image into DIR')
+    .option('--spatial <k>', 'one large image from a KxK map of latents (seeds S..S+K*K-1); G is fully convolutional', positiveInteger)
     .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)

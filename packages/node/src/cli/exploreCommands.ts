@@ -1,0 +1,83 @@
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
+import { arithmetic } from '../explore/arithmetic.js';
+import { interpolate } from '../explore/interpolate.js';
+import { sweep } from '../explore/sweep.js';
+import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
+
+/** Shared by the commands that only run G: --checkpoint, --backend, --json. */
+function generatorCommand(name: string, description: string, examples: string): Command {
+  return new Command(name)
+    .description(description)
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
+    .option('--json', 'print the result as one JSON object on the last line')
+    .addHelpText('after', `\nExamples:\n${examples}`);
+}
+
+async function withBackend<T extends object>(options: { backend?: BackendChoice; json?: boolean }, work: () => Promise<T>, say: (r: T) => string): Promise<void> {
+  const backend = await selectBackend(options.backend ?? 'auto');
+  if (backend.fallbackNote) process.stderr.write(`dcgan: ${backend.fallbackNote}\n`);
+  const result = await work();
+  process.stdout.write(say(result) + '\n');
+  if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+export function interpolateCommand(): Command {
+  return generatorCommand(
+    'interpolate',
+    'walk through latent points (paper Figure 4): a PNG with one row per segment, or an animated GIF',
+    `  $ dcgan interpolate --checkpoint runs/00000-mnist32                       # seeds 0..8, 8 steps each, slerp -> walk.png
+  $ dcgan interpolate --checkpoint runs/00000-mnist32 --seeds 3,17,42,3 --steps 16 --out loop.gif
+  $ dcgan interpolate --checkpoint runs/00000-mnist32 --seeds 3,smile.json --mode lerp`,
+  )
+    .option('--seeds <list>', 'points: seeds or z files saved by the studio, comma-separated (default: 0..8)')
+    .option('--steps <n>', 'frames per segment (default: 8)', positiveInteger)
+    .addOption(new Option('--mode <mode>', 'interpolation (default: slerp)').choices(['slerp', 'lerp']))
+    .option('--out <file>', 'walk.png or walk.gif (default: walk.png)')
+    .option('--delay <ms>', 'GIF frame time (default: 80)', positiveInteger)
+    .action(async (o) =>
+      withBackend(
+        o,
+        () => interpolate({ ...o, delayMs: o.delay }),
+        (r) => `${r.frames} frames through ${r.points} points -> ${r.file}`,
+      ),
+    );
+}
+
+export function arithmeticCommand(): Command {
+  return generatorCommand(
+    'arithmetic',
+    'vector arithmetic on averaged z (paper Figure 7): mean(A) - mean(B) + mean(C), with 8 noisy neighbours',
+    `  $ dcgan arithmetic --checkpoint runs/00000-mnist32 --a 3,17,42 --b 5,8,13 --c 21,34,55
+  $ dcgan arithmetic --checkpoint runs/faces --a smile1.json,smile2.json,smile3.json --b 1,2,3 --c 4,5,6 --out man-smiling.png`,
+  )
+    .requiredOption('--a <list>', 'group A: seeds or z files, comma-separated')
+    .requiredOption('--b <list>', 'group B, subtracted')
+    .requiredOption('--c <list>', 'group C, added')
+    .option('--out <file>', 'PNG (default: arithmetic.png)')
+    .option('--radius <x>', "neighbours' uniform noise on z (default: 0.25)", positiveNumber)
+    .option('--seed <n>', "seed of the neighbours' noise (default: 0)", seed)
+    .action(async (o) => withBackend(o, () => arithmetic(o), (r) => `A - B + C -> ${r.file}`));
+}
+
+export function sweepCommand(): Command {
+  return generatorCommand(
+    'sweep',
+    'vary one latent dimension at a time from -range to +range: a PNG grid (rows: dimensions) or a GIF',
+    `  $ dcgan sweep --checkpoint runs/00000-mnist32 --seed 7 --dim 12
+  $ dcgan sweep --checkpoint runs/00000-mnist32 --seed 7 --dim all --out dims.gif`,
+  )
+    .option('--seed <seed-or-file>', 'the base latent: a seed or a z file (default: 0)')
+    .requiredOption('--dim <d>', "a dimension index, or 'all'")
+    .option('--steps <n>', 'values per dimension (default: 9)', integer)
+    .option('--range <x>', 'sweep over [-x, x] (default: 2 for normal z, 1 for uniform)', positiveNumber)
+    .option('--out <file>', 'sweep.png or sweep.gif (default: sweep.png)')
+    .action(async (o) =>
+      withBackend(
+        o,
+        () => sweep({ ...o, dim: o.dim === 'all' ? 'all' : /^\d+$/.test(o.dim) ? Number(o.dim) : Number.NaN }),
+        (r) => `${r.dims} dimension(s) x ${r.values.length} values -> ${r.file}`,
+      ),
+    );
+}

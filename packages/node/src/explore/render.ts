@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DcganError, type Image8, generate, packLatents, toImages } from '@dcgan-ts/core';
+import path from 'node:path';
+import { writeGif } from '../io/gif.js';
+import { writePng } from '../io/png.js';
+import type { LoadedGenerator } from '../run/checkpoints.js';
+import { describeFsError } from '../run/runDirectory.js';
+
+/** G's images of `latents`, one Image8 each (inference-mode batch norm: each depends on its own z only). */
+export async function renderLatents(loaded: LoadedGenerator, latents: readonly Float32Array[]): Promise<Image8[]> {
+  const { nz, imageSize: s, channels: c } = loaded.state.config;
+  const images = generate(loaded.generator, packLatents(latents), nz);
+  try {
+    return toImages(await images.data<'float32'>(), latents.length, s, s, c);
+  } finally {
+    tf.dispose(images);
+  }
+}
+
+export type PictureFormat = 'png' | 'gif';
+
+/** The format an output path asks for by its extension. */
+export function pictureFormat(file: string, allowed: PictureFormat[] = ['png', 'gif']): PictureFormat {
+  const ext = path.extname(file).slice(1).toLowerCase() as PictureFormat;
+  if (!allowed.includes(ext)) throw new DcganError(`--out ${file}: give a ${allowed.map((a) => '.' + a).join(' or ')} file`);
+  return ext;
+}
+
+/** Writes a still (PNG) or frames (GIF), mapping file-system failures to one clear line. */
+export async function writePicture(file: string, picture: Image8 | Image8[], delayMs = 100): Promise<void> {
+  try {
+    if (Array.isArray(picture)) await writeGif(file, picture, delayMs);
+    else await writePng(file, picture);
+  } catch (e) {
+    throw new DcganError(`cannot write ${file}: ${describeFsError(e)}`);
+  }
+}

@@ -1,0 +1,60 @@
+import { DcganError, type Image8, composeRows, linspace, sweepDimension } from '@dcgan-ts/core';
+import { loadGenerator } from '../run/checkpoints.js';
+import { parseLatentList } from './latentInputs.js';
+import { pictureFormat, renderLatents, writePicture } from './render.js';
+
+export interface SweepRequest {
+  checkpoint: string;
+  /** The base latent: a seed or a z file (default: seed 0). */
+  seed?: string;
+  /** One dimension, or 'all' for a row per dimension. */
+  dim: number | 'all';
+  /** Values per dimension, evenly spaced over [-range, range]. */
+  steps?: number;
+  range?: number;
+  /** sweep.png (rows: dimensions, columns: values) or sweep.gif (frames: values). */
+  out?: string;
+}
+
+export interface SweepResult {
+  file: string;
+  dims: number;
+  values: number[];
+}
+
+/** `dcgan sweep`: what each latent dimension does, one at a time (DCGAN-tensorflow's visualisation). */
+export async function sweep(request: SweepRequest): Promise<SweepResult> {
+  const out = request.out ?? 'sweep.png';
+  const format = pictureFormat(out);
+  const steps = request.steps ?? 9;
+  if (!Number.isInteger(steps) || steps < 2 || steps > 64) throw new DcganError(`--steps must be from 2 to 64, got ${steps}`);
+  const loaded = await loadGenerator(request.checkpoint);
+  try {
+    const { nz, z: distribution } = loaded.state.config;
+    const range = request.range ?? (distribution === 'uniform' ? 1 : 2);
+    const [base] = await parseLatentList(request.seed ?? '0', '--seed', nz, distribution);
+    const dims = request.dim === 'all' ? Array.from({ length: nz }, (_, i) => i) : [request.dim];
+    if (dims.some((d) => !Number.isInteger(d) || d < 0 || d >= nz)) {
+      throw new DcganError(`--dim must be all or a dimension from 0 to ${nz - 1}, got ${request.dim}`);
+    }
+    const values = linspace(-range, range, steps);
+    const images = await renderLatents(loaded, dims.flatMap((d) => sweepDimension(base!, d, values)));
+    const rows: Image8[][] = dims.map((_, r) => images.slice(r * steps, (r + 1) * steps));
+    const picture =
+      format === 'gif'
+        ? values.map((_, k) => (rows.length === 1 ? rows[0]![k]! : composeRows(squareRows(rows.map((row) => row[k]!)))))
+        : composeRows(rows);
+    await writePicture(out, picture, 120);
+    return { file: out, dims: dims.length, values };
+  } finally {
+    loaded.generator.dispose();
+  }
+}
+
+/** Arranges images into a near-square grid of rows. */
+function squareRows(images: Image8[]): Image8[][] {
+  const columns = Math.ceil(Math.sqrt(images.length));
+  const rows: Image8[][] = [];
+  for (let i = 0; i < images.length; i += columns) rows.push(images.slice(i, i + columns));
+  return rows;
+}
