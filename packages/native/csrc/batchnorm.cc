@@ -19,7 +19,7 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   F32 offset = hasOffset ? f32Arg(info, 3, "offset") : F32{nullptr, 1};
   F32 scale = hasScale ? f32Arg(info, 4, "scale") : F32{nullptr, 1};
   const double eps = numArg(info, 5, "varianceEpsilon");
-  F32 out = f32Arg(info, 6, "out");
+  F32 out = f32Out(info, 6, "out");
   require(env, x.size == out.size, "batchNorm: x and out sizes differ");
   require(env, mean.size > 0 && var.size > 0 && offset.size > 0 && scale.size > 0, "batchNorm: empty parameter");
   const int64_t n = static_cast<int64_t>(x.size);

@@ -29,6 +29,10 @@ inline F32 f32Arg(const Napi::CallbackInfo& info, size_t i, const char* what) {
   return F32{a.Data(), a.ElementLength()};
 }
 
+// An output Float32Array: written in full by the kernel (it may come from the TS side's buffer pool
+// with stale contents).
+inline F32 f32Out(const Napi::CallbackInfo& info, size_t i, const char* what) { return f32Arg(info, i, what); }
+
 // A JS array of integers (shapes, axes, permutations, conv parameters).
 inline std::vector<int64_t> intsArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
   if (i >= info.Length() || !info[i].IsArray()) {

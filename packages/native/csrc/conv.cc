@@ -110,7 +110,7 @@ memory primWeights(ConvEntry& e, const Geometry& g, float* hwio) {
 // conv2d(x, filter, y, geometry): y = conv(x, filter). x [N,H,W,inC], filter HWIO, y [N,oH,oW,outC].
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  F32 x = f32Arg(info, 0, "x"), w = f32Arg(info, 1, "filter"), y = f32Arg(info, 2, "y");
+  F32 x = f32Arg(info, 0, "x"), w = f32Arg(info, 1, "filter"), y = f32Out(info, 2, "y");
   Geometry g = Geometry::from(info, 3);
   requireSize(env, x, g.n * g.inH * g.inW * g.inC, "conv2d x");
   requireSize(env, w, g.fH * g.fW * g.inC * g.outC, "conv2d filter");
@@ -132,7 +132,7 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
 // dy [N,oH,oW,outC], filter HWIO, dx [N,H,W,inC]. Also the forward pass of conv2dTranspose.
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  F32 dy = f32Arg(info, 0, "dy"), w = f32Arg(info, 1, "filter"), dx = f32Arg(info, 2, "dx");
+  F32 dy = f32Arg(info, 0, "dy"), w = f32Arg(info, 1, "filter"), dx = f32Out(info, 2, "dx");
   Geometry g = Geometry::from(info, 3);
   requireSize(env, dy, g.n * g.outH * g.outW * g.outC, "conv2dBackpropInput dy");
   requireSize(env, w, g.fH * g.fW * g.inC * g.outC, "conv2dBackpropInput filter");
@@ -157,7 +157,7 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
 // x [N,H,W,inC], dy [N,oH,oW,outC], dfilter HWIO. Also conv2dTranspose's filter gradient.
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  F32 x = f32Arg(info, 0, "x"), dy = f32Arg(info, 1, "dy"), dw = f32Arg(info, 2, "dfilter");
+  F32 x = f32Arg(info, 0, "x"), dy = f32Arg(info, 1, "dy"), dw = f32Out(info, 2, "dfilter");
   Geometry g = Geometry::from(info, 3);
   requireSize(env, x, g.n * g.inH * g.inW * g.inC, "conv2dBackpropFilter x");
   requireSize(env, dy, g.n * g.outH * g.outW * g.outC, "conv2dBackpropFilter dy");

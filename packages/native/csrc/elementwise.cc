@@ -125,7 +125,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   auto aShape = intsArg(info, 2, "aShape");
   F32 b = f32Arg(info, 3, "b");
   auto bShape = intsArg(info, 4, "bShape");
-  F32 out = f32Arg(info, 5, "out");
+  F32 out = f32Out(info, 5, "out");
   auto outShape = intsArg(info, 6, "outShape");
   requireSize(env, a, product(aShape), "binary a");
   requireSize(env, b, product(bShape), "binary b");
@@ -165,7 +165,7 @@ void unaryLoop(const float* x, float* out, int64_t n, F f) {
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t op = intArg(info, 0, "op");
-  F32 x = f32Arg(info, 1, "x"), out = f32Arg(info, 2, "out");
+  F32 x = f32Arg(info, 1, "x"), out = f32Out(info, 2, "out");
   const float alpha = static_cast<float>(numArg(info, 3, "alpha"));
   require(env, x.size == out.size, "unary: x and out sizes differ");
   const int64_t n = static_cast<int64_t>(x.size);

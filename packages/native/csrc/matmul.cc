@@ -25,7 +25,7 @@ std::unordered_map<std::string, std::unique_ptr<MatmulEntry>> gCache;
 // batchMatMul(a, b, c, [batchA, batchB, M, K, N, transposeA, transposeB])
 Napi::Value BatchMatMul(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  F32 a = f32Arg(info, 0, "a"), b = f32Arg(info, 1, "b"), c = f32Arg(info, 2, "c");
+  F32 a = f32Arg(info, 0, "a"), b = f32Arg(info, 1, "b"), c = f32Out(info, 2, "c");
   auto p = intsArg(info, 3, "matmul params");
   require(env, p.size() == 7, "matmul params must have 7 entries");
   const int64_t batchA = p[0], batchB = p[1], M = p[2], K = p[3], N = p[4];

@@ -148,7 +148,7 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
   F32 x = f32Arg(info, 1, "x");
   auto shape = intsArg(info, 2, "shape");
   auto axes = intsArg(info, 3, "axes");
-  F32 out = f32Arg(info, 4, "out");
+  F32 out = f32Out(info, 4, "out");
   requireSize(env, x, product(shape), "reduce x");
   std::vector<bool> isReduced(shape.size(), false);
   int64_t redSize = 1;

@@ -15,7 +15,7 @@ Napi::Value Transpose(const Napi::CallbackInfo& info) {
   F32 x = f32Arg(info, 0, "x");
   auto shape = intsArg(info, 1, "shape");
   auto perm = intsArg(info, 2, "perm");
-  F32 out = f32Arg(info, 3, "out");
+  F32 out = f32Out(info, 3, "out");
   const size_t r = shape.size();
   require(env, perm.size() == r, "transpose: perm rank differs from shape rank");
   requireSize(env, x, product(shape), "transpose x");

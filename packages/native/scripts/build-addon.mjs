@@ -1,16 +1,22 @@
 // Builds the oneDNN addon with node-gyp. Run by npm's `install` lifecycle.
 //
+// Skips the build when build/Release/dcgan_native.node is newer than binding.gyp and csrc/ (every
+// root `npm install` runs this script; a rebuild takes ~20 s). `--force` or `--strict` rebuild.
+// Concurrent runs (two `npm install`s) are serialized with a lock directory.
+//
 // Never fails `npm install`: without oneDNN (libdnnl-dev) the package still installs, the backend
 // `native` is simply not registered, and `nativeBackendError()` says why and how to fix it.
 // `--strict` (npm run build:addon) exits non-zero instead, for CI and for people debugging the build.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const strict = process.argv.includes('--strict');
+const force = strict || process.argv.includes('--force');
 const require = createRequire(import.meta.url);
 
 function warn(msg) {
@@ -23,6 +29,30 @@ function warn(msg) {
 }
 
 if (process.env.DCGAN_SKIP_NATIVE_BUILD === '1') warn('build skipped (DCGAN_SKIP_NATIVE_BUILD=1)');
+
+const addon = path.join(pkgDir, 'build', 'Release', 'dcgan_native.node');
+const sources = ['binding.gyp', ...readdirSync(path.join(pkgDir, 'csrc')).map((f) => path.join('csrc', f))];
+const upToDate = () =>
+  existsSync(addon) && sources.every((f) => statSync(path.join(pkgDir, f)).mtimeMs <= statSync(addon).mtimeMs);
+
+// One build at a time per checkout: mkdir is atomic. A lock older than 10 minutes is stale.
+const lock = path.join(os.tmpdir(), `dcgan-native-build-${Buffer.from(pkgDir).toString('hex').slice(-32)}.lock`);
+for (let waited = 0; ; waited += 0.5) {
+  try {
+    mkdirSync(lock);
+    break;
+  } catch {
+    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+    else if (waited > 300) warn('timed out waiting for another build of the addon');
+    else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+}
+process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
+
+if (!force && upToDate()) {
+  process.stderr.write('@dcgan-ts/native: addon up to date (npm run build:addon -w @dcgan-ts/native to force)\n');
+  process.exit(0);
+}
 
 const header = ['/usr/include/oneapi/dnnl/dnnl.hpp', '/usr/local/include/oneapi/dnnl/dnnl.hpp'].find((p) =>
   existsSync(p),

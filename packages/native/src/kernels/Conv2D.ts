@@ -15,7 +15,7 @@ export function conv2D(args: NativeKernelArgs): TensorInfo {
     strides, dilations, pad, dimRoundingMode, false, backend_util.convertConv2DDataFormat(dataFormat));
   const geometry = convGeometry(info);
   if (xv === null || wv === null || geometry === null) return cpuFallback(Conv2D, args) as TensorInfo;
-  const y = new Float32Array(sizeOf(info.outShape));
+  const y = backend.alloc(sizeOf(info.outShape));
   backend.addon.conv2d(xv, wv, y, geometry);
   return output(backend, info.outShape, y);
 }

@@ -19,7 +19,7 @@ export function conv2DBackpropFilter(args: NativeKernelArgs): TensorInfo {
   if (xv === null || dyv === null || geometry === null || !dyMatches) {
     return cpuFallback(Conv2DBackpropFilter, args) as TensorInfo;
   }
-  const dw = new Float32Array(sizeOf(filterShape));
+  const dw = backend.alloc(sizeOf(filterShape));
   backend.addon.conv2dBackpropFilter(xv, dyv, dw, geometry);
   return output(backend, [...filterShape], dw);
 }

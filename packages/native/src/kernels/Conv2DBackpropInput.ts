@@ -19,7 +19,7 @@ export function conv2DBackpropInput(args: NativeKernelArgs): TensorInfo {
   if (dyv === null || wv === null || geometry === null || !dyMatches) {
     return cpuFallback(Conv2DBackpropInput, args) as TensorInfo;
   }
-  const dx = new Float32Array(sizeOf(inputShape));
+  const dx = backend.alloc(sizeOf(inputShape));
   backend.addon.conv2dBackpropInput(dyv, wv, dx, geometry);
   return output(backend, [...inputShape], dx);
 }

@@ -19,7 +19,7 @@ export function fusedBatchNorm(args: NativeKernelArgs): TensorInfo {
       (ov !== null && ov.length === 0) || (sv !== null && sv.length === 0)) {
     return cpuFallback(FusedBatchNorm, args) as TensorInfo;
   }
-  const out = new Float32Array(xv.length);
+  const out = backend.alloc(xv.length);
   backend.addon.batchNorm(xv, mv, vv, ov, sv, varianceEpsilon ?? 0.001, out);
   return output(backend, [...x.shape], out);
 }

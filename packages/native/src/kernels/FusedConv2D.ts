@@ -20,7 +20,7 @@ export function fusedConv2D(args: NativeKernelArgs): TensorInfo {
   if (xv === null || wv === null || geometry === null || !canFuseNatively(backend, info.outShape, bias, activation)) {
     return cpuFallback(FusedConv2D, args) as TensorInfo;
   }
-  const y = new Float32Array(sizeOf(info.outShape));
+  const y = backend.alloc(sizeOf(info.outShape));
   backend.addon.conv2d(xv, wv, y, geometry);
   biasActivationInPlace(backend, y, info.outShape, bias, activation, leakyreluAlpha);
   return output(backend, info.outShape, y);

@@ -11,7 +11,7 @@ export function transpose(args: NativeKernelArgs): TensorInfo {
   const xv = f32(backend, x);
   if (xv === null || perm.length !== x.shape.length) return cpuFallback(Transpose, args) as TensorInfo;
   const outShape = perm.map((p) => x.shape[p]!);
-  const out = new Float32Array(xv.length);
+  const out = backend.alloc(xv.length);
   backend.addon.transpose(xv, x.shape, perm, out);
   return output(backend, outShape, out);
 }

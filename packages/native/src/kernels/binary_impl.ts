@@ -12,7 +12,7 @@ export function nativeBinary(args: NativeKernelArgs, op: BinaryOp, a: TensorInfo
   const av = f32(backend, a), bv = f32(backend, b);
   if (av === null || bv === null) return null;
   const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-  const out = new Float32Array(sizeOf(outShape));
+  const out = backend.alloc(sizeOf(outShape));
   if (out.length > 0) backend.addon.binary(op, av, a.shape, bv, b.shape, out, outShape);
   return output(backend, outShape, out);
 }

@@ -27,7 +27,7 @@ export function nativeMatMul(
   const outer = backend_util.assertAndGetBroadcastShape(outerA, outerB);
   const outShape = [...outer, M, N];
   if (M * N * K * Math.max(batchA, batchB) === 0) return null;
-  const values = new Float32Array(sizeOf(outShape));
+  const values = backend.alloc(sizeOf(outShape));
   backend.addon.batchMatMul(av, bv, values, [batchA, batchB, M, K, N, transposeA ? 1 : 0, transposeB ? 1 : 0]);
   return { info: output(backend, outShape, values), values };
 }

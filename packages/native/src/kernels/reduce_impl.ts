@@ -21,7 +21,7 @@ export function reduceKernelConfig(
     const repeated = axes.some((a, i) => i > 0 && a === axes[i - 1]);
     if (xv === null || axes.length === 0 || xv.length === 0 || repeated) return cpuFallback(kernelName, args) as TensorInfo;
     const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
-    const out = new Float32Array(sizeOf(outShape));
+    const out = backend.alloc(sizeOf(outShape));
     backend.addon.reduce(op, xv, x.shape, axes, out);
     const shape = attrs['keepDims'] ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
     return output(backend, shape, out);

@@ -18,7 +18,7 @@ export function unaryKernelConfig(
     const { x } = args.inputs as { x: TensorInfo };
     const xv = f32(args.backend, x);
     if (xv === null) return cpuFallback(kernelName, args) as TensorInfo;
-    const out = new Float32Array(xv.length);
+    const out = args.backend.alloc(xv.length);
     args.backend.addon.unary(op, xv, out, alphaOf(args.attrs));
     return output(args.backend, [...x.shape], out);
   };
