@@ -23,3 +23,4 @@ export * from './latent/interpolate.js';
 export * from './latent/arithmetic.js';
 export * from './latent/spatial.js';
 export * from './images/layout.js';
+export * from './checkpoint/generatorManifest.js';

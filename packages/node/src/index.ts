@@ -24,3 +24,7 @@ export * from './explore/interpolate.js';
 export * from './explore/arithmetic.js';
 export * from './explore/sweep.js';
 export * from './io/gif.js';
+export * from './export/exportGenerator.js';
+export * from './export/tfjs.js';
+export * from './export/ml5.js';
+export * from './export/onnx.js';

@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { PACKAGE_VERSION } from '../version.js';
 import { reportFailure } from './fail.js';
+import { dataCommand } from './dataCommand.js';
+import { downloadCommand } from './downloadCommand.js';
+import { prepareCommand } from './prepareCommand.js';
 import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCommands.js';
+import { exportCommand } from './exportCommand.js';
 import { sampleCommand } from './sampleCommand.js';
 import { trainCommand } from './trainCommand.js';
 
@@ -22,6 +26,9 @@ Examples:
   .addCommand(sampleCommand())
   .addCommand(interpolateCommand())
   .addCommand(arithmeticCommand())
-  .addCommand(sweepCommand());
+  .addCommand(sweepCommand())
+  .addCommand(exportCommand());
+
+program.addCommand(prepareCommand()).addCommand(downloadCommand()).addCommand(dataCommand());
 
 program.parseAsync(process.argv).catch(reportFailure);

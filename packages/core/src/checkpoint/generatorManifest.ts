@@ -1,0 +1,52 @@
+import type { LatentDistribution, ModelConfig } from '../config.js';
+import { DcganError } from '../errors.js';
+
+/**
+ * manifest.json of an exported generator (`dcgan export --format tfjs`, what the studio loads): how to feed G and
+ * read its output without knowing dcgan-ts.
+ */
+export interface GeneratorManifest {
+  format: 'dcgan-ts-generator';
+  formatVersion: 1;
+  /** Path of the TF.js LayersModel, relative to the manifest. */
+  model: string;
+  /** z: (N, latentSize) drawn from `distribution` (normal: N(0, 1); uniform: U(-1, 1)). */
+  latentSize: number;
+  distribution: LatentDistribution;
+  imageSize: number;
+  channels: number;
+  /** Output layout and value range: (N, imageSize, imageSize, channels) in [-1, 1]. */
+  layout: 'NHWC';
+  range: [number, number];
+  /** Training step of the checkpoint it came from. */
+  step: number;
+  generatedBy: string;
+}
+
+export function generatorManifest(config: ModelConfig, step: number, generatedBy: string, model = 'model.json'): GeneratorManifest {
+  return {
+    format: 'dcgan-ts-generator',
+    formatVersion: 1,
+    model,
+    latentSize: config.nz,
+    distribution: config.z,
+    imageSize: config.imageSize,
+    channels: config.channels,
+    layout: 'NHWC',
+    range: [-1, 1],
+    step,
+    generatedBy,
+  };
+}
+
+/** Checks untrusted manifest JSON (the studio fetches it). */
+export function parseGeneratorManifest(json: unknown): GeneratorManifest {
+  const m = json as Partial<GeneratorManifest> | null;
+  if (!m || m.format !== 'dcgan-ts-generator' || m.formatVersion !== 1) throw new DcganError('not a dcgan-ts generator manifest');
+  const ints = [m.latentSize, m.imageSize, m.channels, m.step];
+  if (!ints.every((x) => Number.isInteger(x) && (x as number) >= 0) || typeof m.model !== 'string') {
+    throw new DcganError('generator manifest is malformed');
+  }
+  if (m.distribution !== 'normal' && m.distribution !== 'uniform') throw new DcganError('generator manifest: bad distribution');
+  return m as GeneratorManifest;
+}

@@ -1,0 +1,45 @@
+import { DcganError } from '@dcgan-ts/core';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { loadGenerator } from '../run/checkpoints.js';
+import { describeFsError } from '../run/runDirectory.js';
+import { exportMl5 } from './ml5.js';
+import { exportOnnx } from './onnx.js';
+import { exportTfjs } from './tfjs.js';
+
+export const EXPORT_FORMATS = ['tfjs', 'ml5', 'onnx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportRequest {
+  checkpoint: string;
+  format: ExportFormat;
+  out: string;
+}
+
+export interface ExportResult {
+  format: ExportFormat;
+  dir: string;
+  files: string[];
+  step: number;
+}
+
+/** `dcgan export`: G of a checkpoint in a format the JavaScript world loads. */
+export async function exportGenerator(request: ExportRequest): Promise<ExportResult> {
+  const writer = { tfjs: exportTfjs, ml5: exportMl5, onnx: exportOnnx }[request.format];
+  if (!writer) throw new DcganError(`unknown export format ${request.format}; known: ${EXPORT_FORMATS.join(', ')}`);
+  const loaded = await loadGenerator(request.checkpoint);
+  try {
+    try {
+      await fs.mkdir(request.out, { recursive: true });
+    } catch (e) {
+      throw new DcganError(`cannot create ${request.out}: ${describeFsError(e)}`);
+    }
+    const files = await writer(loaded, request.out).catch((e: unknown) => {
+      if (e instanceof DcganError) throw e;
+      throw new DcganError(`cannot write the export into ${request.out}: ${describeFsError(e)}`);
+    });
+    return { format: request.format, dir: request.out, files: files.map((f) => path.join(request.out, f)), step: loaded.state.step };
+  } finally {
+    loaded.generator.dispose();
+  }
+}

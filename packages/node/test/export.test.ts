@@ -1,0 +1,94 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_TRAINING_CONFIG, type DcganConfig, DcganTrainer, Rng, generate, latentForSeed } from '@dcgan-ts/core';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-web';
+import { exportGenerator, fakeDataset, loadLayersModel, saveCheckpoint } from '../src/index.js';
+import { tempDir } from './cli.js';
+
+await tf.setBackend('cpu');
+tf.env().set('PROD', true);
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');
+
+/**
+ * A checkpoint whose G draws far from zero: running variances set near the activations' true scale, so that a
+ * wrong kernel layout or padding in an export shows as a large difference instead of hiding in near-zero outputs.
+ */
+async function checkpointWithLiveOutputs(channels: number, kernel: number): Promise<{ dir: string; config: DcganConfig; trainer: DcganTrainer }> {
+  const config: DcganConfig = {
+    ...DEFAULT_TRAINING_CONFIG,
+    imageSize: 16, channels, nz: 8, ngf: 4, ndf: 4, kernel, z: 'normal', batchSize: 4, steps: 1, seed: 5,
+  };
+  const trainer = DcganTrainer.create(config, fakeDataset(16, channels, 8));
+  const rng = Rng.derive(99);
+  for (const w of trainer.generator.weights) {
+    if (w.originalName.endsWith('moving_variance')) w.write(tf.tensor(rng.uniforms(w.read().size, 2e-4, 2e-3), w.shape as number[]));
+    if (w.originalName.endsWith('moving_mean')) w.write(tf.tensor(rng.uniforms(w.read().size, -0.01, 0.01), w.shape as number[]));
+  }
+  const dir = await saveCheckpoint(tempDir(), trainer, { backend: 'cpu', datasetSize: 8 });
+  return { dir, config, trainer };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+for (const [channels, kernel] of [
+  [1, 4],
+  [3, 5],
+] as const) {
+  test(`exports of a ${channels}-channel, kernel-${kernel} G load in their consumers and draw what G draws`, async () => {
+    const { dir, config, trainer } = await checkpointWithLiveOutputs(channels, kernel);
+    const z = latentForSeed(7, config.nz, 'normal');
+    const reference = generate(trainer.generator, z, config.nz); // (1, 16, 16, C)
+    const expected = reference.dataSync() as Float32Array;
+    const spread = Math.max(...expected) - Math.min(...expected);
+    assert.ok(spread > 0.5, `the test model draws a non-trivial image (range ${spread})`);
+
+    // tfjs: the LayersModel and its manifest.
+    const tfjsDir = path.join(tempDir(), 'tfjs');
+    await exportGenerator({ checkpoint: dir, format: 'tfjs', out: tfjsDir });
+    const manifest = JSON.parse(readFileSync(path.join(tfjsDir, 'manifest.json'), 'utf8'));
+    assert.deepEqual(
+      [manifest.latentSize, manifest.distribution, manifest.imageSize, manifest.channels, manifest.range],
+      [8, 'normal', 16, channels, [-1, 1]],
+    );
+    const loaded = await loadLayersModel(tfjsDir);
+    const again = loaded.predict(tf.tensor2d(z, [1, 8])) as tf.Tensor;
+    assert.deepEqual(again.dataSync(), expected);
+
+    // onnx: onnxruntime-web (wasm) on the same z; ONNX output is channels-first.
+    const onnxDir = path.join(tempDir(), 'onnx');
+    await exportGenerator({ checkpoint: dir, format: 'onnx', out: onnxDir });
+    ort.env.wasm.numThreads = 1;
+    const session = await ort.InferenceSession.create(readFileSync(path.join(onnxDir, 'generator.onnx')));
+    const { images } = await session.run({ z: new ort.Tensor('float32', z, [1, 8]) });
+    assert.deepEqual(images!.dims, [1, channels, 16, 16]);
+    const nhwc = tf.transpose(tf.tensor4d(images!.data as Float32Array, [1, channels, 16, 16]), [0, 2, 3, 1]).dataSync();
+    assert.ok(maxAbsDiff(nhwc, expected) < 1e-4, `onnx differs by ${maxAbsDiff(nhwc, expected)}`);
+
+    // ml5: tfjs 1.7.4 loads it and ml5's post-processing gives (S, S, 3) in [0, 1].
+    const ml5Dir = path.join(tempDir(), 'ml5');
+    await exportGenerator({ checkpoint: dir, format: 'ml5', out: ml5Dir });
+    const consumer = JSON.parse(
+      execFileSync(process.execPath, [path.join(FIXTURES, 'ml5-consumer.cjs'), ml5Dir, JSON.stringify(Array.from(z))], { encoding: 'utf8' }),
+    );
+    assert.equal(consumer.tfjs, '1.7.4');
+    assert.deepEqual(Object.keys(consumer.manifest).sort(), ['description', 'model', 'modelLatentDim', 'modelSize']);
+    assert.deepEqual(consumer.shape, [16, 16, 3]);
+    const want = Array.from({ length: 16 * 16 * 3 }, (_, i) => (expected[Math.floor(i / 3) * channels + (channels === 1 ? 0 : i % 3)]! + 1) / 2);
+    assert.ok(maxAbsDiff(consumer.values, want) < 1e-5, `ml5 differs by ${maxAbsDiff(consumer.values, want)}`);
+
+    tf.dispose([reference, again]);
+    loaded.dispose();
+    trainer.dispose();
+  });
+}
