@@ -19,7 +19,9 @@ import {
 import { randomInt } from 'node:crypto';
 import path from 'node:path';
 import { type BackendChoice, selectBackend } from './backend.js';
-import { checkDatasetName, loadDataset, nativeChannels } from './datasets/load.js';
+import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
+import { defaultChannels, defaultImageSize, resolveDatasetName } from './datasets/load.js';
+import { FlipDataset } from './datasets/flip.js';
 import { writePng } from './io/png.js';
 import { loadCheckpoint, resolveCheckpointDir, readCheckpointState, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
@@ -28,6 +30,16 @@ import { PACKAGE_VERSION } from './version.js';
 /** What a user asks of `dcgan train`; undefined fields take the paper's defaults (or, on --resume, the run's). */
 export interface TrainRequest {
   dataset?: string;
+  /** Where the data lives (file or folder), for sources that are not embedded; recorded so that --resume finds it. */
+  data?: string;
+  /** folder: centre square cut before resizing (pixels). */
+  crop?: number;
+  /** Random horizontal flips, reproduced exactly on --resume. */
+  flip?: boolean;
+  /** folder: colour transparent pixels are composited onto, [r, g, b]. */
+  background?: [number, number, number];
+  /** Unreadable files and upscaled images stop the run instead of being skipped or warned about. */
+  strict?: boolean;
   imageSize?: number;
   channels?: number;
   batchSize?: number;
@@ -61,6 +73,8 @@ export interface TrainingPlan {
   resume: boolean;
   backend: BackendChoice;
   datasetSize: number;
+  /** Where the images came from and what was left out (config.json's record for --resume and for the user). */
+  data: DataPlan;
   stepsPerEpoch: number;
   parameters: { generator: number; discriminator: number };
   packageVersion: string;
@@ -84,11 +98,16 @@ async function latestRunDirectory(): Promise<string> {
  * Resolves a request into a plan, validating every option and loading the dataset (to know its size). Throws a
  * DcganError on the first problem; writes nothing.
  */
-export async function planTraining(request: TrainRequest): Promise<{ plan: TrainingPlan; data: ImageDataset }> {
+export async function planTraining(
+  request: TrainRequest,
+  onDataProgress?: TrainReporter['onDataProgress'],
+): Promise<{ plan: TrainingPlan; data: ImageDataset }> {
   const resume = request.resume ?? false;
   let base: Omit<DcganConfig, 'steps'> & { dataset: string };
   let out: string;
   let resumedSteps: number | undefined;
+  let recorded: DataPlan | undefined;
+  let recordedSize: number | undefined;
   if (resume) {
     out = request.out ?? (await latestRunDirectory());
     const dir = await resolveCheckpointDir(out).catch((e: unknown) => {
@@ -98,6 +117,8 @@ export async function planTraining(request: TrainRequest): Promise<{ plan: Train
     const { steps: previousSteps, ...previous } = state.config;
     base = { ...previous, dataset: state.dataset.name };
     resumedSteps = previousSteps;
+    recorded = await recordedDataPlan(out);
+    recordedSize = state.dataset.size;
     for (const key of FIXED_ON_RESUME) {
       const asked = request[key];
       if (asked !== undefined && asked !== base[key]) {
@@ -108,14 +129,14 @@ export async function planTraining(request: TrainRequest): Promise<{ plan: Train
       }
     }
   } else {
-    const dataset = checkDatasetName(request.dataset ?? 'mnist');
-    const imageSize = request.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize;
+    const dataset = await resolveDatasetName(request.dataset, request.data);
+    const imageSize = request.imageSize ?? (await defaultImageSize(dataset, request.data)) ?? DEFAULT_MODEL_CONFIG.imageSize;
     base = {
       ...DEFAULT_MODEL_CONFIG,
       ...DEFAULT_TRAINING_CONFIG,
       dataset,
       imageSize,
-      channels: request.channels ?? nativeChannels(dataset),
+      channels: request.channels ?? (await defaultChannels(dataset, request.data)),
       nz: request.nz ?? DEFAULT_MODEL_CONFIG.nz,
       ngf: request.ngf ?? DEFAULT_MODEL_CONFIG.ngf,
       ndf: request.ndf ?? DEFAULT_MODEL_CONFIG.ndf,
@@ -139,7 +160,12 @@ export async function planTraining(request: TrainRequest): Promise<{ plan: Train
     throw new DcganError('give --steps or --epochs, not both');
   }
 
-  const data = await loadDataset({ dataset: base.dataset, imageSize: base.imageSize, channels: base.channels, seed: base.seed });
+  const { dataset: data, plan: dataPlan } = await openTrainingData(request, base, {
+    recorded,
+    recordedSize,
+    runDir: out,
+    onProgress: onDataProgress,
+  });
   const stepsPerEpoch = Math.floor(data.size / base.batchSize);
   if (stepsPerEpoch < 1) {
     throw new DcganError(`dataset ${data.name} has ${data.size} images, fewer than one batch of ${base.batchSize}`);
@@ -162,6 +188,7 @@ export async function planTraining(request: TrainRequest): Promise<{ plan: Train
       resume,
       backend: request.backend ?? 'auto',
       datasetSize: data.size,
+      data: dataPlan,
       stepsPerEpoch,
       parameters: referenceParameterCounts(config),
       packageVersion: PACKAGE_VERSION,
@@ -173,6 +200,8 @@ export async function planTraining(request: TrainRequest): Promise<{ plan: Train
 /** What `train` tells its caller as it goes; every member optional. */
 export interface TrainReporter {
   onStart?(info: { plan: TrainingPlan; backend: string; fromStep: number; note?: string }): void;
+  /** Decoding an image folder at the start: files done of total. */
+  onDataProgress?(done: number, total: number): void;
   onStep?(step: number, totalSteps: number, metrics: StepMetrics): void;
   onLog?(entry: LogEntry): void;
   onSample?(file: string): void;
@@ -192,7 +221,7 @@ export interface TrainResult {
  * and checkpoints, and returns where it ended.
  */
 export async function train(request: TrainRequest, reporter: TrainReporter = {}): Promise<TrainResult> {
-  const { plan, data } = await planTraining(request);
+  const { plan, data } = await planTraining(request, reporter.onDataProgress);
   const run = new RunDirectory(plan.out);
   if (!plan.resume && (await run.holdsRun())) {
     throw new DcganError(`${plan.out} already holds a run; pass --resume to continue it, or choose another --out`);
@@ -209,6 +238,8 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
   } else {
     trainer = DcganTrainer.create(plan.config, data);
   }
+  // Flips follow the trainer's epoch, so a resumed run flips exactly as a straight one.
+  if (data instanceof FlipDataset) data.followEpochs(() => Math.floor(trainer.step / trainer.stepsPerEpoch));
   reporter.onStart?.({ plan, backend: backend.name, fromStep: trainer.step, note: backend.fallbackNote });
 
   const { nz, z, sampleCount, imageSize, channels } = plan.config;

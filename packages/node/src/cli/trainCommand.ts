@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { DcganError } from '@dcgan-ts/core';
 import { BACKEND_CHOICES } from '../backend.js';
-import { DATASET_NAMES } from '../datasets/load.js';
+import { addImageOptions, addSourceOptions } from './dataOptions.js';
+import { dataNotes, dataProgressPrinter } from './dataReport.js';
 import { DEFAULT_EPOCHS, type TrainRequest, planTraining, train } from '../train.js';
 import { integer, positiveInteger, positiveNumber, seed, unitInterval } from './parse.js';
 import { consoleReporter } from './progress.js';
@@ -12,19 +12,22 @@ Examples:
   $ dcgan train --epochs 3 --seed 1 --out runs/mnist
   $ dcgan train --out runs/mnist --resume --epochs 10   # continue a run exactly where it stopped
   $ dcgan train --dataset fake --image-size 64 --channels 3 --steps 20 --ngf 8 --ndf 8 --batch-size 8
-  $ dcgan train --dry-run --image-size 64 --channels 3  # print the resolved config and parameter counts`;
+  $ dcgan train --dry-run --image-size 64 --channels 3  # print the resolved config and parameter counts
+  $ dcgan train --dataset cifar10 --steps 2000          # from the cache filled by \`dcgan download cifar10\`
+  $ dcgan train --dataset folder --data photos/ --image-size 64 --flip   # a folder of images, subfolders = classes
+  $ dcgan train --data faces64.dcgan --epochs 10        # a file packed by \`dcgan prepare\``;
 
 interface TrainCliOptions extends TrainRequest {
-  data?: string;
   dryRun?: boolean;
   json?: boolean;
 }
 
 export function trainCommand(): Command {
-  return new Command('train')
-    .description("train the paper's DCGAN (Radford et al. 2016, sections 3-4) and write a run directory")
-    .addOption(new Option('--dataset <name>', 'training images (default: mnist, embedded)').choices(DATASET_NAMES))
-    .option('--data <path>', 'where the dataset lives, for sources that are not embedded')
+  const command = new Command('train').description(
+    "train the paper's DCGAN (Radford et al. 2016, sections 3-4) and write a run directory",
+  );
+  addImageOptions(addSourceOptions(command));
+  return command
     .option('--image-size <n>', 'image side, a power of two from 16 to 256 (default: 32)', integer)
     .addOption(new Option('--channels <n>', "1 or 3 (default: the dataset's)").argParser(integer))
     .option('--batch-size <n>', 'minibatch size (default: 128, the paper)', positiveInteger)
@@ -48,12 +51,9 @@ export function trainCommand(): Command {
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)
     .action(async (options: TrainCliOptions) => {
-      const { data, dryRun, json, ...request } = options;
-      if (data !== undefined) {
-        throw new DcganError(`--data is not used by --dataset ${request.dataset ?? 'mnist'}, which is built in`);
-      }
+      const { dryRun, json, ...request } = options;
       if (dryRun) {
-        const { plan } = await planTraining(request);
+        const { plan } = await planTraining(request, dataProgressPrinter());
         process.stdout.write(JSON.stringify(plan, null, json ? undefined : 2) + '\n');
         return;
       }
@@ -66,7 +66,15 @@ export function trainCommand(): Command {
       };
       process.on('SIGINT', onSigint);
       try {
-        const result = await train(request, { ...reporter, shouldStop: () => stopRequested });
+        const result = await train(request, {
+          ...reporter,
+          onDataProgress: dataProgressPrinter(),
+          onStart: (info) => {
+            for (const line of dataNotes(info.plan.data)) process.stderr.write(`dcgan: ${line}\n`);
+            reporter.onStart?.(info);
+          },
+          shouldStop: () => stopRequested,
+        });
         reporter.stop();
         const summary = result.interrupted ? `stopped at step ${result.step}` : `done at step ${result.step}`;
         process.stdout.write(`${summary}; run directory ${result.out}\n`);

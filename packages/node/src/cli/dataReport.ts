@@ -1,0 +1,33 @@
+import type { DataPlan } from '../datasets/trainingData.js';
+
+/** What the user should know about the data before training starts: skipped files and upscaled images, a few named. */
+export function dataNotes(data: DataPlan): string[] {
+  const lines: string[] = [];
+  const list = (first: string[], count: number) => first.map((f) => `  ${f}`).concat(count > first.length ? [`  ... and ${count - first.length} more`] : []);
+  if (data.skipped.count > 0) {
+    lines.push(`warning: skipped ${data.skipped.count} file(s) that are not readable images (--strict makes this an error):`);
+    lines.push(...list(data.skipped.first, data.skipped.count));
+  }
+  if (data.upscaled.count > 0) {
+    lines.push(`warning: ${data.upscaled.count} image(s) smaller than the target size were upscaled (--strict refuses them):`);
+    lines.push(...list(data.upscaled.first, data.upscaled.count));
+  }
+  return lines;
+}
+
+/** A progress line for decoding an image folder: updated in place on a terminal, one summary line otherwise. */
+export function dataProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (done: number, total: number) => void {
+  const started = performance.now();
+  let lastDraw = 0;
+  return (done, total) => {
+    const now = performance.now();
+    const rate = done / Math.max(1e-3, (now - started) / 1000);
+    if (done === total) {
+      const line = `dcgan: decoded ${total} files in ${((now - started) / 1000).toFixed(1)} s (${rate.toFixed(0)} files/s)`;
+      stream.write(stream.isTTY ? `\r${line}\x1b[K\n` : `${line}\n`);
+    } else if (stream.isTTY && now - lastDraw > 200) {
+      lastDraw = now;
+      stream.write(`\rdcgan: decoding images ${done}/${total} (${rate.toFixed(0)} files/s)\x1b[K`);
+    }
+  };
+}

@@ -1,0 +1,48 @@
+import { Argument, Command } from 'commander';
+import { REMOTE_DATASETS, REMOTE_DATASET_NAMES, type RemoteDatasetName } from '../datasets/catalog.js';
+import { downloadDataset } from '../datasets/download.js';
+
+const EXAMPLES = `
+Examples:
+  $ dcgan download cifar10                        # into ~/.cache/dcgan-ts/cifar10 (or $DCGAN_CACHE/cifar10)
+  $ dcgan train --dataset cifar10                 # then trains from the cache
+  $ dcgan download fashion-mnist --dir data/      # data/fashion-mnist/*.gz; train with --data data/fashion-mnist
+  $ dcgan download mnist --mirror http://10.0.0.5/mnist   # files from a mirror (also: DCGAN_MIRROR=URL)`;
+
+interface DownloadCliOptions {
+  dir?: string;
+  mirror?: string;
+  json?: boolean;
+}
+
+export function downloadCommand(): Command {
+  return new Command('download')
+    .description('fetch a dataset\'s canonical files, verify their published MD5 checksums, keep them in the cache')
+    .addArgument(new Argument('<dataset>', 'what to fetch').choices(REMOTE_DATASET_NAMES))
+    .option('--dir <dir>', 'put the files in DIR/<dataset>/ (default: $DCGAN_CACHE or ~/.cache/dcgan-ts)')
+    .option('--mirror <url>', 'fetch from URL/<file> instead of the canonical site ({dataset} in URL becomes the name)')
+    .option('--json', 'print the result as one JSON object on the last line')
+    .addHelpText('after', EXAMPLES)
+    .action(async (name: RemoteDatasetName, o: DownloadCliOptions) => {
+      const tty = process.stderr.isTTY === true;
+      let lastDraw = 0;
+      const result = await downloadDataset(name, {
+        dir: o.dir,
+        mirror: o.mirror,
+        onProgress: (file, received, total) => {
+          const now = performance.now();
+          if (!tty || now - lastDraw < 200) return;
+          lastDraw = now;
+          const pct = total ? ` ${((100 * received) / total).toFixed(0)}%` : '';
+          process.stderr.write(`\rdcgan: ${file} ${(received / 2 ** 20).toFixed(1)} MiB${pct}\x1b[K`);
+        },
+      });
+      if (tty) process.stderr.write('\r\x1b[K');
+      for (const f of result.files) {
+        process.stdout.write(`${f.reused ? 'kept' : 'fetched'} ${f.file} (${f.bytes} bytes, MD5 verified)\n`);
+      }
+      const dataPath = REMOTE_DATASETS[name].dataPath;
+      process.stdout.write(`${name} is ready in ${result.dir}${dataPath === '.' ? '' : ` (--data ${dataPath})`}\n`);
+      if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
+    });
+}

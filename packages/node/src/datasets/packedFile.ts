@@ -1,0 +1,180 @@
+import { DcganError, type ImageDataset, Uint8ImageDataset } from '@dcgan-ts/core';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import type { FileProblems } from './source.js';
+
+/**
+ * A packed dataset file (`dcgan prepare`), read with positioned reads so that a folder of millions of images trains
+ * without being held in memory (stylegan's dataset_tool, as one flat file):
+ *
+ *   offset 0            "DCGANPK1" magic (8 bytes), then 8 zero bytes
+ *   offset 16           images, (count, size, size, channels) uint8, image i at 16 + i * size*size*channels
+ *   after the images    labels, (count,) uint16 little-endian, when the header says so
+ *   then                the header, JSON (PackedHeader), then its byte length as uint32 LE, then "DCGANEND"
+ *
+ * The header goes last because the count is known only once every file has decoded (bad files are skipped); a file
+ * cut short by a crash has no end marker and is refused.
+ */
+export const PACKED_MAGIC = 'DCGANPK1';
+const END_MAGIC = 'DCGANEND';
+export const PACKED_DATA_OFFSET = 16;
+const TRAILER = 12; // uint32 header length + end magic
+
+export interface PackedHeader {
+  format: 'dcgan-ts packed images';
+  version: 1;
+  count: number;
+  imageSize: number;
+  channels: number;
+  hasLabels: boolean;
+  classes?: string[];
+  /** How it was made: source folder, crop, background, and what was skipped. */
+  source: string;
+  crop?: number;
+  background: [number, number, number];
+  skipped: FileProblems;
+  upscaled: FileProblems;
+  createdAt: string;
+}
+
+/** Appends images (and at the end labels and header) to a new packed file; the caller renames it into place. */
+export class PackedWriter {
+  private readonly fd: number;
+  private offset = PACKED_DATA_OFFSET;
+
+  constructor(readonly file: string) {
+    this.fd = openSync(file, 'w');
+    const preamble = Buffer.alloc(PACKED_DATA_OFFSET);
+    preamble.write(PACKED_MAGIC, 0, 'latin1');
+    writeSync(this.fd, preamble, 0, preamble.length, 0);
+  }
+
+  append(pixels: Uint8Array): void {
+    writeSync(this.fd, pixels, 0, pixels.length, this.offset);
+    this.offset += pixels.length;
+  }
+
+  finish(header: PackedHeader, labels?: Uint16Array): void {
+    if (labels) {
+      const le = Buffer.alloc(labels.length * 2);
+      labels.forEach((l, i) => le.writeUInt16LE(l, i * 2));
+      this.append(le);
+    }
+    const json = Buffer.from(JSON.stringify(header), 'utf8');
+    const trailer = Buffer.alloc(TRAILER);
+    trailer.writeUInt32LE(json.length, 0);
+    trailer.write(END_MAGIC, 4, 'latin1');
+    this.append(json);
+    this.append(trailer);
+    closeSync(this.fd);
+  }
+
+  abandon(): void {
+    closeSync(this.fd);
+  }
+}
+
+/** True when the file starts with the packed magic number (for --data auto-detection). */
+export function isPackedFile(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(8);
+    return readSync(fd, head, 0, 8, 0) === 8 && head.toString('latin1') === PACKED_MAGIC;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Opens a packed file and checks that its parts add up to its length. */
+export function readPackedHeader(file: string): { fd: number; header: PackedHeader; labels?: Uint16Array } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw new DcganError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    const length = fstatSync(fd).size;
+    const read = (position: number, n: number) => {
+      const b = Buffer.alloc(n);
+      if (readSync(fd, b, 0, n, position) !== n) throw new DcganError(`${file} is truncated`);
+      return b;
+    };
+    if (length < PACKED_DATA_OFFSET + TRAILER || read(0, 8).toString('latin1') !== PACKED_MAGIC) {
+      throw new DcganError(`${file} is not a packed dataset file (wrong magic number); make one with dcgan prepare`);
+    }
+    const trailer = read(length - TRAILER, TRAILER);
+    if (trailer.toString('latin1', 4) !== END_MAGIC) {
+      throw new DcganError(`${file} is truncated (no end marker): was dcgan prepare interrupted? Run it again`);
+    }
+    const headerLength = trailer.readUInt32LE(0);
+    let header: PackedHeader;
+    try {
+      header = JSON.parse(read(length - TRAILER - headerLength, headerLength).toString('utf8')) as PackedHeader;
+    } catch (e) {
+      if (e instanceof DcganError) throw e;
+      throw new DcganError(`${file} has a corrupt header`);
+    }
+    const imageBytes = header.count * header.imageSize * header.imageSize * header.channels;
+    const labelBytes = header.hasLabels ? header.count * 2 : 0;
+    if (PACKED_DATA_OFFSET + imageBytes + labelBytes + headerLength + TRAILER !== length) {
+      throw new DcganError(`${file} is truncated or corrupt: ${length} bytes, its header describes a different size`);
+    }
+    let labels: Uint16Array | undefined;
+    if (header.hasLabels) {
+      const le = read(PACKED_DATA_OFFSET + imageBytes, labelBytes);
+      labels = Uint16Array.from({ length: header.count }, (_, i) => le.readUInt16LE(i * 2));
+    }
+    return { fd, header, labels };
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+}
+
+/**
+ * The images of a packed file, read on demand: each batch costs one positioned read per image (the OS page cache
+ * keeps a file that fits in memory hot after the first epoch). A different --image-size or 1 -> 3 channels is
+ * converted per batch, as Uint8ImageDataset does for in-memory sets.
+ */
+export class PackedDataset implements ImageDataset {
+  readonly name = 'packed';
+  readonly size: number;
+  private readonly imageBytes: number;
+  private scratch = new Uint8Array(0);
+  private converter: Uint8ImageDataset | null = null;
+
+  constructor(
+    private readonly fd: number,
+    readonly header: PackedHeader,
+    readonly imageSize: number,
+    readonly channels: number,
+  ) {
+    this.size = header.count;
+    this.imageBytes = header.imageSize * header.imageSize * header.channels;
+    if (channels !== header.channels && !(header.channels === 1 && channels === 3)) {
+      throw new DcganError(`--channels ${channels}: the packed file holds ${header.channels}-channel images; use --channels ${header.channels}`);
+    }
+  }
+
+  fillBatch(indices: ArrayLike<number>, out: Float32Array): void {
+    const n = indices.length;
+    if (this.scratch.length < n * this.imageBytes) {
+      this.scratch = new Uint8Array(n * this.imageBytes); // (n, S, S, C) as stored
+      const { imageSize: s, channels: c } = this.header;
+      this.converter = new Uint8ImageDataset('packed', { pixels: this.scratch, height: s, width: s, channels: c }, this.imageSize, this.channels);
+    }
+    for (let b = 0; b < n; b++) {
+      const position = PACKED_DATA_OFFSET + indices[b]! * this.imageBytes;
+      const got = readSync(this.fd, this.scratch, b * this.imageBytes, this.imageBytes, position);
+      if (got !== this.imageBytes) throw new DcganError(`packed file: short read of image ${indices[b]} (was the file changed?)`);
+    }
+    this.converter!.fillBatch(Uint32Array.from({ length: n }, (_, i) => i), out);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,61 @@
+import { DcganError } from '@dcgan-ts/core';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { type FolderOptions, decodeFolder } from './imageFolder.js';
+import { listImageFiles } from './imageFiles.js';
+import { type PackedHeader, PackedWriter } from './packedFile.js';
+
+export interface PrepareResult {
+  out: string;
+  header: PackedHeader;
+  seconds: number;
+}
+
+/**
+ * `dcgan prepare`: decodes an image folder once, in worker threads, and packs the resized images (with their class
+ * labels) into one file that later runs read by position. Written under a temporary name and renamed into place, so an
+ * interrupted prepare leaves no file that looks complete.
+ */
+export async function prepareFolder(root: string, out: string, options: FolderOptions): Promise<PrepareResult> {
+  const started = performance.now();
+  const list = await listImageFiles(root);
+  await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true }).catch((e: Error) => {
+    throw new DcganError(`cannot write ${out}: ${e.message}`);
+  });
+  const temp = `${out}.tmp-${process.pid}`;
+  let writer: PackedWriter;
+  try {
+    writer = new PackedWriter(temp);
+  } catch (e) {
+    throw new DcganError(`cannot write ${out}: ${(e as Error).message}`);
+  }
+  try {
+    const result = await decodeFolder(list, options, (pixels) => writer.append(pixels));
+    const header: PackedHeader = {
+      format: 'dcgan-ts packed images',
+      version: 1,
+      count: result.count,
+      imageSize: options.imageSize,
+      channels: options.channels,
+      hasLabels: result.labels !== undefined,
+      classes: list.classes,
+      source: path.resolve(root),
+      crop: options.crop,
+      background: options.background,
+      skipped: result.skipped,
+      upscaled: result.upscaled,
+      createdAt: new Date().toISOString(),
+    };
+    writer.finish(header, result.labels);
+    await fs.rename(temp, out);
+    return { out, header, seconds: (performance.now() - started) / 1000 };
+  } catch (e) {
+    try {
+      writer.abandon();
+    } catch {
+      // already closed by finish()
+    }
+    await fs.rm(temp, { force: true });
+    throw e;
+  }
+}

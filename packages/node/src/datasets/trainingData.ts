@@ -1,0 +1,85 @@
+import { DcganError, type ImageDataset } from '@dcgan-ts/core';
+import { RunDirectory } from '../run/runDirectory.js';
+import { DEFAULT_BACKGROUND, openDataset } from './load.js';
+import type { FileProblems } from './source.js';
+
+/** The data section of config.json: enough for --resume to reopen the same images, and the report of bad files. */
+export interface DataPlan {
+  /** The file or folder read, absolute; null for embedded and generated data. */
+  path: string | null;
+  crop: number | null;
+  flip: boolean;
+  background: [number, number, number] | null;
+  strict: boolean;
+  /** Number of classes when the source is labelled, else null. */
+  classes: number | null;
+  skipped: FileProblems;
+  upscaled: FileProblems;
+}
+
+/** The data section of a run's config.json, or undefined for runs recorded before it existed. */
+export async function recordedDataPlan(runDir: string): Promise<DataPlan | undefined> {
+  const config = await new RunDirectory(runDir).readConfig().catch(() => ({}) as Record<string, unknown>);
+  return config.data as DataPlan | undefined;
+}
+
+interface DataOptions {
+  data?: string;
+  crop?: number;
+  flip?: boolean;
+  background?: [number, number, number];
+  strict?: boolean;
+}
+
+/** On --resume: an option the user repeats must agree with the run; otherwise the run's value is used. */
+function sameAsRun<T>(option: string, asked: T | undefined, recorded: T | null | undefined, run: string): T | undefined {
+  if (asked === undefined) return recorded ?? undefined;
+  if (JSON.stringify(asked) !== JSON.stringify(recorded ?? undefined)) {
+    throw new DcganError(`--resume: ${run} was trained with ${option} ${JSON.stringify(recorded ?? 'unset')}, not ${JSON.stringify(asked)}; drop the option or start a new run`);
+  }
+  return asked;
+}
+
+/**
+ * Opens the training images of a new or resumed run and describes them for config.json. On --resume the recorded data
+ * path is reopened (a --data given again may point at a moved copy, provided it holds as many images).
+ */
+export async function openTrainingData(
+  request: DataOptions,
+  base: { dataset: string; imageSize: number; channels: number; seed: number },
+  resume: { recorded?: DataPlan; recordedSize?: number; runDir?: string; onProgress?(done: number, total: number): void },
+): Promise<{ dataset: ImageDataset; plan: DataPlan }> {
+  const { recorded, recordedSize } = resume;
+  const resuming = recordedSize !== undefined;
+  const run = resume.runDir ?? 'the run';
+  const options: DataOptions = resuming
+    ? {
+        data: request.data ?? recorded?.path ?? undefined,
+        crop: sameAsRun('--crop', request.crop, recorded?.crop, run),
+        flip: sameAsRun('--flip', request.flip, recorded?.flip ?? false, run) || undefined,
+        background: sameAsRun('--background', request.background, recorded?.background, run),
+        strict: request.strict ?? recorded?.strict,
+      }
+    : request;
+  const { dataset, imageSize, channels, seed } = base;
+  const loaded = await openDataset({ dataset, imageSize, channels, seed, ...options, onProgress: resume.onProgress });
+  if (resuming && loaded.dataset.size !== recordedSize) {
+    throw new DcganError(
+      `--resume: ${options.data ?? dataset} now gives ${loaded.dataset.size} images; the run was trained on ${recordedSize}, ` +
+        'so its data order would not continue',
+    );
+  }
+  return {
+    dataset: loaded.dataset,
+    plan: {
+      path: loaded.path ?? null,
+      crop: options.crop ?? null,
+      flip: options.flip ?? false,
+      background: dataset === 'folder' ? (options.background ?? DEFAULT_BACKGROUND) : null,
+      strict: options.strict ?? false,
+      classes: loaded.labels ? (loaded.classes?.length ?? loaded.labels.reduce((m, l) => Math.max(m, l + 1), 0)) : null,
+      skipped: loaded.skipped,
+      upscaled: loaded.upscaled,
+    },
+  };
+}
