@@ -9,6 +9,7 @@
         "csrc/elementwise.cc",
         "csrc/reduce.cc",
         "csrc/transpose.cc",
+        "csrc/tile.cc",
         "csrc/matmul.cc",
         "csrc/batchnorm.cc"
       ],

@@ -66,6 +66,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerElementwise(env, exports);
   registerReduce(env, exports);
   registerTranspose(env, exports);
+  registerTile(env, exports);
   registerMatmul(env, exports);
   registerBatchnorm(env, exports);
   return exports;

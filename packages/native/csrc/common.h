@@ -95,6 +95,7 @@ void registerConv(Napi::Env env, Napi::Object exports);
 void registerElementwise(Napi::Env env, Napi::Object exports);
 void registerReduce(Napi::Env env, Napi::Object exports);
 void registerTranspose(Napi::Env env, Napi::Object exports);
+void registerTile(Napi::Env env, Napi::Object exports);
 void registerMatmul(Napi::Env env, Napi::Object exports);
 void registerBatchnorm(Napi::Env env, Napi::Object exports);
 

@@ -1,4 +1,4 @@
-// Elementwise kernels: binary ops with NumPy broadcasting, and unary ops.
+// Elementwise kernels: binary ops and comparisons with NumPy broadcasting, select, unary ops.
 //
 // Every output element depends on its own inputs only, so the static OpenMP partition never
 // changes a result: bit-identical for any thread count.
@@ -31,6 +31,16 @@ struct DivF { static float f(float a, float b) { return a / b; } };
 struct MaxF { static float f(float a, float b) { return (a != a || b != b) ? kNaN : (a > b ? a : b); } };
 struct MinF { static float f(float a, float b) { return (a != a || b != b) ? kNaN : (a < b ? a : b); } };
 struct SqDiffF { static float f(float a, float b) { float d = a - b; return d * d; } };
+
+// Comparisons produce TF.js bool tensors: one byte per element, 0 or 1. NaN compares false
+// (NotEqual true), as in JS.
+enum CompareOp : int { kGreater = 0, kGreaterEqual, kLess, kLessEqual, kEqual, kNotEqual };
+struct GtF { static uint8_t f(float a, float b) { return a > b; } };
+struct GeF { static uint8_t f(float a, float b) { return a >= b; } };
+struct LtF { static uint8_t f(float a, float b) { return a < b; } };
+struct LeF { static uint8_t f(float a, float b) { return a <= b; } };
+struct EqF { static uint8_t f(float a, float b) { return a == b; } };
+struct NeF { static uint8_t f(float a, float b) { return a != b; } };
 
 // Broadcasting, reduced to a loop nest. Output dims are grouped into maximal runs where each input
 // either walks with the output or is broadcast (stride 0); after grouping the innermost run is
@@ -75,8 +85,8 @@ BroadcastPlan plan(const std::vector<int64_t>& aShape, const std::vector<int64_t
   return p;
 }
 
-template <typename Op>
-void binaryLoop(const float* a, const float* b, float* out, const BroadcastPlan& p) {
+template <typename Op, typename Out = float>
+void binaryLoop(const float* a, const float* b, Out* out, const BroadcastPlan& p) {
   const size_t last = p.dims.size() - 1;
   const int64_t inner = p.dims[last];
   const int64_t sa = p.aStr[last], sb = p.bStr[last];
@@ -101,7 +111,7 @@ void binaryLoop(const float* a, const float* b, float* out, const BroadcastPlan&
     }
     const float* ar = a + offA;
     const float* br = b + offB;
-    float* o = out + row * inner;
+    Out* o = out + row * inner;
     if (sa == 1 && sb == 1) {
       for (int64_t i = 0; i < inner; ++i) o[i] = Op::f(ar[i], br[i]);
     } else if (sa == 1) {
@@ -111,7 +121,7 @@ void binaryLoop(const float* a, const float* b, float* out, const BroadcastPlan&
       const float av = ar[0];
       for (int64_t i = 0; i < inner; ++i) o[i] = Op::f(av, br[i]);
     } else {
-      const float v = Op::f(ar[0], br[0]);
+      const Out v = Op::f(ar[0], br[0]);
       for (int64_t i = 0; i < inner; ++i) o[i] = v;
     }
   }
@@ -143,6 +153,57 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
     case kSquaredDiff: binaryLoop<SqDiffF>(a.data, b.data, out.data, p); break;
     default: throw Napi::RangeError::New(env, "binary: unknown op " + std::to_string(op));
   }
+  return env.Undefined();
+}
+
+// compare(op, a, aShape, b, bShape, out: Uint8Array, outShape): out = a <op> b, broadcast.
+Napi::Value Compare(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t op = intArg(info, 0, "op");
+  F32 a = f32Arg(info, 1, "a");
+  auto aShape = intsArg(info, 2, "aShape");
+  F32 b = f32Arg(info, 3, "b");
+  auto bShape = intsArg(info, 4, "bShape");
+  require(env, info[5].IsTypedArray() && info[5].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array,
+          "out must be a Uint8Array");
+  auto outArr = info[5].As<Napi::Uint8Array>();
+  auto outShape = intsArg(info, 6, "outShape");
+  requireSize(env, a, product(aShape), "compare a");
+  requireSize(env, b, product(bShape), "compare b");
+  require(env, static_cast<int64_t>(outArr.ElementLength()) == product(outShape), "compare out: wrong size");
+  require(env, aShape.size() <= outShape.size() && bShape.size() <= outShape.size(), "compare: rank exceeds output");
+  if (outArr.ElementLength() == 0) return env.Undefined();
+  BroadcastPlan p = plan(aShape, bShape, outShape);
+  uint8_t* o = outArr.Data();
+  switch (op) {
+    case kGreater: binaryLoop<GtF, uint8_t>(a.data, b.data, o, p); break;
+    case kGreaterEqual: binaryLoop<GeF, uint8_t>(a.data, b.data, o, p); break;
+    case kLess: binaryLoop<LtF, uint8_t>(a.data, b.data, o, p); break;
+    case kLessEqual: binaryLoop<LeF, uint8_t>(a.data, b.data, o, p); break;
+    case kEqual: binaryLoop<EqF, uint8_t>(a.data, b.data, o, p); break;
+    case kNotEqual: binaryLoop<NeF, uint8_t>(a.data, b.data, o, p); break;
+    default: throw Napi::RangeError::New(env, "compare: unknown op " + std::to_string(op));
+  }
+  return env.Undefined();
+}
+
+// select(cond: Uint8Array, t, e, out): out = cond ? t : e, all of one size (tf.where broadcasts
+// the condition before the kernel runs).
+Napi::Value Select(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  require(env, info[0].IsTypedArray() && info[0].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array,
+          "condition must be a Uint8Array");
+  auto condArr = info[0].As<Napi::Uint8Array>();
+  F32 t = f32Arg(info, 1, "t"), e = f32Arg(info, 2, "e"), out = f32Out(info, 3, "out");
+  require(env, t.size == e.size && t.size == out.size && condArr.ElementLength() == t.size,
+          "select: condition, t, e and out sizes differ");
+  const int64_t n = static_cast<int64_t>(t.size);
+  const uint8_t* c = condArr.Data();
+  const float* tv = t.data;
+  const float* ev = e.data;
+  float* o = out.data;
+#pragma omp parallel for schedule(static) if (n > kParallelGrain)
+  for (int64_t i = 0; i < n; ++i) o[i] = c[i] ? tv[i] : ev[i];
   return env.Undefined();
 }
 
@@ -201,6 +262,8 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
 void registerElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, guarded<Binary>, "binary"));
   exports.Set("unary", Napi::Function::New(env, guarded<Unary>, "unary"));
+  exports.Set("compare", Napi::Function::New(env, guarded<Compare>, "compare"));
+  exports.Set("select", Napi::Function::New(env, guarded<Select>, "select"));
 }
 
 }  // namespace dcgan

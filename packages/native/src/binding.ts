@@ -18,6 +18,9 @@ export const UnaryOp = {
 } as const;
 export type UnaryOp = (typeof UnaryOp)[keyof typeof UnaryOp];
 
+export const CompareOp = { Greater: 0, GreaterEqual: 1, Less: 2, LessEqual: 3, Equal: 4, NotEqual: 5 } as const;
+export type CompareOp = (typeof CompareOp)[keyof typeof CompareOp];
+
 export const ReduceOp = { Sum: 0, Mean: 1, Max: 2, Min: 3 } as const;
 export type ReduceOp = (typeof ReduceOp)[keyof typeof ReduceOp];
 
@@ -45,6 +48,13 @@ export interface NativeAddon {
   convCacheSize(): number;
   binary(op: BinaryOp, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
     out: Float32Array, outShape: readonly number[]): void;
+  /** out (bool, one byte per element) = a <op> b with broadcasting. */
+  compare(op: CompareOp, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
+    out: Uint8Array, outShape: readonly number[]): void;
+  /** out = cond ? t : e, all of one size. */
+  select(cond: Uint8Array, t: Float32Array, e: Float32Array, out: Float32Array): void;
+  /** out [shape[d] * reps[d]] = x tiled. */
+  tile(x: Float32Array, shape: readonly number[], reps: readonly number[], out: Float32Array): void;
   /** out may be x itself. alpha: LeakyRelu's slope, Step's value at x <= 0; ignored otherwise. */
   unary(op: UnaryOp, x: Float32Array, out: Float32Array, alpha: number): void;
   /** axes: sorted, unique, non-empty reduction; out holds the kept dims in order. */
@@ -72,7 +82,7 @@ export function addonCandidates(): string[] {
 
 const REQUIRED: ReadonlyArray<keyof NativeAddon> = [
   'info', 'setNumThreads', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'binary', 'unary', 'reduce',
-  'transpose', 'batchMatMul', 'batchNorm',
+  'transpose', 'batchMatMul', 'batchNorm', 'compare', 'select', 'tile',
 ];
 
 let cached: LoadResult | undefined;

@@ -11,10 +11,15 @@ import { conv2DConfig } from './kernels/Conv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { eluConfig } from './kernels/Elu.js';
+import { equalConfig } from './kernels/Equal.js';
 import { expConfig } from './kernels/Exp.js';
 import { fusedBatchNormConfig } from './kernels/FusedBatchNorm.js';
 import { fusedConv2DConfig } from './kernels/FusedConv2D.js';
+import { greaterConfig } from './kernels/Greater.js';
+import { greaterEqualConfig } from './kernels/GreaterEqual.js';
 import { leakyReluConfig } from './kernels/LeakyRelu.js';
+import { lessConfig } from './kernels/Less.js';
+import { lessEqualConfig } from './kernels/LessEqual.js';
 import { logConfig } from './kernels/Log.js';
 import { log1pConfig } from './kernels/Log1p.js';
 import { maxConfig } from './kernels/Max.js';
@@ -24,11 +29,13 @@ import { minConfig } from './kernels/Min.js';
 import { minimumConfig } from './kernels/Minimum.js';
 import { mulConfig } from './kernels/Multiply.js';
 import { negConfig } from './kernels/Neg.js';
+import { notEqualConfig } from './kernels/NotEqual.js';
 import { realDivConfig } from './kernels/RealDiv.js';
 import { reciprocalConfig } from './kernels/Reciprocal.js';
 import { reluConfig } from './kernels/Relu.js';
 import { relu6Config } from './kernels/Relu6.js';
 import { rsqrtConfig } from './kernels/Rsqrt.js';
+import { selectConfig } from './kernels/Select.js';
 import { sigmoidConfig } from './kernels/Sigmoid.js';
 import { softplusConfig } from './kernels/Softplus.js';
 import { sqrtConfig } from './kernels/Sqrt.js';
@@ -38,6 +45,7 @@ import { stepConfig } from './kernels/Step.js';
 import { subConfig } from './kernels/Sub.js';
 import { sumConfig } from './kernels/Sum.js';
 import { tanhConfig } from './kernels/Tanh.js';
+import { tileConfig } from './kernels/Tile.js';
 import { transposeConfig } from './kernels/Transpose.js';
 import { fusedMatMulConfig } from './kernels/_FusedMatMul.js';
 
@@ -49,10 +57,15 @@ export const NATIVE_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   eluConfig,
+  equalConfig,
   expConfig,
   fusedBatchNormConfig,
   fusedConv2DConfig,
+  greaterConfig,
+  greaterEqualConfig,
   leakyReluConfig,
+  lessConfig,
+  lessEqualConfig,
   logConfig,
   log1pConfig,
   maxConfig,
@@ -62,11 +75,13 @@ export const NATIVE_KERNELS: readonly KernelConfig[] = [
   minimumConfig,
   mulConfig,
   negConfig,
+  notEqualConfig,
   realDivConfig,
   reciprocalConfig,
   reluConfig,
   relu6Config,
   rsqrtConfig,
+  selectConfig,
   sigmoidConfig,
   softplusConfig,
   sqrtConfig,
@@ -76,6 +91,7 @@ export const NATIVE_KERNELS: readonly KernelConfig[] = [
   subConfig,
   sumConfig,
   tanhConfig,
+  tileConfig,
   transposeConfig,
   fusedMatMulConfig,
 ];

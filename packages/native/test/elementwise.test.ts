@@ -98,3 +98,56 @@ describe('unary kernels, native vs cpu', { skip }, () => {
     });
   }
 });
+
+const COMPARE: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
+  ['Greater', tf.greater], ['GreaterEqual', tf.greaterEqual], ['Less', tf.less], ['LessEqual', tf.lessEqual],
+  ['Equal', tf.equal], ['NotEqual', tf.notEqual],
+];
+
+describe('comparisons and select, native vs cpu', { skip }, () => {
+  for (const [name, op] of COMPARE) {
+    test(`${name} with broadcasting (bool output)`, () => {
+      nativeFallbackCounts(true);
+      for (const [sa, sb] of SHAPES) {
+        // Coarse values so that equal pairs occur.
+        const q = (i: Input): Input => ({ shape: i.shape, data: i.data.map((v) => Math.round(v * 2) / 2) });
+        assertParity(`${name} ${JSON.stringify(sa)} x ${JSON.stringify(sb)}`, [q(input(sa, 1)), q(input(sb, 2))],
+          (x, y) => tf.cast(op(x!, y!), 'float32'));
+      }
+      const nan: Input = { shape: [3], data: new Float32Array([NaN, 1, NaN]) };
+      const one: Input = { shape: [3], data: new Float32Array([1, NaN, NaN]) };
+      assertParity(`${name} NaN`, [nan, one], (x, y) => tf.cast(op(x!, y!), 'float32'));
+      assert.equal(nativeFallbackCounts()[name], undefined);
+      tf.setBackend('native');
+      assert.equal(tf.tidy(() => op(tf.scalar(1), tf.scalar(2)).dtype), 'bool');
+    });
+  }
+
+  test('Select: elementwise and broadcast conditions, and the LeakyRelu gradient through it', () => {
+    nativeFallbackCounts(true);
+    assertParity('where elementwise', [input([5, 7, 3], 1), input([5, 7, 3], 2), input([5, 7, 3], 3)],
+      (c, a, b) => tf.where(tf.greater(c!, 0), a!, b!));
+    // tf.where broadcasts the condition (through Tile) before the kernel sees it.
+    assertParity('where broadcast condition', [input([5, 1, 3], 4), input([5, 7, 3], 5), input([5, 7, 3], 6)],
+      (c, a, b) => tf.where(tf.greater(c!, 0), a!, b!));
+    assertParity('leakyRelu grad', [input([64, 9, 9, 16], 10), input([64, 9, 9, 16], 11)],
+      (x, dy) => tf.grad((v: tf.Tensor) => tf.leakyRelu(v, 0.2))(x!, dy));
+    assert.equal(nativeFallbackCounts()['Select'], undefined);
+  });
+
+  test('Tile: every dim tiled or not, and the batch-norm gradient that uses it', () => {
+    nativeFallbackCounts(true);
+    const cases: [number[], number[]][] = [
+      [[3], [4]], [[2, 3], [1, 1]], [[2, 3], [3, 1]], [[2, 3], [1, 4]], [[2, 1, 3], [2, 5, 2]],
+      [[1, 1, 1, 16], [32, 8, 8, 1]], [[2, 3, 1, 5], [1, 2, 7, 3]], [[2, 3], [0, 2]],
+    ];
+    for (const [shape, reps] of cases) {
+      assertParity(`tile ${JSON.stringify(shape)} x ${JSON.stringify(reps)}`, [input(shape, 9)], (x) => tf.tile(x!, reps), 0, 0);
+    }
+    assertParity('batchNorm gradients', [input([8, 5, 5, 16], 10), input([16], 11), input([16], 12, 0.5, 2),
+      input([16], 13), input([16], 14), input([8, 5, 5, 16], 15)], (x, m, v, o, s, dy) =>
+      tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor, e: tf.Tensor) =>
+        tf.batchNorm(a, b, c, d, e, 1e-3))([x!, m!, v!, o!, s!], dy), 1e-4, 1e-5);
+    assert.equal(nativeFallbackCounts()['Tile'], undefined);
+  });
+});

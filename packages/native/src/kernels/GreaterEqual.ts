@@ -1,0 +1,7 @@
+// GreaterEqual: a >= b as bool (float32 inputs, broadcasting; csrc/elementwise.cc).
+import { GreaterEqual } from '@tensorflow/tfjs-core';
+
+import { CompareOp } from '../binding.js';
+import { compareKernelConfig } from './compare_impl.js';
+
+export const greaterEqualConfig = compareKernelConfig(GreaterEqual, CompareOp.GreaterEqual);

@@ -1,0 +1,7 @@
+// LessEqual: a <= b as bool (float32 inputs, broadcasting; csrc/elementwise.cc).
+import { LessEqual } from '@tensorflow/tfjs-core';
+
+import { CompareOp } from '../binding.js';
+import { compareKernelConfig } from './compare_impl.js';
+
+export const lessEqualConfig = compareKernelConfig(LessEqual, CompareOp.LessEqual);
