@@ -23,7 +23,7 @@ function tinyRun(): { cwd: string; run: string } {
 
 test('bad options: unknown option, unknown dataset, size not a power of two, bad numbers', () => {
   assertOneLineError(dcgan(['train', '--learning-rate', '1']), /unknown option '--learning-rate'/);
-  assertOneLineError(dcgan(['train', '--dataset', 'imagenet']), /argument 'imagenet' is invalid.*mnist, fake/);
+  assertOneLineError(dcgan(['train', '--dataset', 'imagenet']), /argument 'imagenet' is invalid.*mnist, fashion-mnist, .*folder, packed, fake/);
   assertOneLineError(dcgan(['train', '--image-size', '48', '--dry-run']), /power of two from 16 to 256, got 48/);
   assertOneLineError(dcgan(['train', '--image-size', '512', '--dry-run']), /power of two from 16 to 256, got 512/);
   assertOneLineError(dcgan(['train', '--channels', '2', '--dry-run']), /channels must be 1 or 3/);

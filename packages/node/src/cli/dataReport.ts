@@ -15,18 +15,21 @@ export function dataNotes(data: DataPlan): string[] {
   return lines;
 }
 
-/** A progress line for decoding an image folder: updated in place on a terminal, one summary line otherwise. */
+/**
+ * A progress line for decoding an image folder, updated in place on a terminal and erased when done (so that an error
+ * after it is still the only line); silent elsewhere. What was skipped is reported by `dataNotes` once training starts.
+ */
 export function dataProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (done: number, total: number) => void {
   const started = performance.now();
   let lastDraw = 0;
   return (done, total) => {
+    if (!stream.isTTY) return;
     const now = performance.now();
-    const rate = done / Math.max(1e-3, (now - started) / 1000);
     if (done === total) {
-      const line = `dcgan: decoded ${total} files in ${((now - started) / 1000).toFixed(1)} s (${rate.toFixed(0)} files/s)`;
-      stream.write(stream.isTTY ? `\r${line}\x1b[K\n` : `${line}\n`);
-    } else if (stream.isTTY && now - lastDraw > 200) {
+      stream.write('\r\x1b[K');
+    } else if (now - lastDraw > 200) {
       lastDraw = now;
+      const rate = done / Math.max(1e-3, (now - started) / 1000);
       stream.write(`\rdcgan: decoding images ${done}/${total} (${rate.toFixed(0)} files/s)\x1b[K`);
     }
   };

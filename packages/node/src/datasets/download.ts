@@ -4,7 +4,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { REMOTE_DATASETS, type RemoteDatasetName, type RemoteFile, datasetDir } from './catalog.js';
+import { REMOTE_DATASETS, type RemoteDataset, type RemoteDatasetName, type RemoteFile, datasetDir } from './catalog.js';
 
 export interface DownloadOptions {
   /** Folder that receives `<dataset>/<files>` (default: the cache). */
@@ -12,6 +12,8 @@ export interface DownloadOptions {
   /** Replaces the base URL: files come from `${mirror}/${file}`; `{dataset}` in it is replaced by the dataset's name. */
   mirror?: string;
   onProgress?(file: string, received: number, total: number | null): void;
+  /** Files and checksums to use instead of the built-in catalog's (a private mirror of another set; tests). */
+  spec?: RemoteDataset;
   /** A file already present with the right checksum is kept (default); false fetches again. */
   reuse?: boolean;
 }
@@ -80,7 +82,7 @@ export async function downloadFile(url: string, dest: string, expected: RemoteFi
 
 /** `dcgan download NAME`: every file of the dataset into `<dir>/<name>/`, verified. Returns the dataset folder. */
 export async function downloadDataset(name: RemoteDatasetName, options: DownloadOptions = {}): Promise<{ dir: string; files: DownloadedFile[] }> {
-  const spec = REMOTE_DATASETS[name];
+  const spec = options.spec ?? REMOTE_DATASETS[name];
   const dir = datasetDir(name, options.dir);
   try {
     await fs.mkdir(dir, { recursive: true });
