@@ -22,6 +22,9 @@ export class BufferPool {
   /** Live references to owned buffers (tensors whose values are the array or a view of it). */
   private readonly refs = new Map<ArrayBufferLike, number>();
   private pooledBytes = 0;
+  private hits = 0;
+  private misses = 0;
+  private missBytes = 0;
 
   constructor(private readonly capBytes: number) {}
 
@@ -32,8 +35,11 @@ export class BufferPool {
     const reused = list?.pop();
     if (reused !== undefined) {
       this.pooledBytes -= reused.byteLength;
+      this.hits++;
       return reused;
     }
+    this.misses++;
+    this.missBytes += n * 4;
     const a = new Float32Array(n);
     this.owned.add(a.buffer);
     return a;
@@ -72,6 +78,13 @@ export class BufferPool {
   /** Bytes held for reuse. */
   get bytes(): number {
     return this.pooledBytes;
+  }
+
+  /** Pool-sized allocations served from the pool (hits) or freshly (misses), since the last reset. */
+  stats(reset = false): { pooledBytes: number; hits: number; misses: number; missBytes: number } {
+    const s = { pooledBytes: this.pooledBytes, hits: this.hits, misses: this.misses, missBytes: this.missBytes };
+    if (reset) this.hits = this.misses = this.missBytes = 0;
+    return s;
   }
 
   clear(): void {
