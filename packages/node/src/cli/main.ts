@@ -7,6 +7,7 @@ import { prepareCommand } from './prepareCommand.js';
 import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCommands.js';
 import { exportCommand } from './exportCommand.js';
 import { sampleCommand } from './sampleCommand.js';
+import { studioCommand } from './studioCommand.js';
 import { trainCommand } from './trainCommand.js';
 
 /** `dcgan`: thin on purpose; each command parses its options, calls the library (../train.ts, ../sample.ts), prints. */
@@ -27,7 +28,8 @@ Examples:
   .addCommand(interpolateCommand())
   .addCommand(arithmeticCommand())
   .addCommand(sweepCommand())
-  .addCommand(exportCommand());
+  .addCommand(exportCommand())
+  .addCommand(studioCommand());
 
 program.addCommand(prepareCommand()).addCommand(downloadCommand()).addCommand(dataCommand());
 

@@ -1,0 +1,159 @@
+import { DcganError } from '@dcgan-ts/core';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { LiveModel } from './liveModel.js';
+import { parseRequestPath } from './requestPath.js';
+import { RunFiles } from './runFiles.js';
+import { STUDIO_DIST, contentType, staticFileTable } from './staticFiles.js';
+
+export interface StudioOptions {
+  /** A run directory (the studio follows its latest checkpoint) or one checkpoint directory. */
+  checkpoint: string;
+  port?: number;
+  host?: string;
+  /** Built page to serve; default packages/studio/dist. */
+  pageDir?: string;
+  /** How often to look for a newer checkpoint, ms. */
+  pollMs?: number;
+  /** Where problems after start go (a failed re-export); default stderr. */
+  onWarning?: (message: string) => void;
+}
+
+export interface StudioServer {
+  url: string;
+  /** The checkpoint served now and its step (changes as a followed run trains). */
+  model(): { step: number; checkpoint: string };
+  close(): Promise<void>;
+}
+
+/** /api/status: what the page polls to know when to reload the model, the log or the sample grid. */
+export interface StudioStatus {
+  modelStep: number;
+  run: { logLines: number; sampleStep: number | null } | null;
+}
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * `dcgan studio`'s server: node:http, GET/HEAD only, serving exactly three things: the built page, the exported
+ * model under /model/, and read-only run endpoints under /api/. Every route is a lookup in a fixed table, so no
+ * request can name a file outside them.
+ */
+export async function startStudio(options: StudioOptions): Promise<StudioServer> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 8080;
+  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`dcgan studio: ${m}\n`));
+  const page = await staticFileTable(options.pageDir ?? STUDIO_DIST);
+  const live = await LiveModel.open(options.checkpoint, warn);
+  const runRoot = live.runRoot;
+  // Any checkpoint inside a run shows that run's log and samples (both may still be empty at the start of training).
+  const run = runRoot ? new RunFiles(runRoot) : null;
+  // A page on another origin reaching this server through DNS rebinding sends its own name as Host: while bound to
+  // loopback, only loopback names are answered.
+  const checkHost = LOOPBACK_NAMES.has(host);
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      warn(`${req.url}: ${(e as Error).message}`);
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { Allow: 'GET, HEAD' });
+    if (checkHost && !LOOPBACK_NAMES.has(hostName(req.headers.host))) return send(res, 403, 'text/plain; charset=utf-8', 'forbidden\n');
+    const parsed = parseRequestPath(req.url);
+    if (!parsed.ok) return send(res, parsed.status, 'text/plain; charset=utf-8', parsed.status === 403 ? 'forbidden\n' : 'bad request\n');
+    const p = parsed.path;
+
+    if (p.startsWith('/model/')) {
+      const model = live.model;
+      const name = p.slice('/model/'.length);
+      if (!model.files.has(name)) return notFound(res);
+      return sendFile(req, res, path.join(model.dir, name), { 'X-Dcgan-Step': String(model.step) });
+    }
+    if (p === '/api/status') {
+      const status: StudioStatus = { modelStep: live.model.step, run: run ? await run.snapshot() : null };
+      return sendJson(res, status);
+    }
+    if (p === '/api/log') return run ? sendJson(res, await run.log()) : notFound(res);
+    if (p === '/api/sample.png') {
+      const sample = run ? await run.latestSample() : null;
+      if (!sample) return notFound(res);
+      return sendFile(req, res, sample.file, { 'X-Dcgan-Step': String(sample.step) });
+    }
+    const file = page.get(p);
+    if (!file) return notFound(res);
+    return sendFile(req, res, file, {});
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      void live.close();
+      if (e.code === 'EADDRINUSE') reject(new DcganError(`port ${port} on ${host} is in use; choose another with --port`));
+      else if (e.code === 'EACCES') reject(new DcganError(`no permission to listen on ${host}:${port}; choose a port above 1023`));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new DcganError(`cannot listen on ${host}: no such local address`));
+      else reject(new DcganError(`cannot listen on ${host}:${port}: ${e.message}`));
+    });
+    server.listen(port, host, () => resolve());
+  });
+  live.follow(options.pollMs ?? 1000);
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${urlHost}:${address.port}/`,
+    model: () => ({ step: live.model.step, checkpoint: live.model.checkpoint }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await live.close();
+    },
+  };
+}
+
+function hostName(header: string | undefined): string {
+  if (!header) return '';
+  const m = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(header.trim().toLowerCase());
+  return m ? m[1]! : '';
+}
+
+/** Headers on every answer: nothing here is cacheable across checkpoints, and nothing may be sniffed or framed. */
+const COMMON_HEADERS = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
+function send(res: http.ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function notFound(res: http.ServerResponse): void {
+  send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+}
+
+function sendJson(res: http.ServerResponse, value: unknown): void {
+  send(res, 200, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+async function sendFile(req: http.IncomingMessage, res: http.ServerResponse, file: string, extra: Record<string, string>): Promise<void> {
+  // Opened before the headers go out: a file removed meanwhile (an export replaced) is a 404, not a broken 200.
+  const handle = await fs.open(file, 'r').catch(() => null);
+  if (!handle) return notFound(res);
+  const { size } = await handle.stat();
+  res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': contentType(file), 'Content-Length': size, ...extra });
+  if (req.method === 'HEAD') {
+    await handle.close();
+    res.end();
+    return;
+  }
+  handle.createReadStream().pipe(res);
+}

@@ -1,0 +1,241 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng, latentForSeed } from '@dcgan-ts/core';
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { loadLayersModel, resolveCheckpointDir, saveLayersModel } from '../src/index.js';
+import { CLI, TINY, dcgan, tempDir } from './cli.js';
+
+/**
+ * `dcgan studio` end to end: a real run, the real CLI serving it, the built page in Debian's Chromium. A 20-step tiny
+ * run is trained first and resumed to 30 while the studio watches it, so following a live run is tested too.
+ */
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const RUN_OPTIONS = ['--log-every', '5', '--sample-every', '10', '--checkpoint-every', '10'];
+
+/**
+ * A tiny G a few steps old draws near-flat grey in inference mode (its running variances are still ~1 while its
+ * activations are ~1e-3), so pixel comparisons would hinge on rounding. Setting the running statistics near the
+ * activations' true scale (as export.test.ts does) makes G draw full-contrast images; training resumes from it fine.
+ */
+async function giveGeneratorContrast(runDir: string): Promise<void> {
+  await tf.setBackend('cpu');
+  const dir = path.join(await resolveCheckpointDir(runDir), 'generator');
+  const generator = await loadLayersModel(dir);
+  const rng = Rng.derive(99);
+  for (const w of generator.weights) {
+    if (w.originalName.endsWith('moving_variance')) w.write(tf.tensor(rng.uniforms(w.shape.reduce((a, b) => a! * b!, 1)!, 2e-4, 2e-3), w.shape as number[]));
+    if (w.originalName.endsWith('moving_mean')) w.write(tf.tensor(rng.uniforms(w.shape.reduce((a, b) => a! * b!, 1)!, -0.01, 0.01), w.shape as number[]));
+  }
+  await saveLayersModel(generator, dir, 'studio.test');
+  generator.dispose();
+}
+
+let run: string;
+let studio: { process: ChildProcess; url: string; port: number; stderr: () => string };
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+function startStudio(args: string[]): Promise<typeof studio> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'studio', ...args], { env: { ...process.env, DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      const m = /at (http:\/\/127\.0\.0\.1:(\d+)\/)/.exec(stdout);
+      if (m) resolve({ process: child, url: m[1]!, port: Number(m[2]), stderr: () => stderr });
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('exit', (code) => reject(new Error(`dcgan studio exited (${code}) before printing its URL: ${stderr}`)));
+  });
+}
+
+/** A request exactly as written: http.request sends the path unnormalized (browsers and fetch would resolve ..). */
+function rawGet(port: number, rawPath: string, options: { method?: string; host?: string } = {}): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: rawPath, method: options.method ?? 'GET', headers: options.host ? { Host: options.host } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks), headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function pixels(selector: string): Promise<number[]> {
+  return page.$eval(selector, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
+  });
+}
+
+function maxDiff(a: number[], b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+function spread(rgba: number[]): number {
+  const grey = rgba.filter((_, i) => i % 4 !== 3);
+  return Math.max(...grey) - Math.min(...grey);
+}
+
+before(async () => {
+  run = path.join(tempDir(), 'run');
+  const trained = dcgan(['train', ...TINY, '--steps', '20', ...RUN_OPTIONS, '--out', run]);
+  assert.equal(trained.code, 0, trained.stderr);
+  await giveGeneratorContrast(run);
+  studio = await startStudio(['--checkpoint', run, '--port', '0']);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ acceptDownloads: true });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+});
+
+after(async () => {
+  await browser?.close();
+  studio?.process.kill('SIGTERM');
+});
+
+test('the page loads the run\'s model and draws the sample grid', async () => {
+  await page.goto(studio.url);
+  await page.waitForSelector('#grid[data-ready="true"]', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-model-step'), '20');
+  assert.ok(['webgl', 'cpu'].includes((await page.getAttribute('body', 'data-backend'))!));
+  assert.equal(await page.locator('#grid .cell canvas').count(), 64);
+
+  const seed0 = await pixels('.cell[data-seed="0"] canvas');
+  assert.equal(seed0.length, 16 * 16 * 4);
+  assert.ok(spread(seed0) > 100, `seed 0 draws an image, not a flat square (spread ${spread(seed0)})`);
+  assert.ok(maxDiff(seed0, await pixels('.cell[data-seed="1"] canvas')) > 4, 'two seeds draw different images');
+
+  // The same seed draws the same picture in the browser as `dcgan sample` draws in Node (the shared latentForSeed
+  // and inference-mode batch norm); WebGL float rounding may move a byte by one.
+  const separate = tempDir();
+  const sampled = dcgan(['sample', '--checkpoint', run, '--n', '2', '--seed', '0', '--separate', separate]);
+  assert.equal(sampled.code, 0, sampled.stderr);
+  const png = PNG.sync.read(readFileSync(path.join(separate, 'seed-000000.png')));
+  assert.ok(maxDiff(seed0, png.data) <= 2, `seed 0 in the studio differs from dcgan sample by ${maxDiff(seed0, png.data)}`);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('picking two samples and moving the interpolation slider changes the image; t = 0 and 1 are the picks', async () => {
+  await page.click('#group-select button[data-group="A"]');
+  await page.click('.cell[data-seed="1"]');
+  await page.click('.cell[data-seed="2"]');
+  assert.equal(await page.locator('#interp-from option').count(), 2);
+  await page.fill('#interp-slider', '0');
+  await page.waitForSelector('#interp-canvas[data-t="0"]');
+  const start = await pixels('#interp-canvas');
+  await page.fill('#interp-slider', '0.5');
+  await page.waitForSelector('#interp-canvas[data-t="0.5"]');
+  const middle = await pixels('#interp-canvas');
+  await page.fill('#interp-slider', '1');
+  await page.waitForSelector('#interp-canvas[data-t="1"]');
+  const end = await pixels('#interp-canvas');
+  assert.ok(maxDiff(start, middle) > 2 && maxDiff(middle, end) > 2, 'the slider moves the image');
+  assert.ok(maxDiff(start, await pixels('.cell[data-seed="1"] canvas')) <= 1, 't = 0 draws the first pick');
+  assert.ok(maxDiff(end, await pixels('.cell[data-seed="2"] canvas')) <= 1, 't = 1 draws the second pick');
+});
+
+test('A - B + C is drawn from the averaged groups', async () => {
+  // A = {1, 2}; with B = C = {3}, mean(A) - mean(B) + mean(C) is mean(A): the result must draw A's mean image.
+  await page.click('#group-select button[data-group="B"]');
+  await page.click('.cell[data-seed="3"]');
+  await page.keyboard.press('3'); // key 3 selects group C
+  await page.click('.cell[data-seed="3"]');
+  await page.waitForSelector('#arith-result[data-picks="A1,A2,B3,C3"][data-ready="true"]');
+  assert.equal(await page.locator('#arith-result canvas').count(), 9, 'the result and its 8 neighbours');
+  const result = await pixels('#arith-result canvas.result');
+  const meanA = await pixels('.group-row[data-group="A"] .mean canvas');
+  assert.ok(maxDiff(result, meanA) <= 1, `A - B + B draws mean(A) (differs by ${maxDiff(result, meanA)})`);
+  assert.ok(maxDiff(result, await pixels('.cell[data-seed="1"] canvas')) > 2, 'mean(A) is not either exemplar');
+
+  await page.click('.cell[data-seed="4"]'); // C = {3, 4}: the result moves
+  await page.waitForSelector('#arith-result[data-picks="A1,A2,B3,C3,C4"]');
+  assert.ok(maxDiff(result, await pixels('#arith-result canvas.result')) > 2, 'a new exemplar in C changes the result');
+  const neighbour = await pixels('#arith-result canvas.neighbour');
+  assert.ok(maxDiff(neighbour, await pixels('#arith-result canvas.result')) > 0, 'neighbours are noisy copies');
+});
+
+test('the focused z downloads as JSON that dcgan arithmetic reads, and the image as PNG', async () => {
+  await page.click('.cell[data-seed="5"]'); // adds to C and focuses seed 5
+  await page.waitForFunction(() => document.getElementById('focus-label')?.textContent === 'seed 5');
+  const [zDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-z')]);
+  const zFile = path.join(tempDir(), 'z.json');
+  await zDownload.saveAs(zFile);
+  const json = JSON.parse(readFileSync(zFile, 'utf8'));
+  assert.equal(json.seed, 5);
+  assert.deepEqual(Float32Array.from(json.z), latentForSeed(5, 8, 'normal'), 'the z of seed 5, exactly');
+  const cli = dcgan(['arithmetic', '--checkpoint', run, '--a', zFile, '--b', '3', '--c', '4', '--out', path.join(tempDir(), 'a.png')]);
+  assert.equal(cli.code, 0, cli.stderr);
+
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-png')]);
+  const pngFile = path.join(tempDir(), 'seed-5.png');
+  await pngDownload.saveAs(pngFile);
+  const png = PNG.sync.read(readFileSync(pngFile));
+  assert.deepEqual([png.width, png.height], [256, 256], '16x16 upscaled 16x, nearest neighbour');
+  assert.equal(pngDownload.suggestedFilename(), 'seed-5.png');
+});
+
+test('the server refuses paths outside the page, the model and the run endpoints', async () => {
+  for (const p of ['/../package.json', '/../../../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/model/..%2f..%2fstate.json', '/assets/%252e%252e/x', '//etc/passwd', '/model/..\\state.json']) {
+    assert.equal((await rawGet(studio.port, p)).status, 403, p);
+  }
+  for (const p of ['/etc/passwd', '/model/state.json', '/model/adam.bin', '/package.json', '/config.json', '/log.jsonl', '/checkpoints/latest']) {
+    assert.equal((await rawGet(studio.port, p)).status, 404, p);
+  }
+  assert.equal((await rawGet(studio.port, 'http://example.com/')).status, 403, 'absolute-form request target');
+  assert.equal((await rawGet(studio.port, '/model/manifest.json', { method: 'POST' })).status, 405);
+  assert.equal((await rawGet(studio.port, '/', { host: 'attacker.example:80' })).status, 403, 'DNS rebinding: foreign Host');
+  const manifest = await rawGet(studio.port, '/model/manifest.json');
+  assert.equal(manifest.status, 200);
+  assert.equal(JSON.parse(manifest.body.toString()).format, 'dcgan-ts-generator');
+});
+
+test('the log and latest-sample endpoints answer, and the studio follows the run as it trains', async () => {
+  const log = JSON.parse((await rawGet(studio.port, '/api/log')).body.toString());
+  const onDisk = readFileSync(path.join(run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(log, onDisk);
+  assert.deepEqual(log.map((e: { step: number }) => e.step), [5, 10, 15, 20]);
+  const sample = await rawGet(studio.port, '/api/sample.png');
+  assert.equal(sample.status, 200);
+  assert.equal(sample.headers['content-type'], 'image/png');
+  assert.equal(sample.headers['x-dcgan-step'], '20');
+  assert.deepEqual(sample.body, readFileSync(path.join(run, 'samples', 'step-000020.png')));
+  await page.waitForSelector('#training[data-log-lines="4"][data-sample-step="20"]:not([hidden])');
+  assert.equal(await page.locator('#loss-chart polyline').count(), 2, 'loss D and loss G');
+
+  const resumed = dcgan(['train', '--resume', '--out', run, '--steps', '30', '--backend', 'cpu']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  await page.waitForSelector('body[data-model-step="30"]', { timeout: 30_000 });
+  await page.waitForSelector('#training[data-log-lines="6"][data-sample-step="30"]', { timeout: 10_000 });
+  const status = JSON.parse((await rawGet(studio.port, '/api/status')).body.toString());
+  assert.deepEqual(status, { modelStep: 30, run: { logLines: 6, sampleStep: 30 } });
+  await page.waitForSelector('#grid[data-ready="true"]');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('dcgan studio: a port in use or a bad checkpoint is one clear line', async () => {
+  const busy = dcgan(['studio', '--checkpoint', run, '--port', String(studio.port)]);
+  assert.equal(busy.code, 1);
+  assert.equal(busy.stderr, `dcgan: error: port ${studio.port} on 127.0.0.1 is in use; choose another with --port\n`);
+  const missing = dcgan(['studio', '--checkpoint', path.join(run, 'nope'), '--port', '0']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^dcgan: error: no checkpoint at .*nope: no such file or directory\n$/);
+  const badPort = dcgan(['studio', '--checkpoint', run, '--port', '70000']);
+  assert.notEqual(badPort.code, 0);
+  assert.match(badPort.stderr, /must be from 0 to 65535/);
+  assert.equal(studio.stderr(), '', 'the running studio reported no problem');
+});

@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+
+/**
+ * WebGL when the browser gives TF.js a usable GPU context, else the JS cpu backend (headless browsers and software
+ * GL land here: TF.js refuses contexts with a major performance caveat). `?backend=cpu` forces the fallback.
+ */
+export async function chooseBackend(): Promise<string> {
+  const forced = new URLSearchParams(location.search).get('backend');
+  const order = forced ? [forced] : ['webgl', 'cpu'];
+  for (const name of order) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return name;
+      }
+    } catch {
+      // Try the next one: a failed WebGL context throws here on some browsers instead of returning false.
+    }
+  }
+  throw new Error(`no TF.js backend works in this browser (tried ${order.join(', ')})`);
+}

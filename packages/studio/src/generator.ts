@@ -1,0 +1,44 @@
+import { type GeneratorManifest, generate, packLatents, parseGeneratorManifest, toByte } from '@dcgan-ts/core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+/** The exported G (`dcgan export --format tfjs`, served by `dcgan studio` under model/) and how to feed it. */
+export interface Generator {
+  manifest: GeneratorManifest;
+  model: tfl.LayersModel;
+}
+
+export async function loadGenerator(base = 'model/'): Promise<Generator> {
+  const response = await fetch(`${base}manifest.json`, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`cannot load ${base}manifest.json (HTTP ${response.status})`);
+  const manifest = parseGeneratorManifest(await response.json());
+  // The model path must stay beside the manifest: a manifest is data and must not send the page elsewhere.
+  if (!/^[\w.-]+\.json$/.test(manifest.model)) throw new Error(`manifest names an unexpected model path: ${manifest.model}`);
+  const model = await tfl.loadLayersModel(`${base}${manifest.model}`, { requestInit: { cache: 'no-store' } });
+  return { manifest, model };
+}
+
+/**
+ * G's images of `latents` as ImageData, (S, S) RGBA: [-1, 1] mapped to bytes as the CLI's PNGs map them, so a seed
+ * draws the same pixels here as in `dcgan sample`. Batch norm runs in inference mode (running statistics), so an
+ * image depends on its own z only.
+ */
+export async function drawLatents(g: Generator, latents: readonly Float32Array[]): Promise<ImageData[]> {
+  if (latents.length === 0) return [];
+  const { latentSize: nz, imageSize: s, channels: c } = g.manifest;
+  const images = generate(g.model, packLatents(latents), nz);
+  const values = (await images.data()) as Float32Array;
+  images.dispose();
+  const pixels = s * s;
+  return latents.map((_, i) => {
+    const out = new ImageData(s, s);
+    const base = i * pixels * c;
+    for (let p = 0; p < pixels; p++) {
+      const v = base + p * c;
+      out.data[p * 4] = toByte(values[v]!);
+      out.data[p * 4 + 1] = toByte(values[v + (c === 3 ? 1 : 0)]!);
+      out.data[p * 4 + 2] = toByte(values[v + (c === 3 ? 2 : 0)]!);
+      out.data[p * 4 + 3] = 255;
+    }
+    return out;
+  });
+}

@@ -1,0 +1,71 @@
+import './style.css';
+import { mountArithmetic } from './arithmetic.js';
+import { chooseBackend } from './backend.js';
+import { loadGenerator } from './generator.js';
+import { mountInspector } from './inspector.js';
+import { mountInterpolation } from './interpolation.js';
+import { mountSampleGrid } from './sampleGrid.js';
+import { StudioState } from './state.js';
+import { mountTraining, type StudioStatus } from './training.js';
+
+/** How often the page asks the server whether the run moved on (new log lines, sample grid or checkpoint). */
+const POLL_MS = 2000;
+
+const statusLine = document.getElementById('status')!;
+const info = document.getElementById('model-info')!;
+
+function say(text: string, kind: 'ok' | 'busy' | 'error' = 'ok'): void {
+  statusLine.textContent = text;
+  statusLine.className = `status ${kind}`;
+}
+
+async function main(): Promise<void> {
+  const backend = await chooseBackend();
+  document.body.dataset.backend = backend;
+  const state = new StudioState();
+  mountSampleGrid(state);
+  mountInspector(state);
+  mountArithmetic(state);
+  mountInterpolation(state);
+  const updateTraining = mountTraining();
+
+  const load = async () => {
+    say('loading the model…', 'busy');
+    const g = await loadGenerator();
+    state.generator?.model.dispose();
+    state.generator = g;
+    const m = g.manifest;
+    info.replaceChildren(
+      ...[`${m.imageSize}×${m.imageSize}×${m.channels}`, `z: ${m.latentSize} ${m.distribution}`, `step ${m.step.toLocaleString('en')}`, backend].map((t) =>
+        Object.assign(document.createElement('span'), { className: 'chip', textContent: t }),
+      ),
+    );
+    state.emit('model');
+    if (!state.focus) state.setFocus(state.seedLatent(0));
+    document.body.dataset.modelStep = String(m.step);
+    say(`step ${m.step} loaded`);
+  };
+
+  await load();
+  // Poll rather than push: the server stays a plain file server, and a page left open survives server restarts.
+  const poll = async () => {
+    try {
+      const response = await fetch('api/status', { cache: 'no-store' });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const status = (await response.json()) as StudioStatus;
+      if (status.modelStep !== state.generator?.manifest.step) await load();
+      else say(status.run ? `step ${status.modelStep} · following the run` : `step ${status.modelStep}`);
+      await updateTraining(status);
+    } catch (e) {
+      say(`server unreachable (${(e as Error).message}); retrying`, 'error');
+    } finally {
+      setTimeout(() => void poll(), POLL_MS);
+    }
+  };
+  void poll();
+}
+
+main().catch((e: unknown) => {
+  say(`cannot start: ${(e as Error).message}`, 'error');
+  console.error(e);
+});

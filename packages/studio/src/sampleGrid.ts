@@ -1,0 +1,78 @@
+import { paint, pixelCanvas } from './canvas.js';
+import { drawLatents } from './generator.js';
+import { latestOnly } from './scheduler.js';
+import { GROUPS, type StudioState } from './state.js';
+
+export const GRID_SIZE = 64;
+
+/**
+ * 64 samples, seeds offset..offset+63, one canvas each (so a click names its seed). Picked seeds wear their group's
+ * colour. Redrawn when the offset or the model changes.
+ */
+export function mountSampleGrid(state: StudioState): void {
+  const grid = document.getElementById('grid')!;
+  const offsetInput = document.getElementById('seed-offset') as HTMLInputElement;
+  const cells = Array.from({ length: GRID_SIZE }, (_, i) => {
+    const cell = document.createElement('button');
+    cell.className = 'cell';
+    const canvas = pixelCanvas();
+    const tag = document.createElement('span');
+    tag.className = 'tags';
+    cell.append(canvas, tag);
+    cell.addEventListener('click', () => {
+      const seed = state.offset + i;
+      state.togglePick(seed);
+      state.setFocus(state.seedLatent(seed));
+    });
+    grid.append(cell);
+    return { cell, canvas, tag };
+  });
+
+  const redraw = latestOnly(async () => {
+    if (!state.generator) return;
+    const offset = state.offset;
+    const images = await drawLatents(state.generator, cells.map((_, i) => state.seedLatent(offset + i).z));
+    images.forEach((image, i) => {
+      paint(cells[i]!.canvas, image);
+      cells[i]!.cell.dataset.seed = String(offset + i);
+      cells[i]!.cell.title = `seed ${offset + i}`;
+    });
+    grid.dataset.offset = String(offset);
+    grid.dataset.ready = 'true';
+    markPicks();
+  });
+
+  const markPicks = () => {
+    cells.forEach(({ cell, tag }, i) => {
+      const seed = state.offset + i;
+      const groups = GROUPS.filter((g) => state.picks.some((p) => p.group === g && p.latent.seed === seed));
+      tag.replaceChildren(...groups.map((g) => Object.assign(document.createElement('i'), { className: `g${g}`, textContent: g })));
+      cell.classList.toggle('picked', groups.length > 0);
+    });
+  };
+
+  offsetInput.addEventListener('change', () => state.setOffset(Number(offsetInput.value) || 0));
+  document.getElementById('seed-prev')!.addEventListener('click', () => state.setOffset(state.offset - GRID_SIZE));
+  document.getElementById('seed-next')!.addEventListener('click', () => state.setOffset(state.offset + GRID_SIZE));
+  document.getElementById('seed-random')!.addEventListener('click', () => state.setOffset(Math.floor(Math.random() * 1e6) * GRID_SIZE));
+
+  const groupButtons = Array.from(document.querySelectorAll<HTMLButtonElement>('#group-select button'));
+  const setActive = (name: string) => {
+    const g = GROUPS.find((x) => x === name);
+    if (!g) return;
+    state.active = g;
+    groupButtons.forEach((b) => b.classList.toggle('on', b.dataset.group === g));
+  };
+  groupButtons.forEach((b) => b.addEventListener('click', () => setActive(b.dataset.group!)));
+  window.addEventListener('keydown', (e) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+    if (e.key === '1' || e.key === '2' || e.key === '3') setActive(GROUPS[Number(e.key) - 1]!);
+  });
+
+  state.on('offset', () => {
+    offsetInput.value = String(state.offset);
+    redraw();
+  });
+  state.on('model', redraw);
+  state.on('picks', markPicks);
+}

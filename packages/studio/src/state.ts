@@ -1,0 +1,78 @@
+import { latentForSeed } from '@dcgan-ts/core';
+import type { Generator } from './generator.js';
+
+export type GroupName = 'A' | 'B' | 'C';
+export const GROUPS: readonly GroupName[] = ['A', 'B', 'C'];
+
+/** A point in latent space the page can draw: a seed's z, or one derived from others (a mean, a blend, an edit). */
+export interface Latent {
+  z: Float32Array;
+  label: string;
+  seed?: number;
+}
+
+export interface Pick {
+  latent: Latent;
+  group: GroupName;
+}
+
+type Topic = 'model' | 'picks' | 'focus' | 'offset';
+
+/**
+ * What the user has done: which model is loaded, the seed offset of the grid, the picks (each in group A, B or C,
+ * in click order) and the focused latent the inspector shows. Panels subscribe to the topics they draw.
+ */
+export class StudioState {
+  generator: Generator | null = null;
+  offset = 0;
+  active: GroupName = 'A';
+  picks: Pick[] = [];
+  focus: Latent | null = null;
+  private readonly listeners = new Map<Topic, Array<() => void>>();
+
+  on(topic: Topic, listener: () => void): void {
+    this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), listener]);
+  }
+
+  emit(topic: Topic): void {
+    for (const listener of this.listeners.get(topic) ?? []) listener();
+  }
+
+  /** The z of seed k, as every dcgan-ts command draws it. */
+  seedLatent(seed: number): Latent {
+    const m = this.generator!.manifest;
+    return { z: latentForSeed(seed, m.latentSize, m.distribution), label: `seed ${seed}`, seed };
+  }
+
+  group(name: GroupName): Latent[] {
+    return this.picks.filter((p) => p.group === name).map((p) => p.latent);
+  }
+
+  /** Clicking a sample: adds it to the active group, or takes it out when it is already there. */
+  togglePick(seed: number): void {
+    const at = this.picks.findIndex((p) => p.latent.seed === seed && p.group === this.active);
+    if (at >= 0) this.picks.splice(at, 1);
+    else this.picks.push({ latent: this.seedLatent(seed), group: this.active });
+    this.emit('picks');
+  }
+
+  removePick(pick: Pick): void {
+    this.picks = this.picks.filter((p) => p !== pick);
+    this.emit('picks');
+  }
+
+  clearPicks(): void {
+    this.picks = [];
+    this.emit('picks');
+  }
+
+  setFocus(latent: Latent): void {
+    this.focus = latent;
+    this.emit('focus');
+  }
+
+  setOffset(offset: number): void {
+    this.offset = Math.max(0, Math.min(0xffffffff - 63, Math.floor(offset)));
+    this.emit('offset');
+  }
+}

@@ -1,0 +1,45 @@
+import { drawLossChart, type LossPoint } from './lossChart.js';
+
+/** /api/status of `dcgan studio` (packages/node/src/studio/studioServer.ts). */
+export interface StudioStatus {
+  modelStep: number;
+  run: { logLines: number; sampleStep: number | null } | null;
+}
+
+/**
+ * The training panel: loss curves from the run's log.jsonl and its newest sample grid, refreshed when the status
+ * poll says they changed. Hidden for a checkpoint outside a run.
+ */
+export function mountTraining(): (status: StudioStatus) => Promise<void> {
+  const panel = document.getElementById('training')!;
+  const svg = document.getElementById('loss-chart') as unknown as SVGSVGElement;
+  const img = document.getElementById('latest-sample') as HTMLImageElement;
+  const caption = document.getElementById('latest-caption')!;
+  const stepLabel = document.getElementById('training-step')!;
+  let logLines = -1;
+  let sampleStep: number | null = null;
+
+  return async (status) => {
+    const run = status.run;
+    panel.hidden = !run || (run.logLines === 0 && run.sampleStep === null);
+    if (!run) return;
+    if (run.logLines !== logLines) {
+      const response = await fetch('api/log', { cache: 'no-store' });
+      if (response.ok) {
+        const log = (await response.json()) as LossPoint[];
+        drawLossChart(svg, log);
+        logLines = run.logLines;
+        const last = log[log.length - 1];
+        stepLabel.textContent = last ? `step ${last.step} · loss D ${last.lossD.toFixed(3)} · loss G ${last.lossG.toFixed(3)}` : '';
+        panel.dataset.logLines = String(logLines);
+      }
+    }
+    if (run.sampleStep !== null && run.sampleStep !== sampleStep) {
+      sampleStep = run.sampleStep;
+      // The query only defeats caching: the server always answers the newest grid.
+      img.src = `api/sample.png?step=${sampleStep}`;
+      caption.textContent = `samples at step ${sampleStep} (fixed noise, seeds 0 and up)`;
+      panel.dataset.sampleStep = String(sampleStep);
+    }
+  };
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vite';
+
+// `npm run dev` serves the page with hot reload and forwards the model and run endpoints to a running
+// `dcgan studio` (port 8080); `npm run build` writes dist/, which `dcgan studio` serves itself.
+const server = 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  // Relative asset URLs: the page works wherever it is mounted.
+  base: './',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // TF.js (core, layers, WebGL and CPU backends) is one ~1.5 MB chunk by nature; splitting it buys nothing here.
+    chunkSizeWarningLimit: 4096,
+  },
+  server: { proxy: { '/model': server, '/api': server } },
+});
