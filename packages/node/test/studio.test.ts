@@ -127,6 +127,21 @@ test('the page loads the run\'s model and draws the sample grid', async () => {
   assert.equal(sampled.code, 0, sampled.stderr);
   const png = PNG.sync.read(readFileSync(path.join(separate, 'seed-000000.png')));
   assert.ok(maxDiff(seed0, png.data) <= 2, `seed 0 in the studio differs from dcgan sample by ${maxDiff(seed0, png.data)}`);
+
+  // The fallback backend draws the same pictures.
+  const cpuPage = await browser.newPage();
+  try {
+    await cpuPage.goto(`${studio.url}?backend=cpu`);
+    await cpuPage.waitForSelector('#grid[data-ready="true"]', { timeout: 60_000 });
+    assert.equal(await cpuPage.getAttribute('body', 'data-backend'), 'cpu');
+    const onCpu = await cpuPage.$eval('.cell[data-seed="0"] canvas', (c) => {
+      const canvas = c as HTMLCanvasElement;
+      return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
+    });
+    assert.ok(maxDiff(seed0, onCpu) <= 2, `cpu and ${await page.getAttribute('body', 'data-backend')} differ by ${maxDiff(seed0, onCpu)}`);
+  } finally {
+    await cpuPage.close();
+  }
   assert.deepEqual(pageErrors, []);
 });
 
@@ -187,6 +202,20 @@ test('the focused z downloads as JSON that dcgan arithmetic reads, and the image
   const png = PNG.sync.read(readFileSync(pngFile));
   assert.deepEqual([png.width, png.height], [256, 256], '16x16 upscaled 16x, nearest neighbour');
   assert.equal(pngDownload.suggestedFilename(), 'seed-5.png');
+  const focused = await pixels('#focus-canvas');
+  assert.equal(png.data[0], focused[0], 'the PNG holds the focused image');
+
+  // A z slider edits a copy of the focused z and redraws it.
+  await page.fill('#z-sliders input[data-dim="0"]', '2.5');
+  await page.waitForFunction(() => document.getElementById('focus-label')?.textContent === 'seed 5, edited');
+  await page.waitForFunction(
+    (before) => {
+      const c = document.getElementById('focus-canvas') as HTMLCanvasElement;
+      const now = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      return now.some((v, i) => Math.abs(v - before[i]!) > 2);
+    },
+    focused,
+  );
 });
 
 test('the server refuses paths outside the page, the model and the run endpoints', async () => {
