@@ -145,6 +145,17 @@ test('decodeImage: EXIF orientation, centre crop, alpha onto the background, gra
   const big = await decodeImage(clear, { imageSize: 16, channels: 3, background: WHITE });
   assert.ok(big.ok && big.upscaled);
 
+  // AVIF (libheif + aom in sharp's prebuilt libvips) and an animated GIF's first frame.
+  const avif = path.join(dir, 'a.avif');
+  await sharp(px, { raw: { width: w, height: h, channels: 3 } }).avif().toFile(avif);
+  const fromAvif = await decodeImage(avif, { imageSize: 8, channels: 3, background: WHITE });
+  assert.ok(fromAvif.ok && fromAvif.pixels[0]! > 200 && fromAvif.pixels[7 * 3 + 2]! > 200, 'red left, blue right');
+  const frames = Buffer.concat([Buffer.alloc(8 * 8 * 3, 0), Buffer.alloc(8 * 8 * 3, 255)]); // black, then white
+  const gif = path.join(dir, 'anim.gif');
+  await sharp(frames, { raw: { width: 8, height: 16, channels: 3, pageHeight: 8 } }).gif().toFile(gif);
+  const first = await decodeImage(gif, { imageSize: 8, channels: 1, background: WHITE });
+  assert.ok(first.ok && first.pixels.every((v) => v < 10), 'the first frame, black');
+
   writeFileSync(path.join(dir, 'junk.jpg'), 'no');
   const junk = await decodeImage(path.join(dir, 'junk.jpg'), { imageSize: 4, channels: 3, background: WHITE });
   assert.ok(!junk.ok && /unsupported image format/.test(junk.reason) && !junk.reason.includes('\n'));

@@ -49,6 +49,10 @@ test('dcgan train runs 2 steps on each source: idx, fashion-mnist, cifar10 archi
   for (const [i, [args, dataset, size, channels]] of cases.entries()) {
     const r = dcgan(['train', ...SMALL, ...args, '--steps', '2', '--seed', '3', '--out', `run${i}`], { cwd });
     assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    if (dataset === 'folder') {
+      assert.match(r.stderr, /warning: skipped 2 file\(s\)[\s\S]*truncated\.jpg/);
+      assert.match(r.stderr, /warning: 1 image\(s\) smaller than the target size were upscaled[\s\S]*tiny\.png: 8x8/);
+    }
     const c = config(cwd, `run${i}`);
     assert.equal(c.dataset, dataset);
     assert.equal(c.datasetSize, size);

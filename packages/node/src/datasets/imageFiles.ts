@@ -29,7 +29,10 @@ export async function listImageFiles(root: string): Promise<ImageFileList> {
     const real = await fs.realpath(abs);
     if (seen.has(real)) return;
     seen.add(real);
-    for (const entry of await fs.readdir(abs, { withFileTypes: true })) {
+    const entries = await fs.readdir(abs, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+      throw new DcganError(`cannot read the folder ${abs}: ${e.code ?? e.message}`);
+    });
+    for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       const isLink = entry.isSymbolicLink();
