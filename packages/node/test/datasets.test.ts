@@ -43,6 +43,16 @@ test('idx: a folder of standard names, gzipped or plain, with labels; a file giv
   }
   const single = await loadIdx(path.join(dir, 'plain', 'train-images-idx3-ubyte'), 'idx', 16, 1);
   assert.equal(single.labels?.length, 12);
+
+  // EMNIST stores images transposed: a 16x16 image whose first row is white comes out with a white first column.
+  const emnist = idxImages(1, 16, 16);
+  emnist.fill(0, 16);
+  emnist.fill(255, 16, 32);
+  writeFileSync(path.join(dir, 'emnist-letters-train-images-idx3-ubyte'), emnist);
+  const upright = await loadIdx(path.join(dir, 'emnist-letters-train-images-idx3-ubyte'), 'idx', 16, 1);
+  const img = new Float32Array(16 * 16);
+  upright.dataset.fillBatch([0], img);
+  assert.deepEqual([byteAt(img, 16, 1, 0, 0, 5), byteAt(img, 16, 1, 0, 5, 0)], [255, 0]);
 });
 
 test('idx: truncated, wrong magic, corrupt gzip, label count mismatch, several sets: one clear error each', async () => {

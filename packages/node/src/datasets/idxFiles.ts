@@ -54,6 +54,16 @@ export async function findIdxFiles(data: string): Promise<IdxFiles> {
   return { images, labels: await labelsBeside(images) };
 }
 
+/** (count, rows, cols) -> (count, cols, rows). */
+function transposeImages(pixels: Uint8Array, rows: number, cols: number): Uint8Array {
+  const out = new Uint8Array(pixels.length);
+  const n = rows * cols;
+  for (let i = 0; i < pixels.length; i += n) {
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[i + c * rows + r] = pixels[i + r * cols + c]!;
+  }
+  return out;
+}
+
 /** An IDX set (gray images, uint8) served at `imageSize` and `channels`, with its labels when present. */
 export async function loadIdx(data: string, name: string, imageSize: number, channels: number): Promise<LoadedDataset> {
   const files = await findIdxFiles(data);
@@ -67,9 +77,13 @@ export async function loadIdx(data: string, name: string, imageSize: number, cha
     }
     labels = Uint16Array.from(bytes);
   }
+  // EMNIST's IDX files store each image transposed (column-major, from its MATLAB origin): turn them upright.
+  const transposed = path.basename(files.images).startsWith('emnist-');
+  const pixels = transposed ? transposeImages(idx.pixels, idx.rows, idx.cols) : idx.pixels;
+  const [height, width] = transposed ? [idx.cols, idx.rows] : [idx.rows, idx.cols];
   const dataset = new Uint8ImageDataset(
     name,
-    { pixels: idx.pixels, height: idx.rows, width: idx.cols, channels: 1 },
+    { pixels, height, width, channels: 1 },
     imageSize,
     channels,
   );

@@ -1,6 +1,7 @@
 import { DcganError } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isPackedFile } from './packedFile.js';
 
 /** The files of an image folder, in a fixed order, and their classes when the folder is laid out by class. */
 export interface ImageFileList {
@@ -21,7 +22,10 @@ export interface ImageFileList {
 export async function listImageFiles(root: string): Promise<ImageFileList> {
   const stat = await fs.stat(root).catch(() => null);
   if (!stat) throw new DcganError(`--data ${root}: no such folder`);
-  if (!stat.isDirectory()) throw new DcganError(`--data ${root} is a file; --dataset folder wants a folder of images`);
+  if (!stat.isDirectory()) {
+    const hint = isPackedFile(root) ? ' (this one is packed: use --dataset packed, or leave --dataset out)' : '';
+    throw new DcganError(`--data ${root} is a file; --dataset folder wants a folder of images${hint}`);
+  }
   const files: string[] = [];
   const seen = new Set<string>(); // real paths of visited folders: a link cycle is walked once
   const walk = async (rel: string) => {
