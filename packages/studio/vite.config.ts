@@ -1,8 +1,9 @@
 import { defineConfig } from 'vite';
 
 // `npm run dev` serves the page with hot reload and forwards the model and run endpoints to a running
-// `dcgan studio` (port 8080); `npm run build` writes dist/, which `dcgan studio` serves itself.
-const server = 'http://127.0.0.1:8080';
+// `dcgan studio` (http://127.0.0.1:8080/, or DCGAN_STUDIO_URL); `npm run build` writes dist/, which `dcgan studio`
+// serves itself.
+const server = process.env.DCGAN_STUDIO_URL ?? 'http://127.0.0.1:8080';
 
 export default defineConfig({
   // Relative asset URLs: the page works wherever it is mounted.

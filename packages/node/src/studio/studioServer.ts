@@ -123,9 +123,14 @@ function hostName(header: string | undefined): string {
   return m ? m[1]! : '';
 }
 
-/** Headers on every answer: nothing here is cacheable across checkpoints, and nothing may be sniffed or framed. */
+/**
+ * Headers on every answer: nothing here is cacheable across checkpoints, nothing may be sniffed or framed, and the
+ * page may load code and data from this server only (TF.js needs neither eval nor workers; downloads are blob: URLs).
+ */
 const COMMON_HEADERS = {
   'Cache-Control': 'no-store',
+  'Content-Security-Policy':
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
