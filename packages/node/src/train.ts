@@ -22,6 +22,7 @@ import { type BackendChoice, selectBackend } from './backend.js';
 import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
 import { defaultChannels, defaultImageSize, resolveDatasetName } from './datasets/load.js';
 import { FlipDataset } from './datasets/flip.js';
+import { closeDataset } from './datasets/source.js';
 import { writePng } from './io/png.js';
 import { loadCheckpoint, resolveCheckpointDir, readCheckpointState, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
@@ -267,5 +268,6 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     return { out: plan.out, step: result.step, interrupted: result.interrupted, checkpoint };
   } finally {
     trainer.dispose();
+    closeDataset(data); // a packed file's descriptor
   }
 }

@@ -1,4 +1,5 @@
 import { type ImageDataset, Rng } from '@dcgan-ts/core';
+import { closeDataset } from './source.js';
 
 /** The run's Rng stream for flips (core's RngStream names streams 1-5; this one stays clear of them). */
 export const FLIP_STREAM = 101;
@@ -28,6 +29,10 @@ export class FlipDataset implements ImageDataset {
   /** Ties flips to the trainer's epoch counter. */
   followEpochs(epochOf: () => number): void {
     this.epochOf = epochOf;
+  }
+
+  close(): void {
+    closeDataset(this.inner);
   }
 
   /** Whether image `index` is mirrored in `epoch`. */

@@ -1,5 +1,10 @@
 import type { ImageDataset } from '@dcgan-ts/core';
 
+/** Releases what a dataset holds open (a packed file's descriptor); datasets in memory have nothing to close. */
+export function closeDataset(dataset: ImageDataset): void {
+  (dataset as ImageDataset & { close?(): void }).close?.();
+}
+
 /** Files a source could not use, as reported at the start of training and recorded in config.json. */
 export interface FileProblems {
   count: number;
