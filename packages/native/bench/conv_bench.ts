@@ -52,6 +52,15 @@ function dcganLayers(n: number, size: number, nc: number, nz = 100, ngf = 64, nd
   return layers;
 }
 
+/** GFLOP/s of a square float32 matmul (oneDNN sgemm): the machine's practical peak, measured now. */
+function sgemmPeak(reps: number): number {
+  const n = 1536;
+  const a = tf.randomNormal([n, n]), b = tf.randomNormal([n, n]);
+  const ms = time(reps, () => tf.matMul(a, b));
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / ms / 1e6;
+}
+
 /** Median wall time (ms) of `reps` runs after one warm-up (which creates the oneDNN primitive). */
 function time(reps: number, fn: () => tf.Tensor): number {
   fn().dispose();
@@ -76,7 +85,9 @@ function main(): void {
   const n = arg('batch', 128), reps = arg('reps', 3), size = arg('size', 64), nc = arg('channels', 3);
   const info = nativeInfo()!;
   console.log(`oneDNN ${info.onednn}, ${info.threads} threads; DCGAN ${size}x${size}x${nc}, batch ${n}, median of ${reps}`);
-  console.log('layer                     op                     ms     GFLOP/s');
+  const peak = sgemmPeak(reps);
+  console.log(`sgemm peak (1536^3 matmul): ${peak.toFixed(0)} GFLOP/s`);
+  console.log('layer                     op                     ms     GFLOP/s  of peak');
   // Per net and direction: summed ms, to assemble a training step.
   const total = { G: { fwd: 0, bwd: 0 }, D: { fwd: 0, bwd: 0 } };
   let flopAll = 0, msAll = 0;
@@ -99,14 +110,17 @@ function main(): void {
       total[l.net][isFwd ? 'fwd' : 'bwd'] += ms;
       flopAll += flop;
       msAll += ms;
-      console.log(`${l.name.padEnd(26)}${op.padEnd(21)}${ms.toFixed(1).padStart(8)}${(flop / ms / 1e6).toFixed(0).padStart(10)}`);
+      const gflops = flop / ms / 1e6;
+      console.log(`${l.name.padEnd(26)}${op.padEnd(21)}${ms.toFixed(1).padStart(8)}${gflops.toFixed(0).padStart(10)}` +
+        `${(100 * gflops / peak).toFixed(0).padStart(8)}%`);
     }
     tf.dispose([x, f, y, dy]);
   }
   // A training step (dcgan_flops.py): D on real and fake (fwd + bwd each), G fwd, then for G's
   // update D fwd + bwd again and G bwd.
   const stepMs = 3 * (total.D.fwd + total.D.bwd) + total.G.fwd + total.G.bwd;
-  console.log(`all layers, all directions: ${(flopAll / msAll / 1e6).toFixed(0)} GFLOP/s`);
+  const all = flopAll / msAll / 1e6;
+  console.log(`all layers, all directions: ${all.toFixed(0)} GFLOP/s (${(100 * all / peak).toFixed(0)}% of sgemm)`);
   console.log(`convolutions of one training step: ${(stepMs / 1000).toFixed(3)} s -> bound ${(n / (stepMs / 1000)).toFixed(0)} img/s; ` +
     `sampling (G forward): ${(n / (total.G.fwd / 1000)).toFixed(0)} img/s`);
 }
