@@ -31,3 +31,4 @@ export * from './metrics/inceptionScore.js';
 export * from './metrics/neighbours.js';
 export * from './representation/linearSvm.js';
 export * from './representation/discriminatorFeatures.js';
+export * from './metrics/classifierNetwork.js';

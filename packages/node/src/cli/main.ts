@@ -5,7 +5,9 @@ import { dataCommand } from './dataCommand.js';
 import { downloadCommand } from './downloadCommand.js';
 import { prepareCommand } from './prepareCommand.js';
 import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCommands.js';
+import { classifyCommand } from './classifyCommand.js';
 import { exportCommand } from './exportCommand.js';
+import { evalCommand, trainClassifierCommand } from './metricsCommands.js';
 import { sampleCommand } from './sampleCommand.js';
 import { studioCommand } from './studioCommand.js';
 import { trainCommand } from './trainCommand.js';
@@ -29,6 +31,9 @@ Examples:
   .addCommand(arithmeticCommand())
   .addCommand(sweepCommand())
   .addCommand(exportCommand())
+  .addCommand(classifyCommand())
+  .addCommand(trainClassifierCommand())
+  .addCommand(evalCommand())
   .addCommand(studioCommand());
 
 program.addCommand(prepareCommand()).addCommand(downloadCommand()).addCommand(dataCommand());

@@ -1,0 +1,43 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { DcganError } from '@dcgan-ts/core';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { cacheRoot } from '../datasets/catalog.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { loadLayersModel, saveLayersModel } from '../io/layersModelFiles.js';
+import { PACKAGE_VERSION } from '../version.js';
+
+/** classifier.json beside a metrics classifier's LayersModel: what it was trained on and how well it does. */
+export interface ClassifierInfo {
+  name: string;
+  dataset: string;
+  imageSize: number;
+  channels: number;
+  classes: number;
+  testAccuracy: number;
+  testImages: number;
+  steps: number;
+}
+
+/** Where `dcgan train-classifier` caches the classifier of a dataset at a size: ~/.cache/dcgan-ts/classifiers/... */
+export function defaultClassifierDir(dataset: string, imageSize: number, channels: number): string {
+  return path.join(cacheRoot(), 'classifiers', `${dataset}-${imageSize}x${imageSize}x${channels}`);
+}
+
+export async function saveClassifier(model: tfl.LayersModel, info: ClassifierInfo, dir: string): Promise<void> {
+  await saveLayersModel(model, dir, `dcgan-ts ${PACKAGE_VERSION}`);
+  await writeFileAtomic(path.join(dir, 'classifier.json'), JSON.stringify(info, null, 2) + '\n');
+}
+
+/** A classifier folder: any TF.js LayersModel with a `features` layer; classifier.json optional (a user's own model). */
+export async function loadClassifier(dir: string): Promise<{ model: tfl.LayersModel; info: ClassifierInfo | null }> {
+  const exists = await fs.stat(path.join(dir, 'model.json')).then(() => true, () => false);
+  if (!exists) throw new DcganError(`no classifier in ${dir}`);
+  const model = await loadLayersModel(dir);
+  const info = await fs.readFile(path.join(dir, 'classifier.json'), 'utf8').then((t) => JSON.parse(t) as ClassifierInfo, () => null);
+  if (!model.layers.some((l) => l.name === 'features')) {
+    model.dispose();
+    throw new DcganError(`${dir}/model.json has no layer named "features" to take the metrics' features from`);
+  }
+  return { model, info };
+}
