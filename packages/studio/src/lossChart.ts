@@ -5,8 +5,7 @@ export interface LossPoint {
   lossG: number;
 }
 
-const W = 640;
-const H = 260;
+const H = 240;
 const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -15,6 +14,9 @@ const SVG = 'http://www.w3.org/2000/svg';
  * both series; GAN losses stay within a few units, and a diverging run shows as a line leaving the others.
  */
 export function drawLossChart(svg: SVGSVGElement, points: readonly LossPoint[]): void {
+  // The drawing is laid out in CSS pixels of the element's current width, so text is never stretched.
+  const W = Math.max(320, Math.round(svg.getBoundingClientRect().width) || 640);
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   const finite = points.filter((p) => Number.isFinite(p.lossD) && Number.isFinite(p.lossG));
   svg.replaceChildren();
   if (finite.length === 0) return;

@@ -18,6 +18,9 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
   const stepLabel = document.getElementById('training-step')!;
   let logLines = -1;
   let sampleStep: number | null = null;
+  let log: LossPoint[] = [];
+  // The chart is drawn for the width it has; draw it again when that changes.
+  new ResizeObserver(() => drawLossChart(svg, log)).observe(svg);
 
   return async (status) => {
     const run = status.run;
@@ -26,7 +29,7 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
     if (run.logLines !== logLines) {
       const response = await fetch('api/log', { cache: 'no-store' });
       if (response.ok) {
-        const log = (await response.json()) as LossPoint[];
+        log = (await response.json()) as LossPoint[];
         drawLossChart(svg, log);
         logLines = run.logLines;
         const last = log[log.length - 1];
