@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { loadLayersModel, resolveCheckpointDir, saveLayersModel } from '../src/index.js';
+import { parseRequestPath } from '../src/studio/requestPath.js';
 import { CLI, TINY, dcgan, tempDir } from './cli.js';
 
 /**
@@ -254,6 +255,16 @@ test('the log and latest-sample endpoints answer, and the studio follows the run
   assert.deepEqual(status, { modelStep: 30, run: { logLines: 6, sampleStep: 30 } });
   await page.waitForSelector('#grid[data-ready="true"]');
   assert.deepEqual(pageErrors, []);
+});
+
+test('request paths: traversal in any spelling is refused before routing', () => {
+  for (const p of ['/a/../b', '/..', '/%2e%2e/x', '/%2E%2e%2Fetc', '/x/.%2e/y', '/%252e%252e/x', '/a\\b', '/a%5cb', '/a%00b', '//host/x', 'x', '', '/./a', 'http://h/']) {
+    assert.deepEqual(parseRequestPath(p), { ok: false, status: 403 }, p);
+  }
+  assert.deepEqual(parseRequestPath('/%zz'), { ok: false, status: 400 });
+  assert.deepEqual(parseRequestPath('/model/model.json?x=../..'), { ok: true, path: '/model/model.json' }, 'the query is not part of the path');
+  assert.deepEqual(parseRequestPath('/assets/index-1.js'), { ok: true, path: '/assets/index-1.js' });
+  assert.deepEqual(parseRequestPath('/seed%20one..png'), { ok: true, path: '/seed one..png' }, 'dots inside a name are fine');
 });
 
 test('dcgan studio: a port in use or a bad checkpoint is one clear line', async () => {

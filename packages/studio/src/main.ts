@@ -32,6 +32,11 @@ async function main(): Promise<void> {
   const load = async () => {
     say('loading the model…', 'busy');
     const g = await loadGenerator();
+    if (state.generator && state.generator.manifest.latentSize !== g.manifest.latentSize) {
+      // Another model behind the same server (restarted on a different run): old picks are not its latents.
+      state.picks = [];
+      state.focus = null;
+    }
     state.generator?.model.dispose();
     state.generator = g;
     const m = g.manifest;

@@ -36,6 +36,7 @@ export function mountSampleGrid(state: StudioState): void {
       paint(cells[i]!.canvas, image);
       cells[i]!.cell.dataset.seed = String(offset + i);
       cells[i]!.cell.title = `seed ${offset + i}`;
+      cells[i]!.cell.setAttribute('aria-label', `seed ${offset + i}`);
     });
     grid.dataset.offset = String(offset);
     grid.dataset.ready = 'true';
