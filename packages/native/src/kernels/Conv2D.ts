@@ -2,7 +2,7 @@
 import { backend_util, Conv2D } from '@tensorflow/tfjs-core';
 import type { Conv2DAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
-import { convGeometry } from './conv_util.js';
+import { convGeometry, fullWindowGemm } from './conv_util.js';
 import { cpuFallback, f32, output, sizeOf, type NativeKernelArgs } from './kernel_util.js';
 
 export function conv2D(args: NativeKernelArgs): TensorInfo {
@@ -16,7 +16,13 @@ export function conv2D(args: NativeKernelArgs): TensorInfo {
   const geometry = convGeometry(info);
   if (xv === null || wv === null || geometry === null) return cpuFallback(Conv2D, args) as TensorInfo;
   const y = backend.alloc(sizeOf(info.outShape));
-  backend.addon.conv2d(xv, wv, y, geometry);
+  const gemm = fullWindowGemm(geometry);
+  if (gemm !== null) {
+    const [n, k, outC] = gemm;  // y [N, outC] = x [N, K] @ filter [K, outC]
+    backend.addon.batchMatMul(xv, wv, y, [1, 1, n, k, outC, 0, 0]);
+  } else {
+    backend.addon.conv2d(xv, wv, y, geometry);
+  }
   return output(backend, info.outShape, y);
 }
 

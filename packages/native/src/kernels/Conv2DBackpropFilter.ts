@@ -3,7 +3,7 @@
 import { backend_util, Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
-import { convGeometry } from './conv_util.js';
+import { convGeometry, fullWindowGemm } from './conv_util.js';
 import { cpuFallback, f32, output, sizeOf, type NativeKernelArgs } from './kernel_util.js';
 
 export function conv2DBackpropFilter(args: NativeKernelArgs): TensorInfo {
@@ -20,7 +20,13 @@ export function conv2DBackpropFilter(args: NativeKernelArgs): TensorInfo {
     return cpuFallback(Conv2DBackpropFilter, args) as TensorInfo;
   }
   const dw = backend.alloc(sizeOf(filterShape));
-  backend.addon.conv2dBackpropFilter(xv, dyv, dw, geometry);
+  const gemm = fullWindowGemm(geometry);
+  if (gemm !== null) {
+    const [n, k, outC] = gemm;  // dfilter [K, outC] = x [N, K]^T @ dy [N, outC]
+    backend.addon.batchMatMul(xv, dyv, dw, [1, 1, k, n, outC, 1, 0]);
+  } else {
+    backend.addon.conv2dBackpropFilter(xv, dyv, dw, geometry);
+  }
   return output(backend, [...filterShape], dw);
 }
 

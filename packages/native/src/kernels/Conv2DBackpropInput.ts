@@ -3,7 +3,7 @@
 import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
-import { convGeometry } from './conv_util.js';
+import { convGeometry, fullWindowGemm } from './conv_util.js';
 import { cpuFallback, f32, output, sizeOf, type NativeKernelArgs } from './kernel_util.js';
 
 export function conv2DBackpropInput(args: NativeKernelArgs): TensorInfo {
@@ -20,7 +20,13 @@ export function conv2DBackpropInput(args: NativeKernelArgs): TensorInfo {
     return cpuFallback(Conv2DBackpropInput, args) as TensorInfo;
   }
   const dx = backend.alloc(sizeOf(inputShape));
-  backend.addon.conv2dBackpropInput(dyv, wv, dx, geometry);
+  const gemm = fullWindowGemm(geometry);
+  if (gemm !== null) {
+    const [n, k, outC] = gemm;  // dx [N, K] = dy [N, outC] @ filter [K, outC]^T
+    backend.addon.batchMatMul(dyv, wv, dx, [1, 1, n, outC, k, 0, 1]);
+  } else {
+    backend.addon.conv2dBackpropInput(dyv, wv, dx, geometry);
+  }
   return output(backend, [...inputShape], dx);
 }
 

@@ -3,7 +3,7 @@
 import { backend_util, FusedConv2D } from '@tensorflow/tfjs-core';
 import type { FusedConv2DAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
-import { convGeometry } from './conv_util.js';
+import { convGeometry, fullWindowGemm } from './conv_util.js';
 import { biasActivationInPlace, canFuseNatively } from './fused_util.js';
 import { cpuFallback, f32, output, sizeOf, type NativeKernelArgs } from './kernel_util.js';
 
@@ -21,7 +21,13 @@ export function fusedConv2D(args: NativeKernelArgs): TensorInfo {
     return cpuFallback(FusedConv2D, args) as TensorInfo;
   }
   const y = backend.alloc(sizeOf(info.outShape));
-  backend.addon.conv2d(xv, wv, y, geometry);
+  const gemm = fullWindowGemm(geometry);
+  if (gemm !== null) {
+    const [n, k, outC] = gemm;  // y [N, outC] = x [N, K] @ filter [K, outC]
+    backend.addon.batchMatMul(xv, wv, y, [1, 1, n, k, outC, 0, 0]);
+  } else {
+    backend.addon.conv2d(xv, wv, y, geometry);
+  }
   biasActivationInPlace(backend, y, info.outShape, bias, activation, leakyreluAlpha);
   return output(backend, info.outShape, y);
 }
