@@ -125,7 +125,7 @@ function checkNumericGradient(label: string, shape: number[], f: (v: tf.Tensor) 
   });
 }
 
-describe('conv gradients, numerically', { skip }, () => {
+describe('conv and batch-norm gradients, numerically', { skip }, () => {
   const x0 = rand(2 * 6 * 6 * 3, 21), w0 = rand(4 * 4 * 3 * 5, 22), y0 = rand(2 * 3 * 3 * 5, 23);
   test('conv2d w.r.t. input (Conv2DBackpropInput)', () => {
     const w = tf.tensor4d(w0, [4, 4, 3, 5]);
@@ -143,5 +143,15 @@ describe('conv gradients, numerically', { skip }, () => {
     checkNumericGradient('convT dw', [4, 4, 3, 5], (v) => tf.conv2dTranspose(y, v as tf.Tensor4D, [2, 6, 6, 3], 2, 'same'), 34);
     w.dispose();
     y.dispose();
+  });
+  test('batch norm in training mode (moments over N, H, W), w.r.t. input', () => {
+    // What tfjs-layers' BatchNormalization computes when training: batch statistics, then
+    // FusedBatchNorm; its gradient runs through Mean, SquaredDifference, Tile, Rsqrt, ...
+    const gamma = tf.tensor1d(rand(5, 35, 0.5, 1.5)), beta = tf.tensor1d(rand(5, 36));
+    checkNumericGradient('batch norm dx', [3, 4, 4, 5], (x) => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      return tf.batchNorm(x, mean, variance, beta, gamma, 1e-3);
+    }, 37);
+    tf.dispose([gamma, beta]);
   });
 });
