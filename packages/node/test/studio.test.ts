@@ -252,7 +252,10 @@ test('the log and latest-sample endpoints answer, and the studio follows the run
   await page.waitForSelector('body[data-model-step="30"]', { timeout: 30_000 });
   await page.waitForSelector('#training[data-log-lines="6"][data-sample-step="30"]', { timeout: 10_000 });
   const status = JSON.parse((await rawGet(studio.port, '/api/status')).body.toString());
-  assert.deepEqual(status, { modelStep: 30, run: { logLines: 6, sampleStep: 30 } });
+  assert.equal(status.modelStep, 30);
+  assert.deepEqual([status.run.logLines, status.run.sampleStep], [6, 30]);
+  assert.ok(status.run.secondsSinceUpdate >= 0 && status.run.secondsSinceUpdate < 60, 'the run counts as live');
+  assert.equal(await page.textContent('#training-live'), 'live');
   await page.waitForSelector('#grid[data-ready="true"]');
   assert.deepEqual(pageErrors, []);
 });

@@ -3,8 +3,11 @@ import { drawLossChart, type LossPoint } from './lossChart.js';
 /** /api/status of `dcgan studio` (packages/node/src/studio/studioServer.ts). */
 export interface StudioStatus {
   modelStep: number;
-  run: { logLines: number; sampleStep: number | null } | null;
+  run: { logLines: number; sampleStep: number | null; secondsSinceUpdate: number | null } | null;
 }
+
+/** A run whose log has not moved for this long is shown as stopped: at the default --log-every a step is seconds. */
+const LIVE_SECONDS = 120;
 
 /**
  * The training panel: loss curves from the run's log.jsonl and its newest sample grid, refreshed when the status
@@ -16,6 +19,7 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
   const img = document.getElementById('latest-sample') as HTMLImageElement;
   const caption = document.getElementById('latest-caption')!;
   const stepLabel = document.getElementById('training-step')!;
+  const live = document.getElementById('training-live')!;
   let logLines = -1;
   let sampleStep: number | null = null;
   let log: LossPoint[] = [];
@@ -26,6 +30,10 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
     const run = status.run;
     panel.hidden = !run || (run.logLines === 0 && run.sampleStep === null);
     if (!run) return;
+    const age = run.secondsSinceUpdate;
+    const isLive = age !== null && age < LIVE_SECONDS;
+    live.classList.toggle('stopped', !isLive);
+    live.textContent = isLive ? 'live' : age === null ? '' : `last log ${formatAge(age)} ago`;
     if (run.logLines !== logLines) {
       const response = await fetch('api/log', { cache: 'no-store' });
       if (response.ok) {
@@ -45,4 +53,10 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
       panel.dataset.sampleStep = String(sampleStep);
     }
   };
+}
+
+function formatAge(seconds: number): string {
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 86400 * 2) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86400)} days`;
 }

@@ -9,6 +9,8 @@ export interface RunSnapshot {
   logLines: number;
   /** Step of the newest samples/step-NNNNNN.png, or null before the first. */
   sampleStep: number | null;
+  /** Seconds since log.jsonl last changed (null without a log): tells a run in progress from a finished one. */
+  secondsSinceUpdate: number | null;
 }
 
 export class RunFiles {
@@ -34,8 +36,9 @@ export class RunFiles {
   }
 
   async snapshot(): Promise<RunSnapshot> {
-    const [log, sample] = await Promise.all([this.log(), this.latestSample()]);
-    return { logLines: log.length, sampleStep: sample?.step ?? null };
+    const [log, sample, stat] = await Promise.all([this.log(), this.latestSample(), fs.stat(this.run.logFile).catch(() => null)]);
+    const secondsSinceUpdate = stat ? Math.max(0, Math.round((Date.now() - stat.mtimeMs) / 1000)) : null;
+    return { logLines: log.length, sampleStep: sample?.step ?? null, secondsSinceUpdate };
   }
 
   /** The newest sample grid; names are zero-padded (step-000500.png), so the last in sort order is the newest. */

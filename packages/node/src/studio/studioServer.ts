@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { LiveModel } from './liveModel.js';
 import { parseRequestPath } from './requestPath.js';
-import { RunFiles } from './runFiles.js';
+import { RunFiles, type RunSnapshot } from './runFiles.js';
 import { STUDIO_DIST, contentType, staticFileTable } from './staticFiles.js';
 
 export interface StudioOptions {
@@ -31,7 +31,7 @@ export interface StudioServer {
 /** /api/status: what the page polls to know when to reload the model, the log or the sample grid. */
 export interface StudioStatus {
   modelStep: number;
-  run: { logLines: number; sampleStep: number | null } | null;
+  run: RunSnapshot | null;
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
