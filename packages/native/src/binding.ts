@@ -81,7 +81,7 @@ export function addonCandidates(): string[] {
 }
 
 const REQUIRED: ReadonlyArray<keyof NativeAddon> = [
-  'info', 'setNumThreads', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'binary', 'unary', 'reduce',
+  'info', 'setNumThreads', 'getNumThreads', 'convCacheSize', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'binary', 'unary', 'reduce',
   'transpose', 'batchMatMul', 'batchNorm', 'compare', 'select', 'tile',
 ];
 

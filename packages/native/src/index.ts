@@ -5,10 +5,11 @@
 //   import '@dcgan-ts/native';
 //   await tf.setBackend('native');
 import '@tensorflow/tfjs-backend-cpu';  // registers `cpu` and its kernels, which we mirror
-import { registerBackend } from '@tensorflow/tfjs-core';
+import { findBackend, registerBackend } from '@tensorflow/tfjs-core';
 
 import { NATIVE_BACKEND_NAME, NativeBackend } from './backend.js';
 import { loadAddon } from './binding.js';
+import { fallbackCounts } from './kernels/kernel_util.js';
 import { registerNativeKernels } from './register.js';
 
 export { NATIVE_BACKEND_NAME, NativeBackend } from './backend.js';
@@ -40,6 +41,26 @@ export function nativeBackendError(): string | null {
 export function nativeInfo(): { onednn: string; cpuRuntime: string; threads: number; addonPath: string } | null {
   const r = loadAddon();
   return r.ok ? { ...r.addon.info(), addonPath: r.path } : null;
+}
+
+/**
+ * Counters for diagnosing a workload: calls each native kernel handed to cpu, the output-array
+ * pool's hits and misses, and the number of cached oneDNN convolution primitives. `reset` zeroes
+ * the counters (not the pool). Null without the addon or before the backend was created.
+ */
+export function nativeStats(reset = false): {
+  fallbacks: Record<string, number>;
+  pool: { pooledBytes: number; hits: number; misses: number; missBytes: number } | null;
+  convPrimitives: number;
+} | null {
+  const r = loadAddon();
+  if (!r.ok) return null;
+  const backend = findBackend(NATIVE_BACKEND_NAME);
+  return {
+    fallbacks: fallbackCounts(reset),
+    pool: backend instanceof NativeBackend ? backend.pool.stats(reset) : null,
+    convPrimitives: r.addon.convCacheSize(),
+  };
 }
 
 /**

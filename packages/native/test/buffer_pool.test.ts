@@ -84,3 +84,22 @@ describe('buffer pool', { skip }, () => {
     x.dispose();
   });
 });
+
+describe('nativeStats', { skip }, () => {
+  test('reports pool hits/misses, fallbacks and cached conv primitives', async () => {
+    const { nativeStats } = await import('../src/index.js');
+    tf.setBackend('native');
+    nativeStats(true);
+    const x = tf.tensor1d(rand(N, 5));
+    tf.relu(x).dispose();          // miss (or hit if an N-sized array is pooled), then pooled
+    tf.relu(x).dispose();          // hit
+    tf.tidy(() => tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32'))).dispose();  // int32: cpu
+    const s = nativeStats()!;
+    assert.ok(s.pool !== null && s.pool.hits >= 1, JSON.stringify(s));
+    assert.equal(s.pool.hits + s.pool.misses, 2);
+    assert.equal(s.fallbacks['Add'], 1);
+    tf.tidy(() => tf.conv2d(tf.zeros([1, 3, 3, 1]) as tf.Tensor4D, tf.zeros([2, 2, 1, 1]) as tf.Tensor4D, 1, 'valid')).dispose();
+    assert.ok(nativeStats()!.convPrimitives >= 1);
+    x.dispose();
+  });
+});
