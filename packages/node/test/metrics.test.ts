@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TINY, dcgan, tempDir } from './cli.js';
 
+// The small CNN is ~20 s a step on TF.js's JS backend: these run on the native backend, which CI builds.
 test('train-classifier then eval: every metric beside its floor, with its protocol', () => {
   const cwd = tempDir();
   const clf = dcgan(
-    ['train-classifier', '--dataset', 'mnist', '--image-size', '16', '--steps', '30', '--batch-size', '32', '--backend', 'cpu', '--out', 'clf', '--json'],
+    ['train-classifier', '--dataset', 'mnist', '--image-size', '16', '--steps', '30', '--batch-size', '32', '--backend', 'native', '--out', 'clf', '--json'],
     { cwd },
   );
   assert.equal(clf.code, 0, clf.stderr);
@@ -16,7 +17,7 @@ test('train-classifier then eval: every metric beside its floor, with its protoc
 
   const mnistTiny = TINY.map((o) => (o === 'fake' ? 'mnist' : o));
   assert.equal(dcgan(['train', ...mnistTiny, '--channels', '1', '--steps', '2', '--seed', '1', '--out', 'run'], { cwd }).code, 0);
-  const r = dcgan(['eval', '--checkpoint', 'run', '--classifier', 'clf', '--n', '200', '--nn-samples', '20', '--backend', 'cpu', '--json'], { cwd });
+  const r = dcgan(['eval', '--checkpoint', 'run', '--classifier', 'clf', '--n', '200', '--nn-samples', '20', '--backend', 'native', '--json'], { cwd });
   assert.equal(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
   assert.equal(result.protocol.samples, 200);
