@@ -32,3 +32,5 @@ export * from './metrics/neighbours.js';
 export * from './representation/linearSvm.js';
 export * from './representation/discriminatorFeatures.js';
 export * from './metrics/classifierNetwork.js';
+export * from './representation/guidedBackprop.js';
+export * from './representation/ablation.js';

@@ -45,3 +45,7 @@ export * from './export/ml5.js';
 export * from './export/onnx.js';
 export * from './representation/labelledSplits.js';
 export * from './representation/classify.js';
+export * from './representation/inside.js';
+export * from './metrics/classifierStore.js';
+export * from './metrics/trainClassifier.js';
+export * from './metrics/evaluate.js';

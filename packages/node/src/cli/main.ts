@@ -7,6 +7,7 @@ import { prepareCommand } from './prepareCommand.js';
 import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCommands.js';
 import { classifyCommand } from './classifyCommand.js';
 import { exportCommand } from './exportCommand.js';
+import { ablateCommand, visualizeCommand } from './insideCommands.js';
 import { evalCommand, trainClassifierCommand } from './metricsCommands.js';
 import { sampleCommand } from './sampleCommand.js';
 import { studioCommand } from './studioCommand.js';
@@ -34,6 +35,8 @@ Examples:
   .addCommand(classifyCommand())
   .addCommand(trainClassifierCommand())
   .addCommand(evalCommand())
+  .addCommand(visualizeCommand())
+  .addCommand(ablateCommand())
   .addCommand(studioCommand());
 
 program.addCommand(prepareCommand()).addCommand(downloadCommand()).addCommand(dataCommand());

@@ -1,0 +1,45 @@
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES, selectBackend } from '../backend.js';
+import { ablate, visualize } from '../representation/inside.js';
+import { positiveInteger, seed } from './parse.js';
+
+const indexList = (value: string) => value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v) : Number.NaN));
+
+export function visualizeCommand(): Command {
+  return new Command('visualize')
+    .description("what D's filters respond to: guided backpropagation on real test images (paper Figure 5)")
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--layer <n>', "D's block, from 1 (the first strided conv)", positiveInteger)
+    .requiredOption('--filters <list>', 'filter indices, comma-separated', indexList)
+    .option('--n <n>', 'test images, one column each (default: 8)', positiveInteger)
+    .option('--dataset <name>', 'labelled IDX set for the images (default: the checkpoint\'s)')
+    .option('--data <path>', 'folder of the IDX files')
+    .option('--out <file>', 'PNG (default: filters.png): first row the images, then one row per filter')
+    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
+    .addHelpText('after', '\nExamples:\n  $ dcgan visualize --checkpoint runs/00000-mnist32 --layer 3 --filters 0,1,2,3')
+    .action(async (o) => {
+      const b = await selectBackend(o.backend ?? 'auto');
+      if (b.fallbackNote) process.stderr.write(`dcgan: ${b.fallbackNote}\n`);
+      const r = await visualize(o);
+      process.stdout.write(`${r.rows - 1} filters x ${r.columns} images -> ${r.file}\n`);
+    });
+}
+
+export function ablateCommand(): Command {
+  return new Command('ablate')
+    .description("samples with chosen G feature maps zeroed at every position (paper section 6.3.1), under the originals")
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--layer <n>', "G's block, from 1 (the 4x4 projection)", positiveInteger)
+    .requiredOption('--maps <list>', 'feature map indices, comma-separated', indexList)
+    .option('--n <n>', 'samples (default: 8)', positiveInteger)
+    .option('--seed <n>', 'samples use seeds S..S+n-1 (default: 0)', seed)
+    .option('--out <file>', 'PNG (default: ablation.png): originals above, ablated below')
+    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
+    .addHelpText('after', '\nExamples:\n  $ dcgan ablate --checkpoint runs/00000-mnist32 --layer 2 --maps 0,5,9,17')
+    .action(async (o) => {
+      const b = await selectBackend(o.backend ?? 'auto');
+      if (b.fallbackNote) process.stderr.write(`dcgan: ${b.fallbackNote}\n`);
+      const r = await ablate(o);
+      process.stdout.write(`${r.samples} samples, original and ablated -> ${r.file}\n`);
+    });
+}

@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  DcganError,
+  type Image8,
+  blockWidth,
+  composeRows,
+  discriminatorBlocks,
+  generateAblated,
+  generate,
+  generatorBlockWidth,
+  generatorBlocks,
+  guidedBackprop,
+  latentsForSeeds,
+  seedRange,
+  toImages,
+} from '@dcgan-ts/core';
+import { writePicture } from '../explore/render.js';
+import { loadCheckpoint, loadGenerator } from '../run/checkpoints.js';
+import { loadLabelledSplit } from './labelledSplits.js';
+
+function checkIndices(name: string, values: number[], count: number): void {
+  const bad = values.filter((v) => !Number.isInteger(v) || v < 0 || v >= count);
+  if (values.length === 0 || bad.length > 0) throw new DcganError(`${name} must list indices from 0 to ${count - 1}, got ${values.join(',')}`);
+}
+
+/** Rescales each image of a batch (n, h, w, c) to [-1, 1] by its own largest magnitude (guided-backprop maps are tiny). */
+function normalisePerImage(maps: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => tf.div(maps, tf.add(tf.max(tf.abs(maps), [1, 2, 3], true), 1e-12)) as tf.Tensor4D);
+}
+
+export interface VisualizeRequest {
+  checkpoint: string;
+  /** D block, 1-based. */
+  layer: number;
+  filters: number[];
+  /** Real test images to run (the columns). */
+  n?: number;
+  dataset?: string;
+  data?: string;
+  out?: string;
+}
+
+/** `dcgan visualize`: guided backprop of D's filters on real images (paper Figure 5). Row 0: the images. */
+export async function visualize(request: VisualizeRequest): Promise<{ file: string; rows: number; columns: number }> {
+  const loaded = await loadCheckpoint(request.checkpoint);
+  const D = loaded.discriminator;
+  try {
+    const blocks = discriminatorBlocks(D);
+    if (!Number.isInteger(request.layer) || request.layer < 1 || request.layer > blocks) {
+      throw new DcganError(`--layer must be a D block from 1 to ${blocks}, got ${request.layer}`);
+    }
+    checkIndices('--filters', request.filters, blockWidth(D, request.layer));
+    const { imageSize: s, channels: c } = loaded.state.config;
+    const n = request.n ?? 8;
+    const split = await loadLabelledSplit(request.dataset ?? loaded.state.dataset.name, request.data, 'test', s, c);
+    const pixels = new Float32Array(n * s * s * c);
+    split.dataset.fillBatch(Uint32Array.from({ length: n }, (_, i) => i), pixels);
+    const images = tf.tensor4d(pixels, [n, s, s, c]);
+    const rows: Image8[][] = [toImages(pixels, n, s, s, c)];
+    for (const filter of request.filters) {
+      const maps = guidedBackprop(D, images, request.layer, filter);
+      const shown = normalisePerImage(maps);
+      rows.push(toImages(shown.dataSync() as Float32Array, n, s, s, c));
+      tf.dispose([maps, shown]);
+    }
+    images.dispose();
+    const file = request.out ?? 'filters.png';
+    await writePicture(file, composeRows(rows));
+    return { file, rows: rows.length, columns: n };
+  } finally {
+    loaded.generator.dispose();
+    D.dispose();
+  }
+}
+
+export interface AblateRequest {
+  checkpoint: string;
+  /** G block, 1-based (1: the 4x4 projection). */
+  layer: number;
+  maps: number[];
+  n?: number;
+  seed?: number;
+  out?: string;
+}
+
+/** `dcgan ablate`: samples with chosen G feature maps zeroed everywhere, under the same samples unablated. */
+export async function ablate(request: AblateRequest): Promise<{ file: string; samples: number }> {
+  const loaded = await loadGenerator(request.checkpoint);
+  const G = loaded.generator;
+  try {
+    const blocks = generatorBlocks(G);
+    if (!Number.isInteger(request.layer) || request.layer < 1 || request.layer > blocks) {
+      throw new DcganError(`--layer must be a G block from 1 to ${blocks}, got ${request.layer}`);
+    }
+    checkIndices('--maps', request.maps, generatorBlockWidth(G, request.layer));
+    const { nz, z, imageSize: s, channels: c } = loaded.state.config;
+    const n = request.n ?? 8;
+    const latents = latentsForSeeds(seedRange(request.seed ?? 0, n), nz, z);
+    const plain = generate(G, latents, nz);
+    const ablated = generateAblated(G, latents, nz, request.layer, request.maps);
+    const rows = [toImages(plain.dataSync() as Float32Array, n, s, s, c), toImages(ablated.dataSync() as Float32Array, n, s, s, c)];
+    tf.dispose([plain, ablated]);
+    const file = request.out ?? 'ablation.png';
+    await writePicture(file, composeRows(rows));
+    return { file, samples: n };
+  } finally {
+    G.dispose();
+  }
+}
