@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, latentForSeed } from '@dcgan-ts/core';
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -19,7 +19,8 @@ import { CLI, TINY, dcgan, tempDir } from './cli.js';
  */
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const RUN_OPTIONS = ['--log-every', '5', '--sample-every', '10', '--checkpoint-every', '10'];
+// A fixed seed: the same model every run, so thresholds on pixel differences cannot hit an unlucky draw.
+const RUN_OPTIONS = ['--seed', '7', '--log-every', '5', '--sample-every', '10', '--checkpoint-every', '10'];
 
 /**
  * A tiny G a few steps old draws near-flat grey in inference mode (its running variances are still ~1 while its
@@ -206,8 +207,9 @@ test('the focused z downloads as JSON that dcgan arithmetic reads, and the image
   const focused = await pixels('#focus-canvas');
   assert.equal(png.data[0], focused[0], 'the PNG holds the focused image');
 
-  // A z slider edits a copy of the focused z and redraws it.
-  await page.fill('#z-sliders input[data-dim="0"]', '2.5');
+  // The z sliders edit a copy of the focused z and redraw it: every coordinate pushed to the far end of its slider.
+  const z5 = latentForSeed(5, 8, 'normal');
+  for (let d = 0; d < 8; d++) await page.fill(`#z-sliders input[data-dim="${d}"]`, z5[d]! > 0 ? '-3' : '3');
   await page.waitForFunction(() => document.getElementById('focus-label')?.textContent === 'seed 5, edited');
   await page.waitForFunction(
     (before) => {
@@ -281,4 +283,16 @@ test('dcgan studio: a port in use or a bad checkpoint is one clear line', async 
   assert.notEqual(badPort.code, 0);
   assert.match(badPort.stderr, /must be from 0 to 65535/);
   assert.equal(studio.stderr(), '', 'the running studio reported no problem');
+
+  // A corrupt `latest` (a path instead of a step name) is reported once, and the served model stays.
+  const pointer = path.join(run, 'checkpoints', 'latest');
+  const good = readFileSync(pointer, 'utf8');
+  writeFileSync(pointer, '../../../etc\n');
+  try {
+    await new Promise((r) => setTimeout(r, 3500)); // three polls of the server
+    assert.equal(studio.stderr(), `dcgan studio: ${pointer} is corrupt: it names "../../../etc"\n`);
+    assert.equal(JSON.parse((await rawGet(studio.port, '/api/status')).body.toString()).modelStep, 30);
+  } finally {
+    writeFileSync(pointer, good);
+  }
 });

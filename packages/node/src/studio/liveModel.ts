@@ -23,6 +23,8 @@ export class LiveModel {
   private current: ModelExport;
   private timer: NodeJS.Timeout | undefined;
   private pointer = '';
+  /** A pointer whose export failed: not retried every poll (checkpoints are written atomically, so it will not heal). */
+  private failed = '';
   private exporting = false;
   private count = 0;
 
@@ -42,8 +44,11 @@ export class LiveModel {
     const tempRoot = await fs.mkdtemp(path.join(tmpdir(), 'dcgan-studio-'));
     const live = new LiveModel(tempRoot, followed ? path.dirname(resolved) : undefined, onError);
     try {
+      // The pointer is read before exporting what it names: were it read after, a checkpoint written in between
+      // would count as served and never be exported.
       if (live.followDir) live.pointer = await live.readPointer();
-      live.current = await live.exportOnce(resolved);
+      const named = live.followDir && /^step-\d+$/.test(live.pointer) ? path.join(live.followDir, live.pointer) : resolved;
+      live.current = await live.exportOnce(named);
     } catch (e) {
       await live.close();
       throw e;
@@ -83,13 +88,20 @@ export class LiveModel {
     this.exporting = true;
     try {
       const pointer = await this.readPointer();
-      if (pointer === '' || pointer === this.pointer) return;
+      if (pointer === '' || pointer === this.pointer || pointer === this.failed) return;
       const previous = this.current;
-      this.current = await this.exportOnce(path.join(this.followDir!, pointer));
+      try {
+        // The pointer names a sibling folder; anything else (a path) is refused, as resolveCheckpointDir does.
+        if (!/^step-\d+$/.test(pointer)) throw new DcganError(`${path.join(this.followDir!, LATEST_POINTER)} is corrupt: it names "${pointer}"`);
+        this.current = await this.exportOnce(path.join(this.followDir!, pointer));
+      } catch (e) {
+        // Keep serving the previous model, and say once why the new one is not served.
+        this.failed = pointer;
+        throw e;
+      }
       this.pointer = pointer;
       await fs.rm(previous.dir, { recursive: true, force: true });
     } catch (e) {
-      // Keep serving the previous model; a half-written run is retried at the next poll.
       this.onError(e instanceof Error ? e.message : String(e));
     } finally {
       this.exporting = false;
