@@ -49,3 +49,4 @@ export * from './representation/inside.js';
 export * from './metrics/classifierStore.js';
 export * from './metrics/trainClassifier.js';
 export * from './metrics/evaluate.js';
+export * from './representation/features.js';

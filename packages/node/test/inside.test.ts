@@ -38,3 +38,15 @@ test('ablate: originals above, the same samples with maps zeroed below', () => {
   const none = run(['ablate', '--layer', '1', '--maps', '8', '--n', '4']);
   assert.match(none.stderr, /--maps must list indices from 0 to 7, got 8/);
 });
+
+test('features: (n, dims) float32 with a JSON description and labels', () => {
+  const r = run(['features', '--split', 'test', '--n', '30', '--out', 'f.f32']);
+  assert.equal(r.code, 0, r.stderr);
+  const description = JSON.parse(readFileSync(path.join(cwd, 'f.json'), 'utf8'));
+  assert.deepEqual([description.count, description.dims, description.labels.length], [30, (4 + 8) * 16, 30]);
+  assert.deepEqual(description.labels.slice(0, 5), [7, 2, 1, 0, 4]); // MNIST's first test digits
+  const bytes = readFileSync(path.join(cwd, 'f.f32'));
+  assert.equal(bytes.byteLength, 30 * description.dims * 4);
+  const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  assert.ok(values.some((v) => v !== 0) && values.every(Number.isFinite));
+});

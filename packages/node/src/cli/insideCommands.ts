@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, selectBackend } from '../backend.js';
+import { extractFeatures } from '../representation/features.js';
 import { ablate, visualize } from '../representation/inside.js';
 import { positiveInteger, seed } from './parse.js';
 
@@ -41,5 +42,24 @@ export function ablateCommand(): Command {
       if (b.fallbackNote) process.stderr.write(`dcgan: ${b.fallbackNote}\n`);
       const r = await ablate(o);
       process.stdout.write(`${r.samples} samples, original and ablated -> ${r.file}\n`);
+    });
+}
+
+export function featuresCommand(): Command {
+  return new Command('features')
+    .description("D's features of a labelled split, as the paper's section 5 builds them, saved as float32 + JSON")
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .option('--dataset <name>', "labelled IDX set (default: the checkpoint's)")
+    .option('--data <path>', 'folder of the IDX files')
+    .addOption(new Option('--split <split>', 'train or test (default: train)').choices(['train', 'test']))
+    .option('--n <n>', 'first N images (default: all)', positiveInteger)
+    .requiredOption('--out <file>', 'FILE.f32 (features) and FILE.json (shape, labels, protocol)')
+    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
+    .addHelpText('after', '\nExamples:\n  $ dcgan features --checkpoint runs/00000-mnist32 --split test --out mnist-test.f32')
+    .action(async (o) => {
+      const b = await selectBackend(o.backend ?? 'auto');
+      if (b.fallbackNote) process.stderr.write(`dcgan: ${b.fallbackNote}\n`);
+      const r = await extractFeatures(o);
+      process.stdout.write(`${r.count} x ${r.dims} features -> ${r.files.join(', ')}\n`);
     });
 }

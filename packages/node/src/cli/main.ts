@@ -7,7 +7,7 @@ import { prepareCommand } from './prepareCommand.js';
 import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCommands.js';
 import { classifyCommand } from './classifyCommand.js';
 import { exportCommand } from './exportCommand.js';
-import { ablateCommand, visualizeCommand } from './insideCommands.js';
+import { ablateCommand, featuresCommand, visualizeCommand } from './insideCommands.js';
 import { evalCommand, trainClassifierCommand } from './metricsCommands.js';
 import { sampleCommand } from './sampleCommand.js';
 import { studioCommand } from './studioCommand.js';
@@ -32,6 +32,7 @@ Examples:
   .addCommand(arithmeticCommand())
   .addCommand(sweepCommand())
   .addCommand(exportCommand())
+  .addCommand(featuresCommand())
   .addCommand(classifyCommand())
   .addCommand(trainClassifierCommand())
   .addCommand(evalCommand())
