@@ -1,14 +1,153 @@
+// Batch norm: FusedBatchNorm (below), and a fused training-mode forward and backward.
+//
 // FusedBatchNorm (tf.batchNorm, inference form): with per-element parameters taken cyclically, as
 // tfjs-backend-cpu does (a parameter of length L applies to flat index i as p[i % L]):
 //   out[i] = offset[i] + (x[i] - mean[i]) * scale[i] / sqrt(variance[i] + eps)
 // The common case (every parameter of length C, x's last dim) precomputes one multiplier per
 // channel: out = (x - mean) * k + offset with k = scale / sqrt(var + eps) in float64.
+#include <algorithm>
 #include <cmath>
 
 #include "common.h"
 
 namespace dcgan {
 namespace {
+
+// Per-channel sums over the rows of a [rows, C] view, in float64, cut into a FIXED number of row
+// blocks merged in order: bit-identical for any thread count. f(r, c) gives the term of row r.
+constexpr int64_t kBlocks = 16;
+
+template <typename F>
+void channelSums(int64_t rows, int64_t C, int nOut, F f, std::vector<double>* out) {
+  const int64_t blocks = std::max<int64_t>(1, std::min<int64_t>(kBlocks, rows * C / 4096));
+  const int64_t blockLen = (rows + blocks - 1) / blocks;
+  std::vector<double> partial(static_cast<size_t>(blocks * nOut * C), 0.0);
+#pragma omp parallel for schedule(static) if (rows * C > kParallelGrain)
+  for (int64_t b = 0; b < blocks; ++b) {
+    double* acc = partial.data() + b * nOut * C;
+    for (int64_t r = b * blockLen; r < std::min(rows, (b + 1) * blockLen); ++r) f(r, acc);
+  }
+  for (int k = 0; k < nOut; ++k) out[k].assign(static_cast<size_t>(C), 0.0);
+  for (int64_t b = 0; b < blocks; ++b) {
+    for (int k = 0; k < nOut; ++k) {
+      for (int64_t c = 0; c < C; ++c) out[k][c] += partial[(b * nOut + k) * C + c];
+    }
+  }
+}
+
+// batchNormTraining(x, scale|null, offset|null, eps, y, mean, variance): training-mode batch norm
+// over all dims but the last (C). mean and variance are the batch statistics (biased variance,
+// as tf.moments); y = (x - mean) / sqrt(variance + eps) * scale + offset.
+// Three passes over x (mean, variance, normalize) instead of TF.js's composite's ~6.
+Napi::Value BatchNormTraining(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 x = f32Arg(info, 0, "x");
+  const bool hasScale = !info[1].IsNull() && !info[1].IsUndefined();
+  const bool hasOffset = !info[2].IsNull() && !info[2].IsUndefined();
+  F32 scale = hasScale ? f32Arg(info, 1, "scale") : F32{nullptr, 0};
+  F32 offset = hasOffset ? f32Arg(info, 2, "offset") : F32{nullptr, 0};
+  const double eps = numArg(info, 3, "varianceEpsilon");
+  F32 y = f32Out(info, 4, "y"), mean = f32Out(info, 5, "mean"), var = f32Out(info, 6, "variance");
+  const int64_t C = static_cast<int64_t>(mean.size);
+  require(env, C > 0 && var.size == mean.size && x.size % C == 0 && x.size > 0 && y.size == x.size,
+          "batchNormTraining: sizes");
+  require(env, (!hasScale || scale.size == mean.size) && (!hasOffset || offset.size == mean.size),
+          "batchNormTraining: scale/offset must have C elements");
+  const int64_t rows = static_cast<int64_t>(x.size) / C;
+  const float* xv = x.data;
+
+  std::vector<double> sums[1];
+  channelSums(rows, C, 1, [&](int64_t r, double* acc) {
+    const float* xr = xv + r * C;
+    for (int64_t c = 0; c < C; ++c) acc[c] += xr[c];
+  }, sums);
+  std::vector<double> m(C);
+  for (int64_t c = 0; c < C; ++c) m[c] = sums[0][c] / static_cast<double>(rows);
+  channelSums(rows, C, 1, [&](int64_t r, double* acc) {
+    const float* xr = xv + r * C;
+    for (int64_t c = 0; c < C; ++c) { const double d = xr[c] - m[c]; acc[c] += d * d; }
+  }, sums);
+  std::vector<float> k(C), b(C), mf(C);
+  for (int64_t c = 0; c < C; ++c) {
+    const double v = sums[0][c] / static_cast<double>(rows);
+    mean.data[c] = static_cast<float>(m[c]);
+    var.data[c] = static_cast<float>(v);
+    const double kk = (hasScale ? scale.data[c] : 1.0) / std::sqrt(v + eps);
+    k[c] = static_cast<float>(kk);
+    mf[c] = static_cast<float>(m[c]);
+    b[c] = hasOffset ? offset.data[c] : 0.f;
+  }
+  float* yv = y.data;
+#pragma omp parallel for schedule(static) if (static_cast<int64_t>(x.size) > kParallelGrain)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = xv + r * C;
+    float* yr = yv + r * C;
+    for (int64_t c = 0; c < C; ++c) yr[c] = (xr[c] - mf[c]) * k[c] + b[c];
+  }
+  return env.Undefined();
+}
+
+// batchNormTrainingGrad(dy, x, mean, variance, scale|null, eps, dx, dscale, doffset): the full
+// gradient of batchNormTraining (through the batch statistics too). With M rows,
+// xhat = (x - mean) * invstd:
+//   doffset = sum dy,  dscale = sum dy * xhat,
+//   dx = scale * invstd / M * (M * dy - doffset - xhat * dscale).
+Napi::Value BatchNormTrainingGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 dy = f32Arg(info, 0, "dy"), x = f32Arg(info, 1, "x");
+  F32 mean = f32Arg(info, 2, "mean"), var = f32Arg(info, 3, "variance");
+  const bool hasScale = !info[4].IsNull() && !info[4].IsUndefined();
+  F32 scale = hasScale ? f32Arg(info, 4, "scale") : F32{nullptr, 0};
+  const double eps = numArg(info, 5, "varianceEpsilon");
+  F32 dx = f32Out(info, 6, "dx"), dscale = f32Out(info, 7, "dscale"), doffset = f32Out(info, 8, "doffset");
+  const int64_t C = static_cast<int64_t>(mean.size);
+  require(env, C > 0 && var.size == mean.size && dscale.size == mean.size && doffset.size == mean.size &&
+                   (!hasScale || scale.size == mean.size),
+          "batchNormTrainingGrad: per-channel sizes");
+  require(env, x.size > 0 && x.size % C == 0 && dy.size == x.size && dx.size == x.size, "batchNormTrainingGrad: sizes");
+  const int64_t rows = static_cast<int64_t>(x.size) / C;
+  const float* xv = x.data;
+  const float* dyv = dy.data;
+  std::vector<double> m(C), invstd(C);
+  for (int64_t c = 0; c < C; ++c) {
+    m[c] = mean.data[c];
+    invstd[c] = 1.0 / std::sqrt(static_cast<double>(var.data[c]) + eps);
+  }
+  std::vector<double> sums[2];  // sum dy, sum dy * (x - mean)
+  channelSums(rows, C, 2, [&](int64_t r, double* acc) {
+    const float* xr = xv + r * C;
+    const float* dr = dyv + r * C;
+    for (int64_t c = 0; c < C; ++c) {
+      acc[c] += dr[c];
+      acc[C + c] += dr[c] * (xr[c] - m[c]);
+    }
+  }, sums);
+  // dx = a * dy + b * (x - mean) + d per channel, folding the constants:
+  //   a = scale * invstd, b = -a * invstd^2 * sum(dy (x - mean)) / M, d = -a * sum(dy) / M.
+  std::vector<float> a(C), bb(C), d(C), mf(C);
+  const double M = static_cast<double>(rows);
+  for (int64_t c = 0; c < C; ++c) {
+    const double s = hasScale ? scale.data[c] : 1.0;
+    const double dxhatSum = sums[1][c] * invstd[c];  // = dscale
+    doffset.data[c] = static_cast<float>(sums[0][c]);
+    dscale.data[c] = static_cast<float>(dxhatSum);
+    const double ac = s * invstd[c];
+    const double bc = -ac * invstd[c] * invstd[c] * sums[1][c] / M;
+    a[c] = static_cast<float>(ac);
+    bb[c] = static_cast<float>(bc);
+    d[c] = static_cast<float>(-ac * sums[0][c] / M);
+    mf[c] = static_cast<float>(m[c]);
+  }
+  float* dxv = dx.data;
+#pragma omp parallel for schedule(static) if (static_cast<int64_t>(x.size) > kParallelGrain)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = xv + r * C;
+    const float* dr = dyv + r * C;
+    float* o = dxv + r * C;
+    for (int64_t c = 0; c < C; ++c) o[c] = a[c] * dr[c] + bb[c] * (xr[c] - mf[c]) + d[c];
+  }
+  return env.Undefined();
+}
 
 // batchNorm(x, mean, variance, offset|null, scale|null, eps, out)
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
@@ -61,6 +200,9 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
 
 void registerBatchnorm(Napi::Env env, Napi::Object exports) {
   exports.Set("batchNorm", Napi::Function::New(env, guarded<BatchNorm>, "batchNorm"));
+  exports.Set("batchNormTraining", Napi::Function::New(env, guarded<BatchNormTraining>, "batchNormTraining"));
+  exports.Set("batchNormTrainingGrad",
+              Napi::Function::New(env, guarded<BatchNormTrainingGrad>, "batchNormTrainingGrad"));
 }
 
 }  // namespace dcgan

@@ -64,6 +64,12 @@ export interface NativeAddon {
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, params: readonly number[]): void;
   batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null,
     scale: Float32Array | null, varianceEpsilon: number, out: Float32Array): void;
+  /** Training-mode batch norm over all dims but the last (C): y, and the batch mean/variance [C]. */
+  batchNormTraining(x: Float32Array, scale: Float32Array | null, offset: Float32Array | null, varianceEpsilon: number,
+    y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+  /** Its full gradient: dx, dscale [C], doffset [C]. */
+  batchNormTrainingGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
+    scale: Float32Array | null, varianceEpsilon: number, dx: Float32Array, dscale: Float32Array, doffset: Float32Array): void;
 }
 
 export type LoadResult = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
@@ -82,7 +88,7 @@ export function addonCandidates(): string[] {
 
 const REQUIRED: ReadonlyArray<keyof NativeAddon> = [
   'info', 'setNumThreads', 'getNumThreads', 'convCacheSize', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'binary', 'unary', 'reduce',
-  'transpose', 'batchMatMul', 'batchNorm', 'compare', 'select', 'tile',
+  'transpose', 'batchMatMul', 'batchNorm', 'compare', 'select', 'tile', 'batchNormTraining', 'batchNormTrainingGrad',
 ];
 
 let cached: LoadResult | undefined;

@@ -1,5 +1,6 @@
-// The register list: every kernel the `native` backend implements itself. Everything else is the
-// `cpu` backend's kernel, re-registered under `native` (MathBackendCPU storage is shared).
+// The register list: every kernel the `native` backend implements itself (the TF.js ops it
+// accelerates, plus the Dcgan* fused kernels TF.js has no op for). Everything else is the `cpu`
+// backend's kernel, re-registered under `native` (MathBackendCPU storage is shared).
 import { getKernelsForBackend, registerKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 
@@ -10,6 +11,8 @@ import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { conv2DConfig } from './kernels/Conv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
+import { batchNormTrainingConfig } from './kernels/DcganBatchNormTraining.js';
+import { batchNormTrainingGradConfig } from './kernels/DcganBatchNormTrainingGrad.js';
 import { eluConfig } from './kernels/Elu.js';
 import { equalConfig } from './kernels/Equal.js';
 import { expConfig } from './kernels/Exp.js';
@@ -56,6 +59,8 @@ export const NATIVE_KERNELS: readonly KernelConfig[] = [
   conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
   eluConfig,
   equalConfig,
   expConfig,
