@@ -77,21 +77,21 @@ test('dcgan train runs 2 steps on each source: idx, fashion-mnist, cifar10 archi
 
 test('folder with --flip: stopped and resumed (without --data) logs exactly what a straight run logs', async () => {
   const cwd = tempDir();
-  await makeImageFolder(path.join(cwd, 'imgs')); // 8 images: 2 steps an epoch, so 6 steps cross 3 epochs of flips
+  await makeImageFolder(path.join(cwd, 'imgs')); // 8 images: 2 steps an epoch; stopped at 3, mid-way through epoch 2
   const args = [...SMALL, '--data', 'imgs', '--flip', '--seed', '5', '--log-every', '1', '--checkpoint-every', '3'];
-  assert.equal(dcgan(['train', ...args, '--steps', '6', '--out', 'straight'], { cwd }).code, 0);
+  assert.equal(dcgan(['train', ...args, '--steps', '4', '--out', 'straight'], { cwd }).code, 0);
   assert.equal(dcgan(['train', ...args, '--steps', '3', '--out', 'resumed'], { cwd }).code, 0);
-  const r = dcgan(['train', '--resume', '--out', 'resumed', '--steps', '6', '--backend', 'cpu'], { cwd });
+  const r = dcgan(['train', '--resume', '--out', 'resumed', '--steps', '4', '--backend', 'cpu'], { cwd });
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(logWithoutTiming(path.join(cwd, 'resumed', 'log.jsonl')), logWithoutTiming(path.join(cwd, 'straight', 'log.jsonl')));
   assertOneLineError(
-    dcgan(['train', '--resume', '--out', 'resumed', '--steps', '7', '--crop', '10', '--backend', 'cpu'], { cwd }),
+    dcgan(['train', '--resume', '--out', 'resumed', '--steps', '5', '--crop', '10', '--backend', 'cpu'], { cwd }),
     /--resume: resumed was trained with --crop "unset", not 10/,
   );
   // The folder gained an image: the data order of the run would not continue.
   writeFileSync(path.join(cwd, 'imgs', 'cats', 'extra.png'), readFileSync(path.join(cwd, 'imgs', 'cats', 'rgba-0.png')));
   assertOneLineError(
-    dcgan(['train', '--resume', '--out', 'resumed', '--steps', '7', '--backend', 'cpu'], { cwd }),
+    dcgan(['train', '--resume', '--out', 'resumed', '--steps', '5', '--backend', 'cpu'], { cwd }),
     /--resume: .*imgs now gives 9 images; the run was trained on 8/,
   );
 });
@@ -109,14 +109,13 @@ test('dcgan data preview writes the batch as a grid and reports shape, range and
   assert.deepEqual([grid.width, grid.height, grid.channels], [3 * 18 + 2, 3 * 18 + 2, 1]);
 });
 
+/** The bad-data cases end to end, one of each kind (datasets.test.ts checks the rest through the library). */
 test('bad data: one clear line and a non-zero exit for each', async () => {
   const cwd = tempDir();
   const env = { DCGAN_CACHE: path.join(cwd, 'empty-cache') };
   const run = (args: string[]) => dcgan(['train', ...SMALL, '--steps', '1', ...args], { cwd, env });
   mkdirSync(path.join(cwd, 'short'));
   writeFileSync(path.join(cwd, 'short', 'train-images-idx3-ubyte'), idxImages(5).subarray(0, 200));
-  mkdirSync(path.join(cwd, 'magic'));
-  writeFileSync(path.join(cwd, 'magic', 'train-images-idx3-ubyte'), Buffer.alloc(64, 7));
   mkdirSync(path.join(cwd, 'cifar'));
   writeFileSync(path.join(cwd, 'cifar', 'data_batch_1.bin'), cifarRecords(2, 1).subarray(0, 4000));
   mkdirSync(path.join(cwd, 'empty'));
@@ -128,7 +127,6 @@ test('bad data: one clear line and a non-zero exit for each', async () => {
 
   assertOneLineError(run(['--dataset', 'idx']), /--dataset idx needs --data PATH/);
   assertOneLineError(run(['--dataset', 'idx', '--data', 'short']), /train-images-idx3-ubyte is truncated or padded: 200 bytes/);
-  assertOneLineError(run(['--dataset', 'idx', '--data', 'magic']), /not an IDX image file \(wrong magic number\)/);
   assertOneLineError(run(['--dataset', 'cifar10', '--data', 'cifar']), /data_batch_1\.bin is truncated or not a cifar10 file/);
   assertOneLineError(run(['--dataset', 'cifar10']), /cifar10 is not in the download cache .*dcgan download cifar10/);
   assertOneLineError(run(['--dataset', 'cifar10', '--data', 'cifar', '--channels', '1']), /cifar10 images are RGB; use --channels 3/);
@@ -136,8 +134,6 @@ test('bad data: one clear line and a non-zero exit for each', async () => {
   assertOneLineError(run(['--data', 'imgs', '--strict']), /--strict: .*imgs\/cats\/truncated\.jpg: .*premature end of JPEG/);
   assertOneLineError(run(['--data', 'tiny', '--strict']), /--strict: .*small\.png: 8x8 is smaller than 16x16, and would be upscaled/);
   assertOneLineError(run(['--data', 'cut.dcgan']), /cut\.dcgan is truncated \(no end marker\)/);
-  assertOneLineError(run(['--dataset', 'idx', '--data', 'short', '--crop', '20']), /--crop applies to --dataset folder/);
   assertOneLineError(run(['--data', 'imgs', '--background', 'mauve']), /--background.*not a colour/);
   assertOneLineError(run(['--data', 'nowhere']), /--data nowhere: no such file or folder/);
-  assertOneLineError(run(['--dataset', 'fake', '--data', 'imgs']), /--data is not used by --dataset fake/);
 });

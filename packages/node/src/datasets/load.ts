@@ -57,8 +57,7 @@ export async function resolveDatasetName(dataset: string | undefined, data: stri
 
 /** The channel count a source gives by default (what `--channels` resolves to when omitted). */
 export async function defaultChannels(name: DatasetName, data?: string): Promise<number> {
-  if (name === 'packed' && data !== undefined) return packedHeaderOf(data).channels;
-  return name === 'mnist' || name === 'fashion-mnist' || name === 'idx' ? 1 : 3;
+  return name === 'packed' && data !== undefined ? packedHeaderOf(data).channels : nativeChannels(name);
 }
 
 /** The image size a source trains at by default: a packed file's own, otherwise the paper's 32 (set by the caller). */
