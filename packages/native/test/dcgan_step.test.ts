@@ -119,4 +119,14 @@ describe('a DCGAN training step, native vs cpu', { skip }, () => {
     // conv2dTranspose), nothing fell back.
     assert.deepEqual(fallbacks, {});
   });
+
+  test('twice on native from the same start: bit-identical losses, gradients and weights', () => {
+    const { init, result: a } = step('native', null);
+    const { result: b } = step('native', init);
+    const bits = (xs: Float32Array[]) => xs.map((x) => new Uint32Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength)));
+    assert.equal(a.lossD, b.lossD);
+    assert.equal(a.lossG, b.lossG);
+    assert.deepEqual(bits(a.grads), bits(b.grads));
+    assert.deepEqual(bits(a.weights), bits(b.weights));
+  });
 });
