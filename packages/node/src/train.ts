@@ -17,6 +17,7 @@ import {
   validateTrainingConfig,
 } from '@dcgan-ts/core';
 import { randomInt } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type BackendChoice, selectBackend } from './backend.js';
 import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
@@ -89,7 +90,6 @@ function optionName(key: string): string {
 }
 
 async function latestRunDirectory(): Promise<string> {
-  const { promises: fs } = await import('node:fs');
   const names = (await fs.readdir(RUNS_DIR).catch(() => [] as string[])).filter((n) => /^\d{5}-/.test(n)).sort();
   if (names.length === 0) throw new DcganError(`--resume: no run to resume in ${RUNS_DIR}/; pass --out RUN_DIR`);
   return path.join(RUNS_DIR, names[names.length - 1]!);
