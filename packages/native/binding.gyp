@@ -11,7 +11,8 @@
         "csrc/transpose.cc",
         "csrc/tile.cc",
         "csrc/matmul.cc",
-        "csrc/batchnorm.cc"
+        "csrc/batchnorm.cc",
+        "csrc/adam.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
@@ -19,7 +20,9 @@
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       # -O3 vectorizes the elementwise loops; no -march=native, so the binary runs on any x86-64
       # (oneDNN picks its own ISA at run time). OpenMP matches oneDNN's own runtime (libgomp).
-      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      # -ffp-contract=off: no fused multiply-adds, so float32 results match TF.js's op-by-op ones.
+      "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=off", "-fopenmp", "-fexceptions", "-Wall", "-Wextra",
+                    "-Wno-unused-parameter"],
       "libraries": ["-ldnnl", "-fopenmp"]
     }
   ]

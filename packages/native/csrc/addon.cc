@@ -82,6 +82,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerReduce(env, exports);
   registerTranspose(env, exports);
   registerTile(env, exports);
+  registerAdam(env, exports);
   registerMatmul(env, exports);
   registerBatchnorm(env, exports);
   return exports;

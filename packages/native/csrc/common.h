@@ -96,6 +96,7 @@ void registerElementwise(Napi::Env env, Napi::Object exports);
 void registerReduce(Napi::Env env, Napi::Object exports);
 void registerTranspose(Napi::Env env, Napi::Object exports);
 void registerTile(Napi::Env env, Napi::Object exports);
+void registerAdam(Napi::Env env, Napi::Object exports);
 void registerMatmul(Napi::Env env, Napi::Object exports);
 void registerBatchnorm(Napi::Env env, Napi::Object exports);
 

@@ -67,6 +67,9 @@ export interface NativeAddon {
   /** Training-mode batch norm over all dims but the last (C): y, and the batch mean/variance [C]. */
   batchNormTraining(x: Float32Array, scale: Float32Array | null, offset: Float32Array | null, varianceEpsilon: number,
     y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+  /** One Adam step: scalars [b1, 1-b1, b2, 1-b2, sqrtCorrection2, eps, stepSize] (see csrc/adam.cc). */
+  adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+    paramOut: Float32Array, mOut: Float32Array, vOut: Float32Array, scalars: readonly number[]): void;
   /** Its full gradient: dx, dscale [C], doffset [C]. */
   batchNormTrainingGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
     scale: Float32Array | null, varianceEpsilon: number, dx: Float32Array, dscale: Float32Array, doffset: Float32Array): void;
@@ -88,7 +91,7 @@ export function addonCandidates(): string[] {
 
 const REQUIRED: ReadonlyArray<keyof NativeAddon> = [
   'info', 'setNumThreads', 'getNumThreads', 'convCacheSize', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'binary', 'unary', 'reduce',
-  'transpose', 'batchMatMul', 'batchNorm', 'compare', 'select', 'tile', 'batchNormTraining', 'batchNormTrainingGrad',
+  'transpose', 'batchMatMul', 'batchNorm', 'compare', 'select', 'tile', 'batchNormTraining', 'batchNormTrainingGrad', 'adamUpdate',
 ];
 
 let cached: LoadResult | undefined;

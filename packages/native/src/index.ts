@@ -16,6 +16,7 @@ export { NATIVE_BACKEND_NAME, NativeBackend } from './backend.js';
 export { NATIVE_KERNELS, registerNativeKernels } from './register.js';
 export type { NativeAddon } from './binding.js';
 export { fallbackCounts as nativeFallbackCounts } from './kernels/kernel_util.js';
+export { DCGAN_ADAM, type DcganAdamAttrs } from './kernels/DcganAdam.js';
 export { DCGAN_BATCH_NORM_TRAINING } from './kernels/DcganBatchNormTraining.js';
 export { DCGAN_BATCH_NORM_TRAINING_GRAD } from './kernels/DcganBatchNormTrainingGrad.js';
 export { batchNormTraining, batchNormTrainingComposite, type BatchNormTrainingResult } from './ops/batch_norm_training.js';

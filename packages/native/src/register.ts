@@ -11,6 +11,7 @@ import { batchMatMulConfig } from './kernels/BatchMatMul.js';
 import { conv2DConfig } from './kernels/Conv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
+import { adamConfig } from './kernels/DcganAdam.js';
 import { batchNormTrainingConfig } from './kernels/DcganBatchNormTraining.js';
 import { batchNormTrainingGradConfig } from './kernels/DcganBatchNormTrainingGrad.js';
 import { eluConfig } from './kernels/Elu.js';
@@ -59,6 +60,7 @@ export const NATIVE_KERNELS: readonly KernelConfig[] = [
   conv2DConfig,
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
+  adamConfig,
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
   eluConfig,
