@@ -94,9 +94,24 @@ void binaryLoop(const float* a, const float* b, Out* out, const BroadcastPlan& p
   for (size_t i = 0; i < last; ++i) rows *= p.dims[i];
 
   if (rows == 1) {
-    // One long run (same shapes, or one side a scalar): split the run itself across threads.
+    // One long run (same shapes, or one side a scalar): split the run itself across threads. The
+    // three forms are spelled out so each inner loop has unit or zero strides known at compile
+    // time, which is what lets the compiler vectorize it.
+    if (sa == 1 && sb == 1) {
 #pragma omp parallel for schedule(static) if (inner > kParallelGrain)
-    for (int64_t i = 0; i < inner; ++i) out[i] = Op::f(a[i * sa], b[i * sb]);
+      for (int64_t i = 0; i < inner; ++i) out[i] = Op::f(a[i], b[i]);
+    } else if (sa == 1) {
+      const float bv = b[0];
+#pragma omp parallel for schedule(static) if (inner > kParallelGrain)
+      for (int64_t i = 0; i < inner; ++i) out[i] = Op::f(a[i], bv);
+    } else if (sb == 1) {
+      const float av = a[0];
+#pragma omp parallel for schedule(static) if (inner > kParallelGrain)
+      for (int64_t i = 0; i < inner; ++i) out[i] = Op::f(av, b[i]);
+    } else {
+      const Out v = Op::f(a[0], b[0]);
+      for (int64_t i = 0; i < inner; ++i) out[i] = v;
+    }
     return;
   }
 #pragma omp parallel for schedule(static) if (rows * inner > kParallelGrain)
