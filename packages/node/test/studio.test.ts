@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, latentForSeed } from '@dcgan-ts/core';
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -256,7 +256,8 @@ test('the log and latest-sample endpoints answer, and the studio follows the run
   const status = JSON.parse((await rawGet(studio.port, '/api/status')).body.toString());
   assert.equal(status.modelStep, 30);
   assert.deepEqual([status.run.logLines, status.run.sampleStep], [6, 30]);
-  assert.ok(status.run.secondsSinceUpdate >= 0 && status.run.secondsSinceUpdate < 60, 'the run counts as live');
+  assert.ok(status.run.secondsSinceUpdate >= 0 && status.run.secondsSinceUpdate < 60);
+  assert.equal(status.run.live, true, 'a run that just logged counts as live');
   assert.equal(await page.textContent('#training-live'), 'live');
   await page.waitForSelector('#grid[data-ready="true"]');
   assert.deepEqual(pageErrors, []);
@@ -295,4 +296,9 @@ test('dcgan studio: a port in use or a bad checkpoint is one clear line', async 
   } finally {
     writeFileSync(pointer, good);
   }
+
+  // A run whose log stopped two hours ago is shown as stopped, not live.
+  const twoHoursAgo = new Date(Date.now() - 7200_000);
+  utimesSync(path.join(run, 'log.jsonl'), twoHoursAgo, twoHoursAgo);
+  await page.waitForFunction(() => document.getElementById('training-live')?.textContent === 'last log 2 h ago');
 });

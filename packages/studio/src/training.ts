@@ -3,11 +3,8 @@ import { drawLossChart, type LossPoint } from './lossChart.js';
 /** /api/status of `dcgan studio` (packages/node/src/studio/studioServer.ts). */
 export interface StudioStatus {
   modelStep: number;
-  run: { logLines: number; sampleStep: number | null; secondsSinceUpdate: number | null } | null;
+  run: { logLines: number; sampleStep: number | null; secondsSinceUpdate: number | null; live: boolean } | null;
 }
-
-/** A run whose log has not moved for this long is shown as stopped: at the default --log-every a step is seconds. */
-const LIVE_SECONDS = 120;
 
 /**
  * The training panel: loss curves from the run's log.jsonl and its newest sample grid, refreshed when the status
@@ -31,9 +28,8 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
     panel.hidden = !run || (run.logLines === 0 && run.sampleStep === null);
     if (!run) return;
     const age = run.secondsSinceUpdate;
-    const isLive = age !== null && age < LIVE_SECONDS;
-    live.classList.toggle('stopped', !isLive);
-    live.textContent = isLive ? 'live' : age === null ? '' : `last log ${formatAge(age)} ago`;
+    live.classList.toggle('stopped', !run.live);
+    live.textContent = run.live ? 'live' : age === null ? '' : `last log ${formatAge(age)} ago`;
     if (run.logLines !== logLines) {
       const response = await fetch('api/log', { cache: 'no-store' });
       if (response.ok) {

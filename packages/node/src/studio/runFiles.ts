@@ -9,9 +9,13 @@ export interface RunSnapshot {
   logLines: number;
   /** Step of the newest samples/step-NNNNNN.png, or null before the first. */
   sampleStep: number | null;
-  /** Seconds since log.jsonl last changed (null without a log): tells a run in progress from a finished one. */
+  /** Seconds since log.jsonl last changed (null without a log). */
   secondsSinceUpdate: number | null;
+  /** Whether the run is still training: its log changed within three of its own log intervals (at least 2 min). */
+  live: boolean;
 }
+
+const LIVE_FLOOR_SECONDS = 120;
 
 export class RunFiles {
   private readonly run: RunDirectory;
@@ -38,7 +42,21 @@ export class RunFiles {
   async snapshot(): Promise<RunSnapshot> {
     const [log, sample, stat] = await Promise.all([this.log(), this.latestSample(), fs.stat(this.run.logFile).catch(() => null)]);
     const secondsSinceUpdate = stat ? Math.max(0, Math.round((Date.now() - stat.mtimeMs) / 1000)) : null;
-    return { logLines: log.length, sampleStep: sample?.step ?? null, secondsSinceUpdate };
+    const interval = await this.logInterval(log);
+    const live = secondsSinceUpdate !== null && secondsSinceUpdate < Math.max(LIVE_FLOOR_SECONDS, 3 * interval);
+    return { logLines: log.length, sampleStep: sample?.step ?? null, secondsSinceUpdate, live };
+  }
+
+  /**
+   * Seconds between log lines at the run's last measured speed: the steps between the last two lines times the batch
+   * size (config.json) over the last imgPerSec. 0 when unknown. A slow run on a busy CPU logs every few minutes.
+   */
+  private async logInterval(log: LogEntry[]): Promise<number> {
+    const [previous, last] = log.slice(-2);
+    if (!previous || !last || !(last.imgPerSec > 0)) return 0;
+    const config = await this.run.readConfig().catch(() => ({}) as Record<string, unknown>);
+    const batchSize = Number((config.config as { batchSize?: unknown } | undefined)?.batchSize);
+    return Number.isFinite(batchSize) && batchSize > 0 ? ((last.step - previous.step) * batchSize) / last.imgPerSec : 0;
   }
 
   /** The newest sample grid; names are zero-padded (step-000500.png), so the last in sort order is the newest. */
