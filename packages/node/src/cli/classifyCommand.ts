@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend.js';
 import { classify } from '../representation/classify.js';
 import { positiveInteger, seed } from './parse.js';
+import { useBackend } from './useBackend.js';
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
@@ -25,8 +26,7 @@ Examples:
   $ dcgan classify --checkpoint runs/fashion --dataset fashion-mnist --labels-per-class 1000 --json`,
     )
     .action(async (o: { checkpoint: string; dataset?: string; data?: string; labelsPerClass: number; repeats?: number; testLimit?: number; seed?: number; backend?: BackendChoice; json?: boolean }) => {
-      const backend = await selectBackend(o.backend ?? 'auto');
-      if (backend.fallbackNote) process.stderr.write(`dcgan: ${backend.fallbackNote}\n`);
+      await useBackend(o.backend);
       const result = await classify({ ...o, onProgress: (line) => process.stderr.write(line + '\n') });
       const p = result.protocol;
       process.stdout.write(

@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend.js';
 import { arithmetic } from '../explore/arithmetic.js';
 import { interpolate } from '../explore/interpolate.js';
 import { sweep } from '../explore/sweep.js';
 import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
+import { useBackend } from './useBackend.js';
 
 /** Shared by the commands that only run G: --checkpoint, --backend, --json. */
 function generatorCommand(name: string, description: string, examples: string): Command {
@@ -16,8 +17,7 @@ function generatorCommand(name: string, description: string, examples: string): 
 }
 
 async function withBackend<T extends object>(options: { backend?: BackendChoice; json?: boolean }, work: () => Promise<T>, say: (r: T) => string): Promise<void> {
-  const backend = await selectBackend(options.backend ?? 'auto');
-  if (backend.fallbackNote) process.stderr.write(`dcgan: ${backend.fallbackNote}\n`);
+  await useBackend(options.backend);
   const result = await work();
   process.stdout.write(say(result) + '\n');
   if (options.json) process.stdout.write(JSON.stringify(result) + '\n');

@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, selectBackend } from '../backend.js';
+import { BACKEND_CHOICES } from '../backend.js';
 import { extractFeatures } from '../representation/features.js';
 import { ablate, visualize } from '../representation/inside.js';
 import { positiveInteger, seed } from './parse.js';
+import { useBackend } from './useBackend.js';
 
 const indexList = (value: string) => value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v) : Number.NaN));
 
@@ -19,8 +20,7 @@ export function visualizeCommand(): Command {
     .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
     .addHelpText('after', '\nExamples:\n  $ dcgan visualize --checkpoint runs/00000-mnist32 --layer 3 --filters 0,1,2,3')
     .action(async (o) => {
-      const b = await selectBackend(o.backend ?? 'auto');
-      if (b.fallbackNote) process.stderr.write(`dcgan: ${b.fallbackNote}\n`);
+      await useBackend(o.backend);
       const r = await visualize(o);
       process.stdout.write(`${r.rows - 1} filters x ${r.columns} images -> ${r.file}\n`);
     });
@@ -38,8 +38,7 @@ export function ablateCommand(): Command {
     .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
     .addHelpText('after', '\nExamples:\n  $ dcgan ablate --checkpoint runs/00000-mnist32 --layer 2 --maps 0,5,9,17')
     .action(async (o) => {
-      const b = await selectBackend(o.backend ?? 'auto');
-      if (b.fallbackNote) process.stderr.write(`dcgan: ${b.fallbackNote}\n`);
+      await useBackend(o.backend);
       const r = await ablate(o);
       process.stdout.write(`${r.samples} samples, original and ablated -> ${r.file}\n`);
     });
@@ -57,8 +56,7 @@ export function featuresCommand(): Command {
     .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
     .addHelpText('after', '\nExamples:\n  $ dcgan features --checkpoint runs/00000-mnist32 --split test --out mnist-test.f32')
     .action(async (o) => {
-      const b = await selectBackend(o.backend ?? 'auto');
-      if (b.fallbackNote) process.stderr.write(`dcgan: ${b.fallbackNote}\n`);
+      await useBackend(o.backend);
       const r = await extractFeatures(o);
       process.stdout.write(`${r.count} x ${r.dims} features -> ${r.files.join(', ')}\n`);
     });

@@ -1,14 +1,10 @@
 import { Command, Option } from 'commander';
 import { DcganError } from '@dcgan-ts/core';
-import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
+import { BACKEND_CHOICES } from '../backend.js';
 import { METRIC_NAMES, type MetricName, evaluate } from '../metrics/evaluate.js';
 import { trainClassifier } from '../metrics/trainClassifier.js';
 import { integer, positiveInteger, seed } from './parse.js';
-
-async function backendFor(choice: BackendChoice | undefined): Promise<void> {
-  const backend = await selectBackend(choice ?? 'auto');
-  if (backend.fallbackNote) process.stderr.write(`dcgan: ${backend.fallbackNote}\n`);
-}
+import { useBackend } from './useBackend.js';
 
 export function trainClassifierCommand(): Command {
   return new Command('train-classifier')
@@ -26,7 +22,7 @@ export function trainClassifierCommand(): Command {
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', '\nExamples:\n  $ dcgan train-classifier --dataset mnist\n  $ dcgan train-classifier --dataset fashion-mnist --image-size 64')
     .action(async (o) => {
-      await backendFor(o.backend);
+      await useBackend(o.backend);
       let last = 0;
       const { dir, info } = await trainClassifier({
         ...o,
@@ -60,7 +56,7 @@ export function evalCommand(): Command {
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', '\nExamples:\n  $ dcgan train-classifier --dataset mnist && dcgan eval --checkpoint runs/00000-mnist32\n  $ dcgan eval --checkpoint runs/00000-mnist32 --metrics fid,kid --n 5000 --json')
     .action(async (o) => {
-      await backendFor(o.backend);
+      await useBackend(o.backend);
       const metrics = o.metrics === undefined ? undefined : (o.metrics as string).split(',').map((m) => m.trim());
       const unknown = metrics?.filter((m) => !(METRIC_NAMES as readonly string[]).includes(m)) ?? [];
       if (unknown.length > 0) throw new DcganError(`unknown metric ${unknown.join(', ')}; known: ${METRIC_NAMES.join(', ')}`);

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
+import { BACKEND_CHOICES, type BackendChoice } from '../backend.js';
 import { sample } from '../sample.js';
 import { positiveInteger, seed } from './parse.js';
+import { useBackend } from './useBackend.js';
 
 const EXAMPLES = `
 Examples:
@@ -34,8 +35,7 @@ export function sampleCommand(): Command {
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)
     .action(async (options: SampleCliOptions) => {
-      const backend = await selectBackend(options.backend ?? 'auto');
-      if (backend.fallbackNote) process.stderr.write(`dcgan: ${backend.fallbackNote}\n`);
+      await useBackend(options.backend);
       const result = await sample(options);
       process.stdout.write(`step ${result.step} of ${result.checkpoint} -> ${result.files.length === 1 ? result.files[0] : `${result.files.length} files`}\n`);
       if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
