@@ -5,6 +5,7 @@ import { dataCommand } from './dataCommand.js';
 import { downloadCommand } from './downloadCommand.js';
 import { prepareCommand } from './prepareCommand.js';
 import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCommands.js';
+import { benchCommand } from './benchCommand.js';
 import { classifyCommand } from './classifyCommand.js';
 import { exportCommand } from './exportCommand.js';
 import { ablateCommand, featuresCommand, visualizeCommand } from './insideCommands.js';
@@ -38,7 +39,8 @@ Examples:
   .addCommand(evalCommand())
   .addCommand(visualizeCommand())
   .addCommand(ablateCommand())
-  .addCommand(studioCommand());
+  .addCommand(studioCommand())
+  .addCommand(benchCommand());
 
 program.addCommand(prepareCommand()).addCommand(downloadCommand()).addCommand(dataCommand());
 

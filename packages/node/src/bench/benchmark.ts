@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_TRAINING_CONFIG,
+  DcganTrainer,
+  generate,
+  latentsForSeeds,
+  seedRange,
+} from '@dcgan-ts/core';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fakeDataset } from '../datasets/fake.js';
+
+/**
+ * `dcgan bench`: the paper's DCGAN (ngf = ndf = 64, batch 128) trained and sampled on the active backend, beside
+ * PyTorch on the same CPU in the same run. Work per training image from ../shared/anchors/dcgan_flops.py.
+ */
+export interface BenchCase {
+  imageSize: number;
+  channels: number;
+  /** GFLOP of one training image (D on real and fake, G through D, forward and backward). */
+  gflopPerImage: number;
+}
+
+export const BENCH_CASES: BenchCase[] = [
+  { imageSize: 32, channels: 1, gflopPerImage: 0.41 },
+  { imageSize: 64, channels: 3, gflopPerImage: 2.5 },
+];
+
+export const BENCH_BATCH = 128;
+
+export interface OurMeasurement {
+  trainImgPerSec: number;
+  sampleImgPerSec: number;
+  peakRssMb: number;
+}
+
+/** Trains `steps` steps after `warmup` ones on random images of the case's shape, then samples as many batches. */
+export function measureOurs(c: BenchCase, steps: number, warmup = 1): OurMeasurement {
+  const config = {
+    ...DEFAULT_MODEL_CONFIG,
+    ...DEFAULT_TRAINING_CONFIG,
+    imageSize: c.imageSize,
+    channels: c.channels,
+    batchSize: BENCH_BATCH,
+    steps: warmup + steps,
+    seed: 0,
+  };
+  const trainer = DcganTrainer.create(config, fakeDataset(c.imageSize, c.channels, 2 * BENCH_BATCH));
+  for (let i = 0; i < warmup; i++) trainer.trainStep();
+  let t = performance.now();
+  for (let i = 0; i < steps; i++) trainer.trainStep(); // each step reads its losses back, so the work is done
+  const trainImgPerSec = (steps * BENCH_BATCH) / ((performance.now() - t) / 1000);
+  const latents = latentsForSeeds(seedRange(0, BENCH_BATCH), config.nz, config.z);
+  tf.dispose(generate(trainer.generator, latents, config.nz, BENCH_BATCH)); // warm-up
+  t = performance.now();
+  for (let i = 0; i < steps; i++) {
+    const images = generate(trainer.generator, latents, config.nz, BENCH_BATCH);
+    images.dataSync();
+    images.dispose();
+  }
+  const sampleImgPerSec = (steps * BENCH_BATCH) / ((performance.now() - t) / 1000);
+  trainer.dispose();
+  return { trainImgPerSec, sampleImgPerSec, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** GFLOP/s of a 1024^3 float32 matrix product on the active backend: the peak the step's GFLOP/s is compared with. */
+export function measureSgemmPeak(repeats = 5): number {
+  const n = 1024;
+  const [a, b] = [tf.randomNormal([n, n]), tf.randomNormal([n, n])];
+  tf.matMul(a, b).dispose(); // warm-up
+  const t = performance.now();
+  for (let i = 0; i < repeats; i++) {
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+  }
+  const seconds = (performance.now() - t) / 1000;
+  tf.dispose([a, b]);
+  return (2 * n ** 3 * repeats) / seconds / 1e9;
+}
+
+export interface TorchMeasurement {
+  version: string;
+  threads: number;
+  trainImgPerSec: number;
+  sampleImgPerSec: number;
+  peakRssMb: number;
+}
+
+const TORCH_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/torch_reference.py');
+export const SYSTEM_PYTHON = '/usr/bin/python3';
+
+/** Why PyTorch cannot run here, or null when `import torch` works with the system Python. */
+export function torchUnavailable(): string | null {
+  const r = spawnSync(SYSTEM_PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (r.error) return `${SYSTEM_PYTHON} not found`;
+  return r.status === 0 ? null : 'PyTorch is not installed (apt-get install -y python3-torch)';
+}
+
+/** PyTorch on the same networks and step, in a process of its own. */
+export function measureTorch(c: BenchCase, steps: number, threads: number): TorchMeasurement {
+  const args = [TORCH_SCRIPT, '--size', String(c.imageSize), '--channels', String(c.channels), '--batch', String(BENCH_BATCH), '--steps', String(steps), '--threads', String(threads)];
+  const r = spawnSync(SYSTEM_PYTHON, args, { encoding: 'utf8' });
+  const line = r.stdout?.trim().split('\n').pop();
+  if (r.status !== 0 || !line) throw new Error(`PyTorch reference failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
+  const j = JSON.parse(line) as { version: string; threads: number; train_img_per_s: number; sample_img_per_s: number; peak_rss_mb: number };
+  return { version: j.version, threads: j.threads, trainImgPerSec: j.train_img_per_s, sampleImgPerSec: j.sample_img_per_s, peakRssMb: j.peak_rss_mb };
+}
