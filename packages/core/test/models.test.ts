@@ -14,6 +14,7 @@ import {
 } from '../src/index.js';
 
 await tf.setBackend('cpu');
+tf.env().set('PROD', true); // no "install tfjs-node" banner in the test output
 
 function config(overrides: Partial<ModelConfig>): ModelConfig {
   return { ...DEFAULT_MODEL_CONFIG, ...overrides };
