@@ -18,6 +18,18 @@ export interface ImageDataset {
   fillBatch(indices: ArrayLike<number>, out: Float32Array): void;
 }
 
+/** The images at `indices` as one packed (n, S, S, C) array in [-1, 1]. */
+export function gatherImages(dataset: ImageDataset, indices: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(indices.length * dataset.imageSize * dataset.imageSize * dataset.channels);
+  dataset.fillBatch(indices, out);
+  return out;
+}
+
+/** The indices start, start + 1, ..., start + n - 1. */
+export function indexRange(start: number, n: number): Uint32Array {
+  return Uint32Array.from({ length: n }, (_, i) => start + i);
+}
+
 export interface Uint8Source {
   /** Images packed (N, height, width, channels). */
   pixels: Uint8Array;

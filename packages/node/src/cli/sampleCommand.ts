@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '../backend.js';
-import { sample } from '../sample.js';
+import { type SampleRequest, sample } from '../sample.js';
 import { positiveInteger, seed } from './parse.js';
 import { useBackend } from './useBackend.js';
 
@@ -11,16 +11,7 @@ Examples:
   $ dcgan sample --checkpoint runs/00000-mnist32 --n 16 --separate digits/   # digits/seed-000000.png ...
   $ dcgan sample --checkpoint runs/00000-mnist32 --spatial 6 --out wide.png  # one 72x72 image from a 6x6 map of z`;
 
-interface SampleCliOptions {
-  checkpoint: string;
-  n?: number;
-  seed?: number;
-  out?: string;
-  separate?: string;
-  spatial?: number;
-  backend?: BackendChoice;
-  json?: boolean;
-}
+type SampleCliOptions = SampleRequest & { backend?: BackendChoice; json?: boolean };
 
 export function sampleCommand(): Command {
   return new Command('sample')

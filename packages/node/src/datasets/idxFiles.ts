@@ -15,7 +15,9 @@ export interface IdxFiles {
  * The standard names: MNIST's `train-images-idx3-ubyte`, with `.gz`, with the `.idx3` spelling some mirrors use, or
  * with a prefix (EMNIST's `emnist-letters-train-images-idx3-ubyte.gz`, KMNIST's `kmnist-...`).
  */
-const TRAIN_IMAGES = /^(.*?)train-images[-.]idx3-ubyte(\.gz)?$/;
+export const TRAIN_IMAGES = /^(.*?)train-images[-.]idx3-ubyte(\.gz)?$/;
+/** The test split's images under the same conventions (MNIST's `t10k-images-idx3-ubyte`). */
+export const TEST_IMAGES = /^(.*?)t10k-images[-.]idx3-ubyte(\.gz)?$/;
 
 async function exists(file: string): Promise<boolean> {
   return fs.stat(file).then((s) => s.isFile(), () => false);

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   DcganError,
-  type ImageDataset,
   Rng,
   classHistogram,
   classifierOutputs,
   fitGaussian,
   frechetDistance,
+  gatherImages as gather,
   generate,
+  indexRange,
   inceptionScore,
   kernelInceptionDistance,
   latentsForSeeds,
@@ -59,12 +60,6 @@ export interface EvaluateResult {
   hist?: Pair<{ counts: number[]; klToUniform: number; modesCovered: number }>;
 }
 
-function gather(dataset: ImageDataset, indices: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(indices.length * dataset.imageSize * dataset.imageSize * dataset.channels);
-  dataset.fillBatch(indices, out);
-  return out;
-}
-
 /**
  * `dcgan eval`: sample quality of a checkpoint, each number beside its floor (the same metric between two real
  * sets: a random subset of the training split against the test split), with the protocol it was computed under.
@@ -97,7 +92,7 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
 
     say(`generating ${n} samples (seeds ${first}..${first + n - 1})`);
     const fakeImages = generate(loaded.generator, latentsForSeeds(seedRange(first, n), nz, config.z), nz);
-    const testIndices = Uint32Array.from({ length: n }, (_, i) => i);
+    const testIndices = indexRange(0, n);
     const trainIndices = rng.permutation(train.labels.length).subarray(0, n);
     const realTest = gather(test.dataset, testIndices);
     const realTrain = gather(train.dataset, trainIndices);
@@ -152,7 +147,7 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
       const m = Math.min(request.nnSamples ?? 500, n);
       say(`memorisation: nearest training image of ${m} samples (pixels)`);
       const dims = s * s * c;
-      const all = Float64Array.from(gather(train.dataset, Uint32Array.from({ length: train.labels.length }, (_, i) => i)));
+      const all = Float64Array.from(gather(train.dataset, indexRange(0, train.labels.length)));
       const fakePixels = Float64Array.from((await fakeImages.data<'float32'>()).subarray(0, m * dims));
       const testPixels = Float64Array.from(realTest.subarray(0, m * dims));
       result.nn = {

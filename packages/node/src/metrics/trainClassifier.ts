@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DcganError, Rng, buildClassifier } from '@dcgan-ts/core';
+import { DcganError, Rng, buildClassifier, gatherImages, indexRange } from '@dcgan-ts/core';
 import { loadLabelledSplit } from '../representation/labelledSplits.js';
 import { type ClassifierInfo, defaultClassifierDir, saveClassifier } from './classifierStore.js';
 
@@ -52,8 +52,7 @@ export async function trainClassifier(request: TrainClassifierRequest): Promise<
   const chunk = 1000;
   for (let start = 0; start < test.labels.length; start += chunk) {
     const m = Math.min(chunk, test.labels.length - start);
-    const buffer = new Float32Array(m * imageSize * imageSize * channels);
-    test.dataset.fillBatch(Uint32Array.from({ length: m }, (_, i) => start + i), buffer);
+    const buffer = gatherImages(test.dataset, indexRange(start, m));
     const predicted = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(buffer, [m, imageSize, imageSize, channels])) as tf.Tensor, 1).dataSync());
     for (let i = 0; i < m; i++) if (predicted[i] === test.labels[start + i]) right++;
   }

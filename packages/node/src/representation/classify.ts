@@ -10,6 +10,8 @@ import {
   buildDiscriminator,
   discriminatorFeatures,
   featureSize,
+  gatherImages,
+  indexRange,
   initializeWeights,
   predictLinearSvm,
   trainLinearSvm,
@@ -58,12 +60,10 @@ export interface ClassifyResult {
 
 const DEFAULT_C = [0.001, 0.01, 0.1, 1];
 
-/** Rows x (n, d) -> images (n, S, S, C) tensor of `dataset`. */
+/** The images of `dataset` at `indices` as a (n, S, S, C) tensor. */
 function imagesOf(dataset: ImageDataset, indices: ArrayLike<number>): tf.Tensor4D {
   const { imageSize: s, channels: c } = dataset;
-  const buffer = new Float32Array(indices.length * s * s * c);
-  dataset.fillBatch(indices, buffer);
-  return tf.tensor4d(buffer, [indices.length, s, s, c]);
+  return tf.tensor4d(gatherImages(dataset, indices), [indices.length, s, s, c]);
 }
 
 type Extractor = { name: string; dims: number; features(dataset: ImageDataset, indices: ArrayLike<number>): Float32Array };
@@ -91,11 +91,7 @@ function pixelExtractor(dataset: ImageDataset): Extractor {
   return {
     name: 'raw pixels',
     dims,
-    features(ds, indices) {
-      const out = new Float32Array(indices.length * dims);
-      ds.fillBatch(indices, out);
-      return out;
-    },
+    features: gatherImages,
   };
 }
 
@@ -162,7 +158,7 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
     const test: LabelledSplit = await loadLabelledSplit(dataset, request.data, 'test', config.imageSize, config.channels);
     const classes = Math.max(train.classes, test.classes);
     const testCount = Math.min(request.testLimit ?? test.labels.length, test.labels.length);
-    const testIndices = Uint32Array.from({ length: testCount }, (_, i) => i);
+    const testIndices = indexRange(0, testCount);
     const testY = test.labels.subarray(0, testCount);
     initializeWeights(random, Rng.derive(seed, RngStream.init));
     const extractors = [

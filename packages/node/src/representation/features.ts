@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DcganError, discriminatorFeatures, featureLayerNames, featureSize } from '@dcgan-ts/core';
+import { DcganError, discriminatorFeatures, featureLayerNames, featureSize, gatherImages, indexRange } from '@dcgan-ts/core';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadCheckpoint } from '../run/checkpoints.js';
 import { describeFsError } from '../run/runDirectory.js';
@@ -34,9 +34,7 @@ export async function extractFeatures(request: FeaturesRequest): Promise<{ files
     const chunk = 1000;
     for (let start = 0; start < count; start += chunk) {
       const m = Math.min(chunk, count - start);
-      const pixels = new Float32Array(m * s * s * c);
-      split.dataset.fillBatch(Uint32Array.from({ length: m }, (_, i) => start + i), pixels);
-      const images = tf.tensor4d(pixels, [m, s, s, c]);
+      const images = tf.tensor4d(gatherImages(split.dataset, indexRange(start, m)), [m, s, s, c]);
       features.set(discriminatorFeatures(D, images), start * dims);
       images.dispose();
     }

@@ -6,10 +6,12 @@ import {
   composeRows,
   discriminatorBlocks,
   generateAblated,
+  gatherImages,
   generate,
   generatorBlockWidth,
   generatorBlocks,
   guidedBackprop,
+  indexRange,
   latentsForSeeds,
   seedRange,
   toImages,
@@ -53,8 +55,7 @@ export async function visualize(request: VisualizeRequest): Promise<{ file: stri
     const { imageSize: s, channels: c } = loaded.state.config;
     const n = request.n ?? 8;
     const split = await loadLabelledSplit(request.dataset ?? loaded.state.dataset.name, request.data, 'test', s, c);
-    const pixels = new Float32Array(n * s * s * c);
-    split.dataset.fillBatch(Uint32Array.from({ length: n }, (_, i) => i), pixels);
+    const pixels = gatherImages(split.dataset, indexRange(0, n));
     const images = tf.tensor4d(pixels, [n, s, s, c]);
     const rows: Image8[][] = [toImages(pixels, n, s, s, c)];
     for (const filter of request.filters) {

@@ -2,7 +2,7 @@ import { DcganError, type ImageDataset } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { cachedDataPath } from '../datasets/download.js';
-import { loadIdx } from '../datasets/idxFiles.js';
+import { TEST_IMAGES, TRAIN_IMAGES, loadIdx } from '../datasets/idxFiles.js';
 import { embeddedMnistDir } from '../datasets/mnist.js';
 
 /** A labelled split: images and their classes. */
@@ -12,8 +12,6 @@ export interface LabelledSplit {
   classes: number;
 }
 
-const TEST_IMAGES = /^(.*?)t10k-images[-.]idx3-ubyte(\.gz)?$/;
-const TRAIN_IMAGES = /^(.*?)train-images[-.]idx3-ubyte(\.gz)?$/;
 
 /** The folder of an IDX-style source: the embedded MNIST, the download cache, or --data. */
 async function idxFolder(dataset: string, data: string | undefined): Promise<string> {

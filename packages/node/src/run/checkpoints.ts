@@ -188,9 +188,3 @@ export async function loadCheckpoint(p: string): Promise<LoadedCheckpoint> {
     throw e;
   }
 }
-
-/** Disposes what loadCheckpoint returned, for callers that only inspect it. */
-export function disposeCheckpoint(c: LoadedGenerator | LoadedCheckpoint): void {
-  c.generator.dispose();
-  if ('discriminator' in c) c.discriminator.dispose();
-}
