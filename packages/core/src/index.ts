@@ -32,5 +32,6 @@ export * from './metrics/neighbours.js';
 export * from './representation/linearSvm.js';
 export * from './representation/discriminatorFeatures.js';
 export * from './metrics/classifierNetwork.js';
+export * from './metrics/evalLog.js';
 export * from './representation/guidedBackprop.js';
 export * from './representation/ablation.js';

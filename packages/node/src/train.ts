@@ -4,6 +4,7 @@ import {
   type DcganConfig,
   DcganError,
   DcganTrainer,
+  type EvalEntry,
   type ImageDataset,
   type LatentDistribution,
   type LogEntry,
@@ -25,6 +26,7 @@ import { defaultChannels, defaultImageSize, resolveDatasetName } from './dataset
 import { FlipDataset } from './datasets/flip.js';
 import { closeDataset } from './datasets/source.js';
 import { writePng } from './io/png.js';
+import { DEFAULT_EVAL_METRICS, DEFAULT_EVAL_N, type EvalPlan, TrainingEvaluator, parseEvalMetrics } from './metrics/trainingEval.js';
 import { loadCheckpoint, resolveCheckpointDir, readCheckpointState, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
 import { PACKAGE_VERSION } from './version.js';
@@ -61,6 +63,14 @@ export interface TrainRequest {
   logEvery?: number;
   sampleEvery?: number;
   checkpointEvery?: number;
+  /** Quality metrics every N steps and at the end (0: none); needs the dataset's metrics classifier. */
+  evalEvery?: number;
+  /** Samples per evaluation (default 2000). */
+  evalN?: number;
+  /** Comma-separated from fid,kid,is,pr,hist (default fid,kid,is,pr). */
+  evalMetrics?: string;
+  /** The feature extractor's folder (default: the cache of `dcgan train-classifier`). */
+  classifier?: string;
 }
 
 /** Epochs of a run given neither --steps nor --epochs: MNIST digits are clearly recognizable after 3. */
@@ -78,6 +88,8 @@ export interface TrainingPlan {
   /** Where the images came from and what was left out (config.json's record for --resume and for the user). */
   data: DataPlan;
   stepsPerEpoch: number;
+  /** --eval-every and its protocol; null when the run records no quality metrics. */
+  eval: EvalPlan | null;
   parameters: { generator: number; discriminator: number };
   packageVersion: string;
 }
@@ -87,6 +99,40 @@ const FIXED_ON_RESUME = ['dataset', 'imageSize', 'channels', 'batchSize', 'lr', 
 
 function optionName(key: string): string {
   return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/**
+ * The evaluation settings: asked, or on --resume the run's (config.json). A resume may change --eval-every (0 turns
+ * evaluations off) but not what one evaluation measures, so that a run's curve keeps one protocol.
+ */
+function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | undefined): EvalPlan | null {
+  const every = request.evalEvery ?? recorded?.every ?? 0;
+  if (!Number.isInteger(every) || every < 0) throw new DcganError(`--eval-every must be a whole number of steps, got ${every}`);
+  const asked = {
+    n: request.evalN,
+    metrics: request.evalMetrics === undefined ? undefined : parseEvalMetrics(request.evalMetrics),
+    classifier: request.classifier === undefined ? undefined : path.resolve(request.classifier),
+  };
+  if (every === 0) {
+    const given = (['evalN', 'evalMetrics', 'classifier'] as const).find((k) => request[k] !== undefined);
+    if (given && recorded == null) throw new DcganError(`${optionName(given)} needs --eval-every N`);
+    return null;
+  }
+  if (recorded) {
+    const same = { n: recorded.n, metrics: recorded.metrics, classifier: recorded.classifier ?? undefined };
+    for (const key of ['n', 'metrics', 'classifier'] as const) {
+      if (asked[key] !== undefined && JSON.stringify(asked[key]) !== JSON.stringify(same[key])) {
+        const option = key === 'n' ? '--eval-n' : key === 'metrics' ? '--eval-metrics' : '--classifier';
+        throw new DcganError(
+          `--resume: this run's evaluations use ${option} ${String(same[key] ?? '(the cached classifier)')}; ` +
+            'its curve keeps one protocol: drop the option or start a new run',
+        );
+      }
+    }
+    return { ...recorded, every };
+  }
+  if (asked.n !== undefined && !(Number.isInteger(asked.n) && asked.n >= 2)) throw new DcganError(`--eval-n must be at least 2, got ${asked.n}`);
+  return { every, n: asked.n ?? DEFAULT_EVAL_N, metrics: asked.metrics ?? DEFAULT_EVAL_METRICS, classifier: asked.classifier ?? null };
 }
 
 async function latestRunDirectory(): Promise<string> {
@@ -109,6 +155,7 @@ export async function planTraining(
   let resumedSteps: number | undefined;
   let recorded: DataPlan | undefined;
   let recordedSize: number | undefined;
+  let recordedEval: EvalPlan | null | undefined;
   if (resume) {
     out = request.out ?? (await latestRunDirectory());
     const dir = await resolveCheckpointDir(out).catch((e: unknown) => {
@@ -120,6 +167,8 @@ export async function planTraining(
     resumedSteps = previousSteps;
     recorded = await recordedDataPlan(out);
     recordedSize = state.dataset.size;
+    const recordedConfig = await new RunDirectory(out).readConfig().catch(() => ({}) as Record<string, unknown>);
+    recordedEval = recordedConfig.eval as EvalPlan | null | undefined;
     for (const key of FIXED_ON_RESUME) {
       const asked = request[key];
       if (asked !== undefined && asked !== base[key]) {
@@ -157,6 +206,7 @@ export async function planTraining(
   };
   validateModelConfig(base);
   validateTrainingConfig({ ...base, ...schedule, steps: 1 });
+  const evalPlan = resolveEvalPlan(request, recordedEval);
   if (request.steps !== undefined && request.epochs !== undefined) {
     throw new DcganError('give --steps or --epochs, not both');
   }
@@ -191,6 +241,7 @@ export async function planTraining(
       datasetSize: data.size,
       data: dataPlan,
       stepsPerEpoch,
+      eval: evalPlan,
       parameters: referenceParameterCounts(config),
       packageVersion: PACKAGE_VERSION,
     },
@@ -205,6 +256,10 @@ export interface TrainReporter {
   onDataProgress?(done: number, total: number): void;
   onStep?(step: number, totalSteps: number, metrics: StepMetrics): void;
   onLog?(entry: LogEntry): void;
+  /** A stage of an evaluation pass (loading the reference, generating, each metric): a pass can take a while. */
+  onEvalProgress?(line: string, step: number | null): void;
+  /** An eval line, just appended to log.jsonl. */
+  onEval?(entry: EvalEntry): void;
   onSample?(file: string): void;
   onCheckpoint?(dir: string): void;
   shouldStop?(): boolean;
@@ -228,6 +283,28 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     throw new DcganError(`${plan.out} already holds a run; pass --resume to continue it, or choose another --out`);
   }
   const backend = await selectBackend(plan.backend);
+  // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
+  let evaluator: TrainingEvaluator | null = null;
+  if (plan.eval) {
+    reporter.onEvalProgress?.(`quality metrics every ${plan.eval.every} steps: loading the reference (${plan.dataset} test split) and the feature extractor`, null);
+    evaluator = await TrainingEvaluator.open(plan.eval, { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined });
+  }
+  try {
+    return await trainRun(plan, data, run, backend, evaluator, reporter);
+  } finally {
+    evaluator?.dispose();
+    closeDataset(data); // a packed file's descriptor
+  }
+}
+
+async function trainRun(
+  plan: TrainingPlan,
+  data: ImageDataset,
+  run: RunDirectory,
+  backend: Awaited<ReturnType<typeof selectBackend>>,
+  evaluator: TrainingEvaluator | null,
+  reporter: TrainReporter,
+): Promise<TrainResult> {
   await run.create();
   await run.writeConfig({ ...plan, backend: backend.name, requestedBackend: plan.backend });
 
@@ -260,6 +337,18 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
         await writePng(file, grid);
         reporter.onSample?.(file);
       },
+      onEval: evaluator
+        ? {
+            every: evaluator.plan.every,
+            run: async (t) => {
+              const entry = evaluator.evaluate(t.generator, t.step, t.epochsDone, (line) =>
+                reporter.onEvalProgress?.(`eval at step ${t.step}: ${line}`, t.step),
+              );
+              await run.appendLog(entry);
+              reporter.onEval?.(entry);
+            },
+          }
+        : undefined,
       onCheckpoint: async (t) => {
         checkpoint = await saveCheckpoint(run.checkpointsDir, t, { backend: backend.name, datasetSize: data.size });
         reporter.onCheckpoint?.(checkpoint);
@@ -268,6 +357,5 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     return { out: plan.out, step: result.step, interrupted: result.interrupted, checkpoint };
   } finally {
     trainer.dispose();
-    closeDataset(data); // a packed file's descriptor
   }
 }

@@ -19,6 +19,12 @@ export interface TrainCallbacks {
   onLog?(entry: LogEntry): void | Promise<void>;
   /** Images G draws from the fixed sample latents, (n, S, S, C) in [-1, 1]; disposed after the call. */
   onSample?(step: number, images: tf.Tensor4D): void | Promise<void>;
+  /**
+   * Quality metrics every `every` steps and at the last one (not on an interrupt: Ctrl-C should stop promptly). Runs
+   * after the log line and sample grid of its step and before its checkpoint, so a resumed run never skips one; its
+   * wall time is left out of the next log line's imgPerSec.
+   */
+  onEval?: { every: number; run(trainer: DcganTrainer): void | Promise<void> };
   /** Save the trainer; only called when every loss so far was finite. */
   onCheckpoint?(trainer: DcganTrainer): void | Promise<void>;
   /** Polled after every step: true ends the run after a final checkpoint (e.g. on Ctrl-C). */
@@ -83,6 +89,11 @@ export async function runTrainingLoop(
       } finally {
         images.dispose();
       }
+    }
+    if (callbacks.onEval && (step % callbacks.onEval.every === 0 || last) && !interrupted) {
+      const started = now();
+      await callbacks.onEval.run(trainer);
+      lastLogTime += now() - started;
     }
     if (step % checkpointEvery === 0 || last || interrupted) await callbacks.onCheckpoint?.(trainer);
     if (interrupted) return { step, interrupted: true };

@@ -1,4 +1,4 @@
-import type { LogEntry, StepMetrics } from '@dcgan-ts/core';
+import { type LogEntry, type StepMetrics, formatScores } from '@dcgan-ts/core';
 import cliProgress from 'cli-progress';
 import type { TrainReporter } from '../train.js';
 
@@ -23,7 +23,7 @@ export function consoleReporter(interactive: boolean): TrainReporter & { stop():
   const multibar = interactive
     ? new cliProgress.MultiBar(
         {
-          format: ' {bar} {percentage}% | step {value}/{total} | ETA {eta_formatted} | Loss_D {lossD} Loss_G {lossG}',
+          format: ' {bar} {percentage}% | step {value}/{total} | ETA {eta_formatted} | Loss_D {lossD} Loss_G {lossG}{status}',
           stream: process.stderr,
           hideCursor: true,
           etaBuffer: 50,
@@ -33,6 +33,7 @@ export function consoleReporter(interactive: boolean): TrainReporter & { stop():
       )
     : null;
   let bar: cliProgress.SingleBar | null = null;
+  let lastEvalStep: number | null = null;
   const print = (line: string) => (multibar ? multibar.log(line + '\n') : process.stdout.write(line + '\n'));
 
   return {
@@ -43,10 +44,20 @@ export function consoleReporter(interactive: boolean): TrainReporter & { stop():
         `${plan.resume ? 'resuming' : 'training'} ${plan.out}: ${plan.dataset} ${plan.config.imageSize}x${plan.config.imageSize}x${plan.config.channels}, ` +
           `batch ${plan.config.batchSize}, steps ${fromStep}->${total} (${plan.stepsPerEpoch} per epoch), backend ${backend}, seed ${plan.config.seed}`,
       );
-      bar = multibar?.create(total, fromStep, { lossD: '-', lossG: '-' }) ?? null;
+      bar = multibar?.create(total, fromStep, { lossD: '-', lossG: '-', status: '' }) ?? null;
     },
     onStep(step: number, _total: number, m: StepMetrics) {
-      bar?.update(step, { lossD: fmt(m.lossD, 3), lossG: fmt(m.lossG, 3) });
+      bar?.update(step, { lossD: fmt(m.lossD, 3), lossG: fmt(m.lossG, 3), status: '' });
+    },
+    // An evaluation pass holds the bar still for a while: its stage shows on the bar (or as a line off a terminal).
+    onEvalProgress(line, step) {
+      if (bar) bar.update({ status: ` | ${line}` });
+      else if (step === null || step !== lastEvalStep) process.stderr.write(`dcgan: ${line}\n`); // off a terminal, one line a pass
+      lastEvalStep = step;
+    },
+    onEval(e) {
+      bar?.update({ status: '' });
+      print(`eval step ${e.step}: ${formatScores(e.eval)}  (${e.evalN} samples vs real floor ${formatScores(e.floor)}; ${e.seconds.toFixed(1)} s)`);
     },
     onLog(entry) {
       print(formatLogLine(entry, total));

@@ -15,7 +15,9 @@ Examples:
   $ dcgan train --dry-run --image-size 64 --channels 3  # print the resolved config and parameter counts
   $ dcgan train --dataset cifar10 --steps 2000          # from the cache filled by \`dcgan download cifar10\`
   $ dcgan train --dataset folder --data photos/ --image-size 64 --flip   # a folder of images, subfolders = classes
-  $ dcgan train --data faces64.dcgan --epochs 10        # a file packed by \`dcgan prepare\``;
+  $ dcgan train --data faces64.dcgan --epochs 10        # a file packed by \`dcgan prepare\`
+  $ dcgan train-classifier && dcgan train --eval-every 500   # FID, KID, IS, precision/recall in log.jsonl
+  $ dcgan report --run runs/00000-mnist32               # curves of the losses and the metrics -> report.png`;
 
 interface TrainCliOptions extends TrainRequest {
   dryRun?: boolean;
@@ -47,6 +49,10 @@ export function trainCommand(): Command {
     .option('--log-every <n>', 'log every N steps (default: 50)', positiveInteger)
     .option('--sample-every <n>', 'write a sample grid every N steps (default: 500)', positiveInteger)
     .option('--checkpoint-every <n>', 'checkpoint every N steps (default: 500)', positiveInteger)
+    .option('--eval-every <n>', 'quality metrics every N steps and at the end, into log.jsonl (default: none; 0 turns them off on --resume)', integer)
+    .option('--eval-n <n>', 'samples (and reference images) per evaluation (default: 2000)', positiveInteger)
+    .option('--eval-metrics <list>', 'comma-separated from fid,kid,is,pr,hist (default: fid,kid,is,pr)')
+    .option('--classifier <dir>', 'feature extractor of the metrics (default: the one `dcgan train-classifier` cached)')
     .option('--dry-run', 'print the resolved config with parameter counts and exit')
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)

@@ -1,24 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import {
-  DcganError,
-  Rng,
-  classHistogram,
-  classifierOutputs,
-  fitGaussian,
-  frechetDistance,
-  gatherImages as gather,
-  generate,
-  indexRange,
-  inceptionScore,
-  kernelInceptionDistance,
-  latentsForSeeds,
-  nearestDistances,
-  precisionRecall,
-  seedRange,
-} from '@dcgan-ts/core';
+import { gatherImages as gather, generate, indexRange, latentsForSeeds, nearestDistances, seedRange } from '@dcgan-ts/core';
 import { loadGenerator } from '../run/checkpoints.js';
-import { loadLabelledSplit } from '../representation/labelledSplits.js';
-import { defaultClassifierDir, loadClassifier } from './classifierStore.js';
+import { featureMetrics, floorMetrics } from './featureMetrics.js';
+import { type MetricsReference, openMetricsReference } from './metricsReference.js';
 
 export const METRIC_NAMES = ['fid', 'kid', 'is', 'pr', 'nn', 'hist'] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
@@ -71,85 +54,46 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
   const { config } = loaded.state;
   const dataset = request.dataset ?? loaded.state.dataset.name;
   const { imageSize: s, channels: c, nz } = config;
-  const classifierDir = request.classifier ?? defaultClassifierDir(dataset, s, c);
-  const { model: classifier, info } = await loadClassifier(classifierDir).catch((e: unknown) => {
-    loaded.generator.dispose();
-    if (request.classifier) throw e;
-    throw new DcganError(
-      `no metrics classifier for ${dataset} ${s}x${s}x${c} in ${classifierDir}; train one with \`dcgan train-classifier --dataset ${dataset} --image-size ${s} --channels ${c}\` or pass --classifier`,
-    );
-  });
+  const first = request.seed ?? 0;
+  let ref: MetricsReference;
   try {
-    const inputShape = classifier.inputs[0]!.shape;
-    if (inputShape[1] !== s || inputShape[2] !== s || inputShape[3] !== c) {
-      throw new DcganError(`the classifier takes ${inputShape.slice(1).join('x')} images; this generator draws ${s}x${s}x${c}`);
-    }
-    const train = await loadLabelledSplit(dataset, request.data, 'train', s, c);
-    const test = await loadLabelledSplit(dataset, request.data, 'test', s, c);
-    const n = Math.min(request.n ?? 10000, test.labels.length, train.labels.length);
-    const first = request.seed ?? 0;
-    const rng = Rng.derive(first, 11);
-
+    ref = await openMetricsReference({ dataset, data: request.data, imageSize: s, channels: c, n: request.n ?? 10000, classifier: request.classifier, seed: first });
+  } catch (e) {
+    loaded.generator.dispose();
+    throw e;
+  }
+  try {
+    const n = ref.n;
     say(`generating ${n} samples (seeds ${first}..${first + n - 1})`);
     const fakeImages = generate(loaded.generator, latentsForSeeds(seedRange(first, n), nz, config.z), nz);
-    const testIndices = indexRange(0, n);
-    const trainIndices = rng.permutation(train.labels.length).subarray(0, n);
-    const realTest = gather(test.dataset, testIndices);
-    const realTrain = gather(train.dataset, trainIndices);
-    const outputs = (pixels: Float32Array | tf.Tensor4D) => {
-      const images = pixels instanceof Float32Array ? tf.tensor4d(pixels, [n, s, s, c]) : pixels;
-      const o = classifierOutputs(classifier, images);
-      if (pixels instanceof Float32Array) images.dispose();
-      return o;
-    };
-    say('classifier features of samples, test images and training images');
-    const fake = outputs(fakeImages);
-    const ref = outputs(realTest);
-    const floor = outputs(realTrain);
-    const d = fake.featureDims;
+    say('classifier features of the samples');
+    const fake = ref.outputs(fakeImages);
     const result: EvaluateResult = {
       protocol: {
         samples: n,
         sampleSeeds: `${first}..${first + n - 1}`,
-        extractor: info?.name ?? classifierDir,
-        extractorTestAccuracy: info?.testAccuracy ?? null,
-        reference: `${dataset} test split, first ${n} images`,
-        floor: `${n} random ${dataset} training images against the same reference`,
+        extractor: ref.extractor,
+        extractorTestAccuracy: ref.info?.testAccuracy ?? null,
+        ...ref.protocol,
         checkpoint: loaded.dir,
         step: loaded.state.step,
       },
     };
-    if (metrics.has('fid')) {
-      say('FID');
-      const refG = fitGaussian(ref.features, n, d);
-      result.fid = { value: frechetDistance(fitGaussian(fake.features, n, d), refG), floor: frechetDistance(fitGaussian(floor.features, n, d), refG) };
-    }
-    if (metrics.has('kid')) {
-      say('KID');
-      const kid = (x: Float64Array) => kernelInceptionDistance(x, n, ref.features, n, d, Rng.derive(first, 12), 100, 1000);
-      result.kid = { value: kid(fake.features), floor: kid(floor.features) };
-    }
-    if (metrics.has('is')) {
-      result.is = { value: inceptionScore(fake.probs, n, fake.classes, 10), floor: inceptionScore(ref.probs, n, ref.classes, 10) };
-    }
-    if (metrics.has('hist')) {
-      result.hist = { value: classHistogram(fake.probs, n, fake.classes), floor: classHistogram(ref.probs, n, ref.classes) };
-    }
-    if (metrics.has('pr')) {
-      say('precision and recall (k = 3)');
-      const m = Math.min(n, 5000); // O(m^2): 5,000 a side keeps it to seconds
-      result.pr = {
-        value: precisionRecall(ref.features.subarray(0, m * d), m, fake.features.subarray(0, m * d), m, d, 3),
-        floor: precisionRecall(ref.features.subarray(0, m * d), m, floor.features.subarray(0, m * d), m, d, 3),
-      };
-    }
+    const value = featureMetrics(fake, ref.reference, n, metrics, first, say);
+    const floor = floorMetrics(ref.floorSet, ref.reference, n, metrics, first);
+    if (value.fid !== undefined) result.fid = { value: value.fid, floor: floor.fid! };
+    if (value.kid) result.kid = { value: value.kid, floor: floor.kid! };
+    if (value.is) result.is = { value: value.is, floor: floor.is! };
+    if (value.pr) result.pr = { value: value.pr, floor: floor.pr! };
+    if (value.hist) result.hist = { value: value.hist, floor: floor.hist! };
     if (metrics.has('nn')) {
       const m = Math.min(request.nnSamples ?? 500, n);
       say(`memorisation: nearest training image of ${m} samples (pixels)`);
       const dims = s * s * c;
+      const { train } = ref;
       const all = Float64Array.from(gather(train.dataset, indexRange(0, train.labels.length)));
       const fakePixels = Float64Array.from((await fakeImages.data<'float32'>()).subarray(0, m * dims));
-      const testPixels = Float64Array.from(realTest.subarray(0, m * dims));
+      const testPixels = Float64Array.from(ref.realTest.subarray(0, m * dims));
       result.nn = {
         value: nearestDistances(fakePixels, m, all, train.labels.length, dims).quantiles,
         floor: nearestDistances(testPixels, m, all, train.labels.length, dims).quantiles,
@@ -160,7 +104,7 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
     fakeImages.dispose();
     return result;
   } finally {
-    classifier.dispose();
+    ref.dispose();
     loaded.generator.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import { DcganError, type LogEntry } from '@dcgan-ts/core';
+import { DcganError, type EvalEntry, type LogEntry } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -56,27 +56,57 @@ export class RunDirectory {
     }
   }
 
-  async appendLog(entry: LogEntry): Promise<void> {
+  async appendLog(entry: LogLine): Promise<void> {
     await fs.appendFile(this.logFile, JSON.stringify(entry) + '\n');
   }
 
-  async readLog(): Promise<LogEntry[]> {
-    const text = await fs.readFile(this.logFile, 'utf8').catch(() => '');
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as LogEntry);
+  /**
+   * log.jsonl's lines (none when there is no log). A last line without its newline that does not parse was cut by a
+   * crash (or is being written) and is left out; any other line that is not a JSON object with a numeric step is an
+   * error naming its line number.
+   */
+  async readLog(): Promise<LogLine[]> {
+    const text = await fs.readFile(this.logFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return '';
+      throw new DcganError(`cannot read ${this.logFile}: ${describeFsError(e)}`);
+    });
+    const lines = text.split('\n');
+    const entries: LogLine[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        if (i === lines.length - 1) break; // no newline after it: an unfinished append
+        throw new DcganError(`${this.logFile} line ${i + 1} is not valid JSON`);
+      }
+      if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { step?: unknown }).step !== 'number') {
+        throw new DcganError(`${this.logFile} line ${i + 1} is not a log entry (no numeric "step")`);
+      }
+      entries.push(parsed as LogLine);
+    }
+    return entries;
   }
 
-  /** Drops log lines past `step`: after a crash the log may run ahead of the checkpoint a resume starts from. */
+  /**
+   * Drops log lines past `step`, eval lines included: after a crash the log may run ahead of the checkpoint a resume
+   * starts from.
+   */
   async truncateLogAfter(step: number): Promise<void> {
     const entries = await this.readLog();
     const kept = entries.filter((e) => e.step <= step);
-    if (kept.length !== entries.length) {
+    const text = await fs.readFile(this.logFile, 'utf8').catch(() => '');
+    // A cut last line (see readLog) goes too, or the next append would glue onto it.
+    if (kept.length !== entries.length || (text !== '' && !text.endsWith('\n'))) {
       await writeFileAtomic(this.logFile, kept.map((e) => JSON.stringify(e) + '\n').join(''));
     }
   }
 }
+
+/** A line of log.jsonl: a per-step entry or, with --eval-every, an eval entry (core's isEvalEntry tells them apart). */
+export type LogLine = LogEntry | EvalEntry;
 
 /** step-000500: zero-padded so that names sort by step. */
 export function stepName(step: number): string {

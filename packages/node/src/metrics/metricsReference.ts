@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { DcganError, Rng, classifierOutputs, gatherImages, indexRange } from '@dcgan-ts/core';
+import { type LabelledSplit, loadLabelledSplit } from '../representation/labelledSplits.js';
+import { type ClassifierInfo, defaultClassifierDir, loadClassifier } from './classifierStore.js';
+import type { ClassifierOutputs } from './featureMetrics.js';
+
+export interface MetricsReferenceRequest {
+  dataset: string;
+  data?: string;
+  imageSize: number;
+  channels: number;
+  /** Images a side; capped by the sizes of the test and training splits. */
+  n: number;
+  /** A classifier folder (default: the cache of `dcgan train-classifier`). */
+  classifier?: string;
+  /** Seeds the draw of the floor's training images (Rng.derive(seed, 11)) and KID's subsets. */
+  seed: number;
+}
+
+/**
+ * Everything a quality score is measured against, loaded once: the feature extractor, the reference (the first n
+ * images of the dataset's own test split) and the floor set (n random training images), both already through the
+ * extractor. `dcgan eval` opens one per call; `dcgan train --eval-every` one per run and reuses it every evaluation.
+ */
+export interface MetricsReference {
+  classifier: tfl.LayersModel;
+  info: ClassifierInfo | null;
+  /** classifier.json's name, or the folder of a user's own model. */
+  extractor: string;
+  n: number;
+  seed: number;
+  train: LabelledSplit;
+  /** (n, S, S, C) pixels of the reference and the floor set, row-major, in [-1, 1]. */
+  realTest: Float32Array;
+  realTrain: Float32Array;
+  reference: ClassifierOutputs;
+  floorSet: ClassifierOutputs;
+  protocol: { reference: string; floor: string };
+  /** Extractor outputs of (n, S, S, C) images. */
+  outputs(images: tf.Tensor4D): ClassifierOutputs;
+  dispose(): void;
+}
+
+export async function openMetricsReference(request: MetricsReferenceRequest): Promise<MetricsReference> {
+  const { dataset, imageSize: s, channels: c } = request;
+  // The reference split first: a dataset without one (fake, folder, cifar) cannot be scored whatever the classifier.
+  const test = await loadLabelledSplit(dataset, request.data, 'test', s, c).catch((e: unknown) => {
+    throw new DcganError(`quality metrics need a labelled test split as their reference: ${(e as Error).message}`);
+  });
+  const classifierDir = request.classifier ?? defaultClassifierDir(dataset, s, c);
+  const { model: classifier, info } = await loadClassifier(classifierDir).catch((e: unknown) => {
+    if (request.classifier) throw e;
+    throw new DcganError(
+      `no metrics classifier for ${dataset} ${s}x${s}x${c} in ${classifierDir}; train one with \`dcgan train-classifier --dataset ${dataset} --image-size ${s} --channels ${c}\` or pass --classifier`,
+    );
+  });
+  try {
+    const inputShape = classifier.inputs[0]!.shape;
+    if (inputShape[1] !== s || inputShape[2] !== s || inputShape[3] !== c) {
+      throw new DcganError(`the classifier takes ${inputShape.slice(1).join('x')} images; this generator draws ${s}x${s}x${c}`);
+    }
+    const train = await loadLabelledSplit(dataset, request.data, 'train', s, c);
+    const n = Math.min(request.n, test.labels.length, train.labels.length);
+    const realTest = gatherImages(test.dataset, indexRange(0, n));
+    const realTrain = gatherImages(train.dataset, Rng.derive(request.seed, 11).permutation(train.labels.length).subarray(0, n));
+    const outputs = (images: tf.Tensor4D) => classifierOutputs(classifier, images);
+    const ofPixels = (pixels: Float32Array) => {
+      const images = tf.tensor4d(pixels, [n, s, s, c]);
+      try {
+        return outputs(images);
+      } finally {
+        images.dispose();
+      }
+    };
+    return {
+      classifier,
+      info,
+      extractor: info?.name ?? classifierDir,
+      n,
+      seed: request.seed,
+      train,
+      realTest,
+      realTrain,
+      reference: ofPixels(realTest),
+      floorSet: ofPixels(realTrain),
+      protocol: {
+        reference: `${dataset} test split, first ${n} images`,
+        floor: `${n} random ${dataset} training images against the same reference`,
+      },
+      outputs,
+      dispose: () => classifier.dispose(),
+    };
+  } catch (e) {
+    classifier.dispose();
+    throw e;
+  }
+}

@@ -1,0 +1,85 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { DcganError, type EvalEntry, type LatentDistribution, flattenScores, generate, latentsForSeeds, seedRange } from '@dcgan-ts/core';
+import { FEATURE_METRIC_NAMES, type FeatureMetricName, featureMetrics, floorMetrics } from './featureMetrics.js';
+import { type MetricsReference, openMetricsReference } from './metricsReference.js';
+
+/** `dcgan train --eval-every N` as config.json records it (null: no evaluations). */
+export interface EvalPlan {
+  /** Steps between evaluations (and one at the last step). */
+  every: number;
+  /** Samples, reference images and floor images a side (capped by the splits' sizes). */
+  n: number;
+  metrics: FeatureMetricName[];
+  /** The classifier folder given with --classifier, or null for the cache of `dcgan train-classifier`. */
+  classifier: string | null;
+}
+
+/** Cheap and telling: the class histogram is cheap too but says little once the classes are balanced. */
+export const DEFAULT_EVAL_METRICS: FeatureMetricName[] = ['fid', 'kid', 'is', 'pr'];
+export const DEFAULT_EVAL_N = 2000;
+
+/** Parses --eval-metrics: a comma-separated subset of the feature metrics, in canonical order. */
+export function parseEvalMetrics(list: string): FeatureMetricName[] {
+  const asked = list.split(',').map((m) => m.trim()).filter((m) => m !== '');
+  if (asked.includes('nn')) {
+    throw new DcganError('--eval-metrics: nn compares samples with every training image and is for `dcgan eval` only; choose from ' + FEATURE_METRIC_NAMES.join(', '));
+  }
+  const unknown = asked.filter((m) => !(FEATURE_METRIC_NAMES as readonly string[]).includes(m));
+  if (unknown.length > 0) throw new DcganError(`--eval-metrics: unknown metric ${unknown.join(', ')}; known: ${FEATURE_METRIC_NAMES.join(', ')}`);
+  if (asked.length === 0) throw new DcganError('--eval-metrics: name at least one metric');
+  return FEATURE_METRIC_NAMES.filter((m) => asked.includes(m));
+}
+
+/**
+ * The evaluations of one training run. The reference and floor are computed once when it opens; each evaluation then
+ * draws G's samples from the same latents (seeds 0..n-1, inference mode), so numbers are comparable across steps and
+ * the last one equals `dcgan eval --n N --metrics ...` on the final checkpoint.
+ */
+export class TrainingEvaluator {
+  private constructor(
+    readonly plan: EvalPlan,
+    private readonly ref: MetricsReference,
+    private readonly latents: Float32Array,
+    private readonly nz: number,
+    private readonly floor: EvalEntry['floor'],
+  ) {}
+
+  static async open(
+    plan: EvalPlan,
+    run: { dataset: string; data?: string; imageSize: number; channels: number; nz: number; z: LatentDistribution },
+  ): Promise<TrainingEvaluator> {
+    const seed = 0;
+    const ref = await openMetricsReference({ ...run, n: plan.n, classifier: plan.classifier ?? undefined, seed });
+    const metrics = new Set<string>(plan.metrics);
+    const floor = flattenScores(floorMetrics(ref.floorSet, ref.reference, ref.n, metrics, seed));
+    return new TrainingEvaluator(plan, ref, latentsForSeeds(seedRange(seed, ref.n), run.nz, run.z), run.nz, floor);
+  }
+
+  get extractor(): string {
+    return this.ref.extractor;
+  }
+  get n(): number {
+    return this.ref.n;
+  }
+
+  /** One eval line for G at `step`; `say` hears each stage (generating, features, each metric). */
+  evaluate(generator: tfl.LayersModel, step: number, epoch: number, say: (line: string) => void = () => {}): EvalEntry {
+    const started = performance.now();
+    say(`generating ${this.n} samples`);
+    const images = generate(generator, this.latents, this.nz);
+    let scores;
+    try {
+      say('classifier features');
+      const outputs = this.ref.outputs(images);
+      scores = featureMetrics(outputs, this.ref.reference, this.n, new Set<string>(this.plan.metrics), 0, say);
+    } finally {
+      images.dispose();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { step, epoch, eval: flattenScores(scores), floor: this.floor, evalN: this.n, extractor: this.extractor, seconds };
+  }
+
+  dispose(): void {
+    this.ref.dispose();
+  }
+}
