@@ -9,6 +9,8 @@ export * from './models/architecture.js';
 export * from './models/generator.js';
 export * from './models/discriminator.js';
 export * from './models/initialize.js';
+export * from './models/batchNormalization.js';
+export * from './ops/batchNormTraining.js';
 export * from './training/losses.js';
 export * from './training/adam.js';
 export * from './training/trainer.js';

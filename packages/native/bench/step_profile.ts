@@ -1,13 +1,13 @@
-// Profiles one training step of the paper's DCGAN, built from tfjs-layers as a user would (conv2d /
-// conv2dTranspose without bias, BatchNormalization, ReLU / LeakyReLU 0.2 / tanh, sigmoid
-// cross-entropy, tf.train.adam), on `native`: time per kernel, and which kernels ran in JS.
+// Profiles one training step of the paper's DCGAN as dcgan-ts trains it (packages/core's DcganTrainer: its models
+// with the fused batch-norm layer, its Adam, D on a real and a fake batch then G through the updated D) on `native`:
+// time per kernel, and which kernels ran in JS.
 //
 //   npm run bench:step -w @dcgan-ts/native [-- --size 64 --channels 3 --batch 128 --ngf 64 --ndf 64]
 //
 // A kernel "runs in JS" when `native` has no implementation of it (the mirrored cpu kernel) or its
 // native implementation handed the call to cpu (nativeStats().fallbacks).
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DcganTrainer, Uint8ImageDataset } from '@dcgan-ts/core';
 
 import { NATIVE_KERNELS, nativeBackendError, nativeInfo, nativeStats } from '../src/index.js';
 
@@ -17,43 +17,7 @@ function arg(name: string, dflt: number): number {
 }
 
 const size = arg('size', 64), nc = arg('channels', 3), batch = arg('batch', 128);
-const ngf = arg('ngf', 64), ndf = arg('ndf', 64), nz = 100;
-const blocks = Math.log2(size) - 2;
-
-function generator(): tfl.Sequential {
-  const g = tfl.sequential();
-  let c = ngf * 2 ** (blocks - 1);
-  // (N, 1, 1, nz) -> (N, 4, 4, ngf * 2^(blocks-1)) -> ... -> (N, size, size, nc)
-  g.add(tfl.layers.conv2dTranspose({ inputShape: [1, 1, nz], filters: c, kernelSize: 4, strides: 1, padding: 'valid', useBias: false }));
-  g.add(tfl.layers.batchNormalization());
-  g.add(tfl.layers.reLU());
-  for (let b = 1; b < blocks; b++) {
-    c /= 2;
-    g.add(tfl.layers.conv2dTranspose({ filters: c, kernelSize: 4, strides: 2, padding: 'same', useBias: false }));
-    g.add(tfl.layers.batchNormalization());
-    g.add(tfl.layers.reLU());
-  }
-  g.add(tfl.layers.conv2dTranspose({ filters: nc, kernelSize: 4, strides: 2, padding: 'same', useBias: false }));
-  g.add(tfl.layers.activation({ activation: 'tanh' }));
-  return g;
-}
-
-function discriminator(): tfl.Sequential {
-  const d = tfl.sequential();
-  // (N, size, size, nc) -> (N, size/2, size/2, ndf) -> ... -> (N, 4, 4, ndf * 2^(blocks-1)) -> (N, 1)
-  d.add(tfl.layers.conv2d({ inputShape: [size, size, nc], filters: ndf, kernelSize: 4, strides: 2, padding: 'same', useBias: false }));
-  d.add(tfl.layers.leakyReLU({ alpha: 0.2 }));
-  let c = ndf;
-  for (let b = 1; b < blocks; b++) {
-    c *= 2;
-    d.add(tfl.layers.conv2d({ filters: c, kernelSize: 4, strides: 2, padding: 'same', useBias: false }));
-    d.add(tfl.layers.batchNormalization());
-    d.add(tfl.layers.leakyReLU({ alpha: 0.2 }));
-  }
-  d.add(tfl.layers.conv2d({ filters: 1, kernelSize: 4, strides: 1, padding: 'valid', useBias: false }));
-  d.add(tfl.layers.flatten());
-  return d;
-}
+const ngf = arg('ngf', 64), ndf = arg('ndf', 64);
 
 async function main(): Promise<void> {
   const err = nativeBackendError();
@@ -61,22 +25,12 @@ async function main(): Promise<void> {
     console.error(err);
     process.exit(1);
   }
+  tf.env().set('PROD', true);
   await tf.setBackend('native');
-  const g = generator(), d = discriminator();
-  const optG = tf.train.adam(2e-4, 0.5), optD = tf.train.adam(2e-4, 0.5);
-  const gVars = g.trainableWeights.map((w) => w.read() as tf.Variable);
-  const dVars = d.trainableWeights.map((w) => w.read() as tf.Variable);
-  const real = tf.randomUniform([batch, size, size, nc], -1, 1);
-  const bce = (logits: tf.Tensor, label: number) => tf.losses.sigmoidCrossEntropy(tf.fill(logits.shape, label), logits);
-
-  const step = () => tf.tidy(() => {
-    const z = tf.randomNormal([batch, 1, 1, nz]);
-    const fake = g.apply(z, { training: true }) as tf.Tensor;
-    optD.minimize(() => tf.add(bce(d.apply(real, { training: true }) as tf.Tensor, 1),
-      bce(d.apply(fake, { training: true }) as tf.Tensor, 0)) as tf.Scalar, false, dVars);
-    optG.minimize(() => bce(d.apply(g.apply(z, { training: true }) as tf.Tensor, { training: true }) as tf.Tensor, 1) as tf.Scalar,
-      false, gVars);
-  });
+  const config = { ...DEFAULT_MODEL_CONFIG, ...DEFAULT_TRAINING_CONFIG, imageSize: size, channels: nc, ngf, ndf, batchSize: batch, steps: 3, seed: 0 };
+  const pixels = new Uint8Array(2 * batch * size * size * nc).map((_, i) => (i * 2654435761) >>> 24); // any images will do
+  const trainer = DcganTrainer.create(config, new Uint8ImageDataset('bench', { pixels, height: size, width: size, channels: nc }, size, nc));
+  const step = () => { trainer.trainStep(); };
 
   step();  // warm-up: oneDNN primitives, pool
   const t0 = performance.now();

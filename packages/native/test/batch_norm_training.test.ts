@@ -1,11 +1,14 @@
-// The fused training-mode batch norm (DcganBatchNormTraining + Grad) against TF.js's composite
-// (tf.moments + tf.batchNorm and their gradients) on the cpu backend.
+// The fused training-mode batch norm (DcganBatchNormTraining + Grad, through packages/core's op
+// batchNormTraining) against TF.js's composite (tf.moments + tf.batchNorm and their gradients) on
+// the cpu backend.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-import { DCGAN_BATCH_NORM_TRAINING, batchNormTraining, batchNormTrainingComposite } from '../src/index.js';
+import { batchNormTraining, batchNormTrainingComposite } from '@dcgan-ts/core';
+
+import { DCGAN_BATCH_NORM_TRAINING } from '../src/index.js';
 import { input, runOn, skip, type Input } from './util.js';
 
 /** y, mean, variance, and the gradients w.r.t. x, scale, offset of sum(y * r). */

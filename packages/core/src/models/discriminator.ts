@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { batchNormalization } from './batchNormalization.js';
 import type { ModelConfig } from '../config.js';
 import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LEAKY_RELU_SLOPE, hiddenStages } from './architecture.js';
 
@@ -24,8 +25,7 @@ export function buildDiscriminator(c: ModelConfig): tfl.LayersModel {
       })
       .apply(x) as tfl.SymbolicTensor; // (N, stage.side, stage.side, stage.width)
     if (i > 0) {
-      x = tfl.layers
-        .batchNormalization({ momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON, name: `d_bn${i}` })
+      x = batchNormalization({ momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON, name: `d_bn${i}` })
         .apply(x) as tfl.SymbolicTensor;
     }
     x = tfl.layers.leakyReLU({ alpha: LEAKY_RELU_SLOPE, name: `d_lrelu${i}` }).apply(x) as tfl.SymbolicTensor;

@@ -1,0 +1,89 @@
+// packages/core's DcganTrainer (the product's models: its batch-norm layer on the fused kernels, Adam on DcganAdam)
+// on `native` against the same trainer on `cpu` (TF.js's composite batch norm and Adam): same losses, same weights
+// and running statistics after two steps from the same seed and data, to float32 tolerance. And the layer stays a
+// stock `BatchNormalization` on the outside: it serialises under that name and loads back as itself.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import {
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_TRAINING_CONFIG,
+  DcganBatchNormalization,
+  DcganTrainer,
+  FUSED_BATCH_NORM_TRAINING_KERNEL,
+  FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL,
+  type DcganConfig,
+  type StepMetrics,
+  Uint8ImageDataset,
+} from '@dcgan-ts/core';
+
+import { nativeFallbackCounts } from '../src/index.js';
+import { rand, skip } from './util.js';
+
+tf.env().set('PROD', true); // no tfjs-node banner
+
+const config: DcganConfig = {
+  ...DEFAULT_MODEL_CONFIG,
+  ...DEFAULT_TRAINING_CONFIG,
+  imageSize: 16, channels: 3, nz: 10, ngf: 8, ndf: 8, batchSize: 6, steps: 2, seed: 5,
+};
+
+function dataset(): Uint8ImageDataset {
+  const pixels = Uint8Array.from(rand(12 * 16 * 16 * 3, 9, 0, 256), Math.floor);
+  return new Uint8ImageDataset('random', { pixels, height: 16, width: 16, channels: 3 }, 16, 3);
+}
+
+interface Trained { metrics: StepMetrics[]; weights: Map<string, Float32Array>; kernels: string[] }
+
+async function trainOn(backend: string): Promise<Trained> {
+  await tf.setBackend(backend);
+  const trainer = DcganTrainer.create(config, dataset());
+  const metrics: StepMetrics[] = [];
+  const profile = await tf.profile(() => { metrics.push(trainer.trainStep()); });
+  metrics.push(trainer.trainStep());
+  const all = [...trainer.generator.weights, ...trainer.discriminator.weights];
+  const weights = new Map(all.map((w) => [w.originalName, (w.read().dataSync() as Float32Array).slice()]));
+  trainer.dispose();
+  return { metrics, weights, kernels: profile.kernels.map((k) => k.name) };
+}
+
+describe('the DcganTrainer step on native', { skip }, () => {
+  test('matches cpu: losses, weights and running statistics after two steps', async () => {
+    const before = nativeFallbackCounts();
+    const native = await trainOn('native');
+    const cpu = await trainOn('cpu');
+
+    assert.ok(native.kernels.includes(FUSED_BATCH_NORM_TRAINING_KERNEL), 'fused batch norm forward not used');
+    assert.ok(native.kernels.includes(FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL), 'fused batch norm gradient not used');
+    assert.ok(!cpu.kernels.includes(FUSED_BATCH_NORM_TRAINING_KERNEL));
+    assert.deepEqual(nativeFallbackCounts(), before, 'a native kernel fell back to cpu');
+
+    native.metrics.forEach((m, s) => {
+      for (const k of Object.keys(m) as (keyof StepMetrics)[]) {
+        assert.ok(Math.abs(m[k] - cpu.metrics[s]![k]) < 1e-4, `step ${s + 1} ${k}: native ${m[k]} vs cpu ${cpu.metrics[s]![k]}`);
+      }
+    });
+    assert.deepEqual([...native.weights.keys()], [...cpu.weights.keys()]);
+    assert.ok([...native.weights.keys()].some((n) => n.includes('moving_variance')));
+    for (const [name, w] of native.weights) {
+      const ref = cpu.weights.get(name)!;
+      // Adam's first steps move each weight by ~lr (2e-4) whatever the gradient's size: compare on that scale.
+      const worst = w.reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i]!)), 0);
+      assert.ok(worst < 2e-5, `${name}: max |native - cpu| ${worst}`);
+    }
+  });
+
+  test('the batch-norm layer serialises as BatchNormalization and loads back as itself', async () => {
+    await tf.setBackend('native');
+    const model = tfl.sequential({ layers: [new DcganBatchNormalization({ inputShape: [2, 2, 3], momentum: 0.9, epsilon: 1e-5 })] });
+    const json = model.toJSON(null, false) as { config: { layers: { class_name: string }[] } };
+    assert.deepEqual(json.config.layers.map((l) => l.class_name), ['BatchNormalization']);
+    let artifacts!: tf.io.ModelArtifacts;
+    await model.save(tf.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+    assert.ok(loaded.layers[0] instanceof DcganBatchNormalization);
+    tf.dispose([model.weights.map((w) => w.read()), loaded.weights.map((w) => w.read())]);
+  });
+});
