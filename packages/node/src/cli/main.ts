@@ -4,6 +4,7 @@ import { reportFailure } from './fail.js';
 import { dataCommand } from './dataCommand.js';
 import { downloadCommand } from './downloadCommand.js';
 import { prepareCommand } from './prepareCommand.js';
+import { reportCommand } from './reportCommand.js';
 import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCommands.js';
 import { benchCommand } from './benchCommand.js';
 import { classifyCommand } from './classifyCommand.js';
@@ -37,6 +38,7 @@ Examples:
   .addCommand(classifyCommand())
   .addCommand(trainClassifierCommand())
   .addCommand(evalCommand())
+  .addCommand(reportCommand())
   .addCommand(visualizeCommand())
   .addCommand(ablateCommand())
   .addCommand(studioCommand())

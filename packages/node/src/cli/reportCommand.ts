@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { writePng } from '../io/png.js';
+import { formatRunReport, readRunLog, renderRunReport, summarizeRun } from '../report/runReport.js';
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description("a run's curves in one PNG (losses, D's outputs, every metric --eval-every recorded) and a summary")
+    .requiredOption('--run <dir>', 'a run directory')
+    .option('--out <file>', 'the PNG to write (default: report.png)', 'report.png')
+    .option('--json', 'print the summary as one JSON object on the last line')
+    .addHelpText('after', '\nExamples:\n  $ dcgan report --run runs/00000-mnist32\n  $ dcgan report --run runs/00000-mnist32 --out curves.png --json')
+    .action(async (o: { run: string; out: string; json?: boolean }) => {
+      const { log, config } = await readRunLog(o.run);
+      const report = summarizeRun(o.run, log, config);
+      const raster = renderRunReport(report, log);
+      await writePng(o.out, raster.image);
+      process.stdout.write([...formatRunReport(report), `-> ${o.out} (${raster.width}x${raster.height})`].join('\n') + '\n');
+      if (o.json) process.stdout.write(JSON.stringify({ ...report, out: o.out, width: raster.width, height: raster.height }) + '\n');
+    });
+}

@@ -1,0 +1,179 @@
+import {
+  DcganError,
+  EVAL_SCALARS,
+  type EvalEntry,
+  type EvalScalar,
+  type LogEntry,
+  PLOTTED_EVAL_SCALARS,
+  isEvalEntry,
+} from '@dcgan-ts/core';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { RunDirectory } from '../run/runDirectory.js';
+import { type Box, type ChartPanel, drawPanel } from './chart.js';
+import { Raster, type Rgb } from './raster.js';
+
+/** One recorded metric over a run: its curve, last and best values, and what real data reads. */
+export interface MetricSummary {
+  title: string;
+  better: 'lower' | 'higher';
+  last: number;
+  lastStep: number;
+  best: number;
+  bestStep: number;
+  floor: number | null;
+  /** [step, value] of every evaluation. */
+  values: [number, number][];
+}
+
+/** What `dcgan report` prints with --json: a summary of log.jsonl. */
+export interface RunReport {
+  run: string;
+  /** "mnist 32x32x1, batch 128" from config.json, when it has one. */
+  description: string | null;
+  logLines: number;
+  lastStep: number;
+  /** The last per-step line: losses and D's outputs. */
+  last: LogEntry | null;
+  evaluations: number;
+  evalN: number | null;
+  extractor: string | null;
+  metrics: Partial<Record<EvalScalar, MetricSummary>>;
+}
+
+export interface RunLog {
+  steps: LogEntry[];
+  evals: EvalEntry[];
+}
+
+/** The run's log, split into per-step and eval lines; one clear error for a missing run or an empty log. */
+export async function readRunLog(dir: string): Promise<{ log: RunLog; config: Record<string, unknown> | null }> {
+  const stat = await fs.stat(dir).catch(() => null);
+  if (!stat) throw new DcganError(`no run at ${dir}: no such file or directory`);
+  if (!stat.isDirectory()) throw new DcganError(`${dir} is a file, not a run directory`);
+  const run = new RunDirectory(dir);
+  if (!(await fs.stat(run.logFile).catch(() => null))) throw new DcganError(`${dir} holds no log.jsonl: not a run directory, or a run that has not logged yet`);
+  const lines = await run.readLog();
+  if (lines.length === 0) throw new DcganError(`${run.logFile} is empty: the run has not logged a step yet`);
+  const log: RunLog = { steps: [], evals: [] };
+  for (const line of lines) {
+    if (isEvalEntry(line)) log.evals.push(line);
+    else log.steps.push(line as LogEntry);
+  }
+  const config = await run.readConfig().catch(() => null);
+  return { log, config };
+}
+
+export function summarizeRun(dir: string, log: RunLog, config: Record<string, unknown> | null): RunReport {
+  const metrics: RunReport['metrics'] = {};
+  for (const key of PLOTTED_EVAL_SCALARS) {
+    const values = log.evals.filter((e) => Number.isFinite(e.eval[key])).map((e): [number, number] => [e.step, e.eval[key]!]);
+    if (values.length === 0) continue;
+    const better = EVAL_SCALARS[key].better as 'lower' | 'higher'; // plotted scalars all have a direction
+    const best = values.reduce((b, v) => ((better === 'lower' ? v[1] < b[1] : v[1] > b[1]) ? v : b));
+    const last = values[values.length - 1]!;
+    const floor = log.evals[log.evals.length - 1]!.floor[key];
+    metrics[key] = { title: EVAL_SCALARS[key].title, better, last: last[1], lastStep: last[0], best: best[1], bestStep: best[0], floor: floor ?? null, values };
+  }
+  const c = config?.config as { imageSize?: number; channels?: number; batchSize?: number } | undefined;
+  const lastEval = log.evals[log.evals.length - 1];
+  return {
+    run: dir,
+    description: c && typeof config?.dataset === 'string' ? `${config.dataset} ${c.imageSize}x${c.imageSize}x${c.channels}, batch ${c.batchSize}` : null,
+    logLines: log.steps.length + log.evals.length,
+    lastStep: Math.max(...log.steps.map((e) => e.step), ...log.evals.map((e) => e.step)),
+    last: log.steps[log.steps.length - 1] ?? null,
+    evaluations: log.evals.length,
+    evalN: lastEval?.evalN ?? null,
+    extractor: lastEval?.extractor ?? null,
+    metrics,
+  };
+}
+
+const D_COLOUR: Rgb = [52, 105, 214];
+const G_COLOUR: Rgb = [228, 116, 28];
+const METRIC_COLOUR: Rgb = [128, 70, 196];
+const COLUMNS = 3;
+const PANEL: Omit<Box, 'x' | 'y'> = { w: 500, h: 300 };
+const GAP = 18;
+const MARGIN = 28;
+const HEADER = 96;
+
+/**
+ * The report image: a header, then panels in rows of three: losses, D's outputs, then one per recorded metric with
+ * its real-data floor dashed (and KID's / IS's spread shaded). Every panel shares the run's step range.
+ */
+export function renderRunReport(report: RunReport, log: RunLog): Raster {
+  const steps = [...log.steps.map((e) => e.step), ...log.evals.map((e) => e.step)];
+  const xRange: [number, number] = [Math.min(0, ...steps), Math.max(...steps)];
+  const xLabel = 'step';
+  const panels: ChartPanel[] = [];
+  if (log.steps.length > 0) {
+    const curve = (key: keyof LogEntry) => log.steps.map((e): [number, number] => [e.step, e[key]]);
+    panels.push({ title: 'Losses', series: [{ label: 'loss D', color: D_COLOUR, points: curve('lossD') }, { label: 'loss G', color: G_COLOUR, points: curve('lossG') }], xRange, xLabel });
+    panels.push({
+      title: "D's outputs",
+      series: [{ label: 'D(x)', color: D_COLOUR, points: curve('dx') }, { label: 'D(G(z))', color: G_COLOUR, points: curve('dgz1') }],
+      xRange,
+      yRange: [0, 1],
+      xLabel,
+    });
+  }
+  for (const key of PLOTTED_EVAL_SCALARS) {
+    const m = report.metrics[key];
+    if (!m) continue;
+    const meta = EVAL_SCALARS[key];
+    const spread = 'spread' in meta ? meta.spread : undefined;
+    const band = spread
+      ? log.evals.filter((e) => Number.isFinite(e.eval[key]) && Number.isFinite(e.eval[spread])).map((e): [number, number, number] => [e.step, e.eval[key]! - e.eval[spread]!, e.eval[key]! + e.eval[spread]!])
+      : undefined;
+    const floorName = key === 'is' || key === 'klToUniform' || key === 'modesCovered' ? 'test set' : 'real data';
+    panels.push({
+      title: m.title,
+      note: `${m.better} is better`,
+      series: [{ label: `G, ${report.evalN} samples`, color: METRIC_COLOUR, points: m.values, band }],
+      floor: m.floor === null ? undefined : { value: m.floor, label: `${floorName} ${m.floor.toFixed(meta.digits)}` },
+      xRange,
+      xLabel,
+    });
+  }
+  const rows = Math.max(1, Math.ceil(panels.length / COLUMNS));
+  const columns = Math.min(COLUMNS, Math.max(1, panels.length));
+  const width = 2 * MARGIN + columns * PANEL.w + (columns - 1) * GAP;
+  const height = HEADER + MARGIN + rows * PANEL.h + (rows - 1) * GAP;
+  const r = new Raster(width, height, [246, 247, 250]);
+  r.text(`dcgan report: ${path.basename(path.resolve(report.run))}`, MARGIN, 22, 3, [34, 38, 46]);
+  const facts = [
+    report.description,
+    `${report.lastStep} steps`,
+    report.evaluations > 0 ? `${report.evaluations} evaluations of ${report.evalN} samples, features: ${report.extractor}` : 'no evaluations (train with --eval-every N)',
+  ].filter((s) => s !== null);
+  r.text(facts.join(' | '), MARGIN, 22 + 27 + 14, 2, [108, 114, 128]);
+  panels.forEach((p, i) => {
+    const [col, row] = [i % COLUMNS, Math.floor(i / COLUMNS)];
+    drawPanel(r, { x: MARGIN + col * (PANEL.w + GAP), y: HEADER + row * (PANEL.h + GAP), ...PANEL }, p);
+  });
+  return r;
+}
+
+/** The text summary: one line per metric with its last and best values and the real-data floor. */
+export function formatRunReport(report: RunReport): string[] {
+  const lines = [`${report.run}: ${report.description ? report.description + ', ' : ''}${report.logLines} log lines up to step ${report.lastStep}`];
+  const l = report.last;
+  if (l) {
+    lines.push(`  at step ${l.step}: Loss_D ${l.lossD.toFixed(4)}  Loss_G ${l.lossG.toFixed(4)}  D(x) ${l.dx.toFixed(4)}  D(G(z)) ${l.dgz1.toFixed(4)} / ${l.dgz2.toFixed(4)}`);
+  }
+  if (report.evaluations === 0) {
+    lines.push('  no quality metrics recorded (dcgan train --eval-every N records them)');
+    return lines;
+  }
+  lines.push(`  ${report.evaluations} evaluations, ${report.evalN} samples each, features: ${report.extractor}`);
+  const rows = Object.entries(report.metrics).map(([key, m]) => {
+    const digits = EVAL_SCALARS[key as EvalScalar].digits;
+    return [m.title, `${m.last.toFixed(digits)} @ ${m.lastStep}`, `${m.best.toFixed(digits)} @ ${m.bestStep} (${m.better})`, m.floor === null ? '-' : m.floor.toFixed(digits)];
+  });
+  const header = ['metric', 'last @ step', 'best @ step', 'real floor'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  for (const row of [header, ...rows]) lines.push('  ' + row.map((cell, i) => cell.padEnd(widths[i]!)).join('   ').trimEnd());
+  return lines;
+}
