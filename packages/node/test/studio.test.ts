@@ -263,6 +263,27 @@ test('the log and latest-sample endpoints answer, and the studio follows the run
   assert.deepEqual(pageErrors, []);
 });
 
+test('eval lines in the log (dcgan train --eval-every) draw one chart per metric beside the loss curves', async () => {
+  // The studio's run trains on `fake`, which has no reference split to score against: the lines are written as
+  // `dcgan train --eval-every` writes them (metricsTrain.test.ts checks that side).
+  const line = (step: number, fid: number) =>
+    JSON.stringify({ step, epoch: step / 50, eval: { fid, kid: fid / 100, kidStd: 0.01, is: 1 + step / 30, isStd: 0.1, precision: step / 60, recall: step / 90 }, floor: { fid: 2, kid: 0.01, kidStd: 0, is: 3.7, isStd: 0.1, precision: 0.9, recall: 0.9 }, evalN: 64, extractor: 'test', seconds: 0.1 });
+  assert.equal(await page.locator('#metric-charts figure').count(), 0, 'no eval lines, no metric charts');
+  assert.equal(await page.isHidden('#metric-charts'), true);
+  const logFile = path.join(run, 'log.jsonl');
+  writeFileSync(logFile, readFileSync(logFile, 'utf8') + line(20, 150) + '\n' + line(30, 90) + '\n');
+  await page.waitForSelector('#training[data-eval-lines="2"] #metric-charts:not([hidden])', { timeout: 10_000 });
+  const metrics = await page.$$eval('#metric-charts figure', (fs) => fs.map((f) => (f as HTMLElement).dataset.metric));
+  assert.deepEqual(metrics, ['fid', 'kid', 'is', 'precision', 'recall'], 'one chart per plotted metric, spreads (kidStd) folded in');
+  assert.equal(await page.locator('#metric-charts figure[data-metric="fid"] circle').count(), 2, 'a dot per evaluation');
+  assert.equal(await page.locator('#metric-charts figure[data-metric="fid"] line.floor').count(), 1, 'the real-data floor');
+  assert.match((await page.textContent('#metric-charts figure[data-metric="fid"] figcaption'))!, /^FID 90\.00 · lower is better · real 2\.00$/);
+  // The loss chart and its label still come from the per-step lines only.
+  assert.equal(await page.locator('#loss-chart polyline').count(), 2);
+  assert.match((await page.textContent('#training-step'))!, /^step 30 · loss D [\d.]+ · loss G [\d.]+$/);
+  assert.deepEqual(pageErrors, []);
+});
+
 test('request paths: traversal in any spelling is refused before routing', () => {
   for (const p of ['/a/../b', '/..', '/%2e%2e/x', '/%2E%2e%2Fetc', '/x/.%2e/y', '/%252e%252e/x', '/a\\b', '/a%5cb', '/a%00b', '//host/x', 'x', '', '/./a', 'http://h/']) {
     assert.deepEqual(parseRequestPath(p), { ok: false, status: 403 }, p);

@@ -46,7 +46,7 @@ export function drawLossChart(svg: SVGSVGElement, points: readonly LossPoint[]):
 }
 
 /** About `n` round tick values spanning [lo, hi]. */
-function ticks(lo: number, hi: number, n: number): number[] {
+export function ticks(lo: number, hi: number, n: number): number[] {
   const raw = (hi - lo) / n;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;

@@ -1,4 +1,6 @@
+import { type EvalEntry, isEvalEntry } from '@dcgan-ts/core';
 import { drawLossChart, type LossPoint } from './lossChart.js';
+import { drawMetricCharts } from './metricCharts.js';
 
 /** /api/status of `dcgan studio` (packages/node/src/studio/studioServer.ts). */
 export interface StudioStatus {
@@ -17,11 +19,14 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
   const caption = document.getElementById('latest-caption')!;
   const stepLabel = document.getElementById('training-step')!;
   const live = document.getElementById('training-live')!;
+  const metrics = document.getElementById('metric-charts')!;
   let logLines = -1;
   let sampleStep: number | null = null;
   let log: LossPoint[] = [];
-  // The chart is drawn for the width it has; draw it again when that changes.
+  let evals: EvalEntry[] = [];
+  // The charts are drawn for the width they have; draw them again when that changes.
   new ResizeObserver(() => drawLossChart(svg, log)).observe(svg);
+  new ResizeObserver(() => drawMetricCharts(metrics, evals)).observe(metrics);
 
   return async (status) => {
     const run = status.run;
@@ -33,8 +38,13 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
     if (run.logLines !== logLines) {
       const response = await fetch('api/log', { cache: 'no-store' });
       if (response.ok) {
-        log = (await response.json()) as LossPoint[];
+        // log.jsonl holds per-step lines and, with --eval-every, eval lines (quality metrics) between them.
+        const lines = (await response.json()) as unknown[];
+        evals = lines.filter(isEvalEntry);
+        log = lines.filter((l) => !isEvalEntry(l)) as LossPoint[];
         drawLossChart(svg, log);
+        drawMetricCharts(metrics, evals);
+        panel.dataset.evalLines = String(evals.length);
         logLines = run.logLines;
         const last = log[log.length - 1];
         stepLabel.textContent = last ? `step ${last.step} · loss D ${last.lossD.toFixed(3)} · loss G ${last.lossG.toFixed(3)}` : '';

@@ -1,7 +1,7 @@
-import type { LogEntry } from '@dcgan-ts/core';
+import { type LogEntry, isEvalEntry } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { RunDirectory } from '../run/runDirectory.js';
+import { type LogLine, RunDirectory } from '../run/runDirectory.js';
 
 /** What the studio shows of a run in progress: its log and its newest sample grid (read-only). */
 export interface RunSnapshot {
@@ -24,14 +24,17 @@ export class RunFiles {
     this.run = new RunDirectory(root);
   }
 
-  /** log.jsonl as an array; a line being appended right now (no newline yet, or cut JSON) is left for the next poll. */
-  async log(): Promise<LogEntry[]> {
+  /**
+   * log.jsonl as an array (per-step lines and eval lines); a line being appended right now (no newline yet, or cut
+   * JSON) is left for the next poll.
+   */
+  async log(): Promise<LogLine[]> {
     const text = await fs.readFile(this.run.logFile, 'utf8').catch(() => '');
-    const entries: LogEntry[] = [];
+    const entries: LogLine[] = [];
     for (const line of text.split('\n').slice(0, -1)) {
       if (line.trim() === '') continue;
       try {
-        entries.push(JSON.parse(line) as LogEntry);
+        entries.push(JSON.parse(line) as LogLine);
       } catch {
         break;
       }
@@ -51,8 +54,9 @@ export class RunFiles {
    * Seconds between log lines at the run's last measured speed: the steps between the last two lines times the batch
    * size (config.json) over the last imgPerSec. 0 when unknown. A slow run on a busy CPU logs every few minutes.
    */
-  private async logInterval(log: LogEntry[]): Promise<number> {
-    const [previous, last] = log.slice(-2);
+  private async logInterval(log: LogLine[]): Promise<number> {
+    // Eval lines share their step with a per-step line and carry no speed: only per-step lines measure the interval.
+    const [previous, last] = log.filter((e): e is LogEntry => !isEvalEntry(e)).slice(-2);
     if (!previous || !last || !(last.imgPerSec > 0)) return 0;
     const config = await this.run.readConfig().catch(() => ({}) as Record<string, unknown>);
     const batchSize = Number((config.config as { batchSize?: unknown } | undefined)?.batchSize);
