@@ -286,8 +286,9 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
   // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
   let evaluator: TrainingEvaluator | null = null;
   if (plan.eval) {
-    reporter.onEvalProgress?.(`quality metrics every ${plan.eval.every} steps: loading the reference (${plan.dataset} test split) and the feature extractor`, null);
-    evaluator = await TrainingEvaluator.open(plan.eval, { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined });
+    evaluator = await TrainingEvaluator.open(plan.eval, { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined }, (line) =>
+      reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
+    );
   }
   try {
     return await trainRun(plan, data, run, backend, evaluator, reporter);

@@ -16,6 +16,8 @@ export interface MetricsReferenceRequest {
   classifier?: string;
   /** Seeds the draw of the floor's training images (Rng.derive(seed, 11)) and KID's subsets. */
   seed: number;
+  /** Hears the slow part (the training split, the extractor's passes), once the quick checks have passed. */
+  onProgress?(line: string): void;
 }
 
 /**
@@ -60,6 +62,7 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
     if (inputShape[1] !== s || inputShape[2] !== s || inputShape[3] !== c) {
       throw new DcganError(`the classifier takes ${inputShape.slice(1).join('x')} images; this generator draws ${s}x${s}x${c}`);
     }
+    request.onProgress?.(`loading the reference (${dataset} test split) and the floor (training split) through ${info?.name ?? classifierDir}`);
     const train = await loadLabelledSplit(dataset, request.data, 'train', s, c);
     const n = Math.min(request.n, test.labels.length, train.labels.length);
     const realTest = gatherImages(test.dataset, indexRange(0, n));

@@ -47,9 +47,10 @@ export class TrainingEvaluator {
   static async open(
     plan: EvalPlan,
     run: { dataset: string; data?: string; imageSize: number; channels: number; nz: number; z: LatentDistribution },
+    onProgress?: (line: string) => void,
   ): Promise<TrainingEvaluator> {
     const seed = 0;
-    const ref = await openMetricsReference({ ...run, n: plan.n, classifier: plan.classifier ?? undefined, seed });
+    const ref = await openMetricsReference({ ...run, n: plan.n, classifier: plan.classifier ?? undefined, seed, onProgress });
     const metrics = new Set<string>(plan.metrics);
     const floor = flattenScores(floorMetrics(ref.floorSet, ref.reference, ref.n, metrics, seed));
     return new TrainingEvaluator(plan, ref, latentsForSeeds(seedRange(seed, ref.n), run.nz, run.z), run.nz, floor);

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, test } from 'node:test';
+import { PNG } from 'pngjs';
+import { dcgan, tempDir } from './cli.js';
+
+/**
+ * `dcgan train --eval-every` and `dcgan report`. A tiny MNIST 16x16 run with a 30-step metrics classifier, on the
+ * native backend (the classifier is ~20 s a step on the JS backend; see metrics.test.ts): a few seconds in all.
+ */
+const cwd = tempDir();
+const RUN = ['train', '--dataset', 'mnist', '--image-size', '16', '--channels', '1', '--ngf', '8', '--ndf', '8', '--nz', '8', '--batch-size', '8', '--log-every', '1', '--seed', '3', '--backend', 'native'];
+const EVAL = ['--eval-every', '3', '--eval-n', '64', '--classifier', 'clf'];
+const STEP_KEYS = ['step', 'epoch', 'lossD', 'lossG', 'dx', 'dgz1', 'dgz2', 'imgPerSec'];
+const SCALARS = ['fid', 'kid', 'kidStd', 'is', 'isStd', 'precision', 'recall'];
+
+type Line = Record<string, unknown> & { step: number; eval?: Record<string, number>; floor?: Record<string, number> };
+const readLog = (run: string): Line[] => readFileSync(path.join(cwd, run, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
+
+before(() => {
+  const clf = dcgan(['train-classifier', '--dataset', 'mnist', '--image-size', '16', '--steps', '30', '--batch-size', '32', '--backend', 'native', '--out', 'clf'], { cwd });
+  assert.equal(clf.code, 0, clf.stderr);
+  const straight = dcgan([...RUN, ...EVAL, '--steps', '8', '--out', 'straight'], { cwd });
+  assert.equal(straight.code, 0, straight.stderr);
+});
+
+test('train --eval-every 3: eval lines at steps 3, 6 and the last, after their step line, finite, in the protocol of dcgan eval', () => {
+  const log = readLog('straight');
+  const evals = log.filter((l) => l.eval);
+  assert.deepEqual(evals.map((e) => e.step), [3, 6, 8]);
+  for (const e of evals) {
+    assert.deepEqual(Object.keys(e.eval!), SCALARS);
+    assert.deepEqual(Object.keys(e.floor!), SCALARS);
+    for (const k of SCALARS) assert.ok(Number.isFinite(e.eval![k]) && Number.isFinite(e.floor![k]), `${k} at step ${e.step}`);
+    assert.equal(e.evalN, 64);
+    assert.match(String(e.extractor), /small CNN \(mnist 16x16x1\)/);
+    const at = log.indexOf(e);
+    assert.equal(log[at - 1]!.step, e.step, 'the eval line follows the step line of its step');
+    // An 8-step G draws noise: far from the real-vs-real floor.
+    assert.ok(e.eval!.fid! > 5 * e.floor!.fid!, JSON.stringify(e));
+  }
+  // The per-step lines keep their schema: existing readers see nothing new.
+  const steps = log.filter((l) => !l.eval);
+  assert.deepEqual(steps.map((l) => l.step), [1, 2, 3, 4, 5, 6, 7, 8]);
+  for (const l of steps) assert.deepEqual(Object.keys(l), STEP_KEYS);
+  const config = JSON.parse(readFileSync(path.join(cwd, 'straight', 'config.json'), 'utf8'));
+  assert.deepEqual(config.eval, { every: 3, n: 64, metrics: ['fid', 'kid', 'is', 'pr'], classifier: path.join(cwd, 'clf') });
+
+  // Fixed latents (seeds 0..n-1), the same reference and floor: the last eval line is what dcgan eval says of the
+  // final checkpoint.
+  const r = dcgan(['eval', '--checkpoint', 'straight', '--classifier', 'clf', '--n', '64', '--metrics', 'fid,kid,is,pr', '--backend', 'native', '--json'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const result = lastJson(r.stdout);
+  const last = evals[2]!;
+  assert.deepEqual(
+    [last.eval!.fid, last.eval!.kid, last.eval!.is, last.eval!.precision, last.eval!.recall, last.floor!.fid, last.floor!.is],
+    [result.fid.value, result.kid.value.mean, result.is.value.mean, result.pr.value.precision, result.pr.value.recall, result.fid.floor, result.is.floor.mean],
+  );
+});
+
+test('resume: eval lines past the checkpoint are dropped, --eval-every may change, the numbers equal a straight run', () => {
+  assert.equal(dcgan([...RUN, ...EVAL, '--steps', '4', '--out', 'resumed'], { cwd }).code, 0);
+  assert.deepEqual(readLog('resumed').filter((l) => l.eval).map((l) => l.step), [3, 4], 'every 3 steps and the last');
+  // A crash after the checkpoint at step 4: the log ran ahead (a step line, an eval line, a cut line).
+  const logFile = path.join(cwd, 'resumed', 'log.jsonl');
+  const ahead = { step: 5, epoch: 0, eval: { fid: 1 }, floor: { fid: 1 }, evalN: 64, extractor: 'x', seconds: 0 };
+  writeFileSync(logFile, readFileSync(logFile, 'utf8') + JSON.stringify({ ...readLog('resumed')[0], step: 5 }) + '\n' + JSON.stringify(ahead) + '\n{"step": 6, "ep');
+
+  const refused = dcgan(['train', '--resume', '--out', 'resumed', '--steps', '8', '--eval-n', '32', '--backend', 'native'], { cwd });
+  assert.equal(refused.code, 1);
+  assert.equal(refused.stderr, "dcgan: error: --resume: this run's evaluations use --eval-n 64; its curve keeps one protocol: drop the option or start a new run\n");
+
+  const resumed = dcgan(['train', '--resume', '--out', 'resumed', '--steps', '8', '--eval-every', '2', '--backend', 'native'], { cwd });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const log = readLog('resumed');
+  assert.deepEqual(log.filter((l) => l.eval).map((l) => l.step), [3, 4, 6, 8], 'the fake step-5 eval is gone; every 2 steps after the resume');
+  const straight = readLog('straight');
+  const strip = (l: Line) => ({ ...l, imgPerSec: 0, seconds: 0 });
+  assert.deepEqual(log.filter((l) => !l.eval).map(strip), straight.filter((l) => !l.eval).map(strip), 'the step lines of a straight run');
+  for (const step of [3, 6, 8]) {
+    const a = log.find((l) => l.eval && l.step === step)!;
+    const b = straight.find((l) => l.eval && l.step === step)!;
+    assert.deepEqual(strip(a), strip(b), `eval at step ${step}`);
+  }
+  assert.equal(JSON.parse(readFileSync(path.join(cwd, 'resumed', 'config.json'), 'utf8')).eval.every, 2);
+});
+
+test('dcgan report: a valid PNG and a summary that matches the log', () => {
+  const r = dcgan(['report', '--run', 'straight', '--out', 'report.png', '--json'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const report = lastJson(r.stdout);
+  const png = PNG.sync.read(readFileSync(path.join(cwd, 'report.png')));
+  assert.deepEqual([png.width, png.height], [report.width, report.height]);
+  assert.ok(png.width >= 1000 && png.height >= 600, `${png.width}x${png.height}`);
+  // Not a blank canvas: many distinct colours (curves, text, bands).
+  const colours = new Set<number>();
+  for (let i = 0; i < png.data.length; i += 4) colours.add((png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!);
+  assert.ok(colours.size > 50, `${colours.size} colours`);
+
+  const log = readLog('straight');
+  const evals = log.filter((l) => l.eval);
+  assert.equal(report.evaluations, 3);
+  assert.equal(report.lastStep, 8);
+  assert.deepEqual(Object.keys(report.metrics), ['fid', 'kid', 'is', 'precision', 'recall']);
+  assert.deepEqual(report.metrics.fid.values, evals.map((e) => [e.step, e.eval!.fid]));
+  const fids = evals.map((e) => e.eval!.fid!);
+  assert.equal(report.metrics.fid.best, Math.min(...fids));
+  assert.equal(report.metrics.fid.bestStep, evals[fids.indexOf(Math.min(...fids))]!.step);
+  assert.equal(report.metrics.fid.last, fids[2]);
+  assert.equal(report.metrics.is.best, Math.max(...evals.map((e) => e.eval!.is!)));
+  assert.equal(report.metrics.fid.floor, evals[2]!.floor!.fid);
+  assert.deepEqual(report.last, log.filter((l) => !l.eval).pop());
+  assert.match(r.stdout, /^ {2}FID +[\d.]+ @ 8 +[\d.]+ @ \d \(lower\) +[\d.]+$/m);
+
+  // A run without eval lines still plots its losses.
+  assert.equal(dcgan([...RUN, '--steps', '2', '--out', 'plain'], { cwd }).code, 0);
+  const plain = dcgan(['report', '--run', 'plain', '--out', 'plain.png', '--json'], { cwd });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.deepEqual(lastJson(plain.stdout).metrics, {});
+  assert.match(plain.stdout, /no quality metrics recorded/);
+});
+
+test('bad inputs: no classifier, no reference split, bad metric lists, a broken or missing log: one line each', () => {
+  const emptyCache = { DCGAN_CACHE: tempDir() };
+  const noClf = dcgan([...RUN, '--steps', '2', '--eval-every', '1', '--out', 'noclf'], { cwd, env: emptyCache });
+  assert.equal(noClf.code, 1);
+  assert.match(noClf.stderr, /^dcgan: error: no metrics classifier for mnist 16x16x1 in \S+; train one with `dcgan train-classifier --dataset mnist --image-size 16 --channels 1` or pass --classifier\n$/);
+  assert.equal(existsSync(path.join(cwd, 'noclf')), false, 'it fails before writing the run directory');
+
+  const fake = dcgan(['train', '--dataset', 'fake', '--image-size', '16', '--ngf', '4', '--ndf', '4', '--nz', '8', '--batch-size', '4', '--backend', 'cpu', '--steps', '1', '--eval-every', '1', '--out', 'fake'], { cwd });
+  assert.equal(fake.code, 1);
+  assert.match(fake.stderr, /^dcgan: error: quality metrics need a labelled test split as their reference: --dataset fake: .*\n$/);
+
+  const cases: [string[], RegExp][] = [
+    [['--eval-every', '2', '--eval-metrics', 'fid,nn'], /^dcgan: error: --eval-metrics: nn compares samples with every training image and is for `dcgan eval` only; choose from fid, kid, is, pr, hist\n$/],
+    [['--eval-every', '2', '--eval-metrics', 'fid,lpips'], /^dcgan: error: --eval-metrics: unknown metric lpips; known: fid, kid, is, pr, hist\n$/],
+    [['--eval-n', '100'], /^dcgan: error: --eval-n needs --eval-every N\n$/],
+    [['--eval-every', '-1'], /^dcgan: error: --eval-every must be a whole number of steps, got -1\n$/],
+    [['--eval-every', 'x'], /error: option '--eval-every <n>' argument 'x' is invalid/],
+  ];
+  for (const [args, message] of cases) {
+    const r = dcgan([...RUN, '--steps', '1', '--dry-run', ...args], { cwd });
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, message, args.join(' '));
+  }
+
+  const report = (run: string) => dcgan(['report', '--run', run, '--out', 'x.png'], { cwd });
+  const missing = report('nowhere');
+  assert.deepEqual([missing.code, missing.stderr], [1, 'dcgan: error: no run at nowhere: no such file or directory\n']);
+  assert.equal(report('clf').stderr, 'dcgan: error: clf holds no log.jsonl: not a run directory, or a run that has not logged yet\n');
+  const broken = path.join(cwd, 'broken');
+  assert.equal(dcgan([...RUN, '--steps', '2', '--out', 'broken'], { cwd }).code, 0);
+  writeFileSync(path.join(broken, 'log.jsonl'), '');
+  assert.equal(report('broken').stderr, `dcgan: error: ${path.join('broken', 'log.jsonl')} is empty: the run has not logged a step yet\n`);
+  writeFileSync(path.join(broken, 'log.jsonl'), '{"step": 1, "lossD": 1}\n{not json\n{"step": 2}\n');
+  assert.equal(report('broken').stderr, `dcgan: error: ${path.join('broken', 'log.jsonl')} line 2 is not valid JSON\n`);
+  writeFileSync(path.join(broken, 'log.jsonl'), '{"step": 1, "lossD": 1}\n[1, 2]\n');
+  assert.equal(report('broken').stderr, `dcgan: error: ${path.join('broken', 'log.jsonl')} line 2 is not a log entry (no numeric "step")\n`);
+  assert.equal(existsSync(path.join(cwd, 'x.png')), false, 'no PNG from a bad log');
+});
