@@ -13,6 +13,7 @@ export * from './models/batchNormalization.js';
 export * from './ops/batchNormTraining.js';
 export * from './training/losses.js';
 export * from './training/adam.js';
+export * from './training/gradients.js';
 export * from './training/trainer.js';
 export * from './training/loop.js';
 export * from './latent/noise.js';

@@ -9,6 +9,7 @@ import { buildGenerator } from '../models/generator.js';
 import { initializeWeights } from '../models/initialize.js';
 import { Rng, RngStream, type RngState } from '../rng.js';
 import { Adam, type AdamState } from './adam.js';
+import { variableGradsFreeing } from './gradients.js';
 import { discriminatorLoss, generatorLoss, meanProbability } from './losses.js';
 
 /** What one training step measured (the numbers PyTorch's dcgan example prints). */
@@ -136,27 +137,29 @@ export class DcganTrainer {
       const D = this.discriminator;
 
       // (1) Update D: maximise log D(x) + log(1 - D(G(z))). G runs in training mode (batch statistics), outside
-      // D's gradient tape, so no gradient reaches G here.
-      const fake = G.apply(zBatch, { training: true }) as tf.Tensor4D; // (N, S, S, C)
+      // D's gradient tape, so no gradient reaches G here; its own tidy frees G's intermediate activations (about a
+      // fifth of a step's memory) before D's forward passes allocate theirs.
+      const fake = tf.tidy(() => G.apply(zBatch, { training: true }) as tf.Tensor4D); // (N, S, S, C)
       let dx!: tf.Scalar;
       let dgz1!: tf.Scalar;
-      const dStep = tf.variableGrads(() => {
+      const dStep = variableGradsFreeing(() => {
         const realLogits = D.apply(real, { training: true }) as tf.Tensor2D; // (N, 1)
         const fakeLogits = D.apply(fake, { training: true }) as tf.Tensor2D;
         dx = tf.keep(meanProbability(realLogits));
         dgz1 = tf.keep(meanProbability(fakeLogits));
         return discriminatorLoss(realLogits, fakeLogits);
       }, this.dVars);
-      this.adamD.apply(this.dVars.map((v) => dStep.grads[v.name]!));
+      this.adamD.apply(dStep.grads);
+      tf.dispose([fake, dStep.grads]); // before G's step allocates its activations
 
       // (2) Update G: maximise log D(G(z)) through the updated D (the non-saturating loss).
       let dgz2!: tf.Scalar;
-      const gStep = tf.variableGrads(() => {
+      const gStep = variableGradsFreeing(() => {
         const fakeLogits = D.apply(G.apply(zBatch, { training: true }), { training: true }) as tf.Tensor2D;
         dgz2 = tf.keep(meanProbability(fakeLogits));
         return generatorLoss(fakeLogits);
       }, this.gVars);
-      this.adamG.apply(this.gVars.map((v) => gStep.grads[v.name]!));
+      this.adamG.apply(gStep.grads);
 
       return [dStep.value, gStep.value, dx, dgz1, dgz2];
     });
