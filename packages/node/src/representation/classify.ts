@@ -15,6 +15,7 @@ import {
   initializeWeights,
   predictLinearSvm,
   trainLinearSvm,
+  trainLinearSvmPath,
 } from '@dcgan-ts/core';
 import { loadCheckpoint } from '../run/checkpoints.js';
 import { type LabelledSplit, drawPerClass, loadLabelledSplit } from './labelledSplits.js';
@@ -121,14 +122,16 @@ function fitAndScore(
   const heldXs = scaler.apply(gather(held), held.length);
   const fitY = Uint16Array.from(fit, (r) => y[r]!);
   const heldY = Uint16Array.from(held, (r) => y[r]!);
-  let best = { C: cValues[0]!, accuracy: -1 };
-  for (const C of cValues) {
-    const model = trainLinearSvm(fitXs, fitY, d, classes, { C, maxPasses: 100 }, rng);
+  // Every C on the same rows, ascending, each solve warm-started from the previous one.
+  const ascending = [...cValues].sort((a, b) => a - b);
+  const models = trainLinearSvmPath(fitXs, fitY, d, classes, ascending);
+  let best = { C: ascending[0]!, accuracy: -1 };
+  models.forEach((model, i) => {
     const acc = accuracy(predictLinearSvm(model, heldXs, held.length), heldY);
-    if (acc > best.accuracy) best = { C, accuracy: acc };
-  }
+    if (acc > best.accuracy) best = { C: ascending[i]!, accuracy: acc };
+  });
   const all = Standardizer.fit(x, n, d);
-  const model = trainLinearSvm(all.apply(x, n), y, d, classes, { C: best.C, maxPasses: 100 }, rng);
+  const model = trainLinearSvm(all.apply(x, n), y, d, classes, { C: best.C });
   return { accuracy: accuracy(predictLinearSvm(model, all.apply(testX, testY.length), testY.length), testY), C: best.C };
 }
 
