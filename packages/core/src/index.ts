@@ -38,3 +38,5 @@ export * from './metrics/classifierNetwork.js';
 export * from './metrics/evalLog.js';
 export * from './representation/guidedBackprop.js';
 export * from './representation/ablation.js';
+export * from './representation/logisticRegression.js';
+export * from './representation/featureMapProbe.js';

@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { BACKEND_CHOICES } from '../backend.js';
 import { extractFeatures } from '../representation/features.js';
 import { ablate, visualize } from '../representation/inside.js';
-import { positiveInteger, seed } from './parse.js';
+import { probe } from '../representation/probe.js';
+import { positiveInteger, positiveNumber, seed } from './parse.js';
 import { useBackend } from './useBackend.js';
 
 const indexList = (value: string) => value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v) : Number.NaN));
@@ -41,6 +42,44 @@ export function ablateCommand(): Command {
       await useBackend(o.backend);
       const r = await ablate(o);
       process.stdout.write(`${r.samples} samples, original and ablated -> ${r.file}\n`);
+    });
+}
+
+export function probeCommand(): Command {
+  return new Command('probe')
+    .description("which of G's feature maps draw what you boxed (paper section 6.3.1): a logistic regression on a block's activations")
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--layer <n>', "G's block, from 1 (the 4x4 projection)", positiveInteger)
+    .requiredOption(
+      '--masks <dir|file>',
+      'a folder of seed-NNNNNN.png masks (white = inside, the size of G\'s images; `dcgan sample --separate` names the images so), or a JSON file {"<seed>": [[x0, y0, x1, y1], ...]} of boxes in pixels',
+    )
+    .option('--seeds <list>', 'seeds to use, comma-separated (default: every seed with a mask)', indexList)
+    .option('--top <k>', 'maps the suggested dcgan ablate drops: the K largest positive weights (default: 5)', positiveInteger)
+    .option('--l2 <lambda>', 'L2 strength of the logistic regression (default: 1)', positiveNumber)
+    .option('--json', 'print the result as one JSON object (last line)')
+    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dcgan sample --checkpoint runs/00001-bedrooms64 --n 100 --separate samples/   # then paint the boxes, white on black, into masks/
+  $ dcgan probe --checkpoint runs/00001-bedrooms64 --layer 4 --masks masks/
+  $ dcgan probe --checkpoint runs/00001-bedrooms64 --layer 4 --masks boxes.json --top 10 --json`,
+    )
+    .action(async (o) => {
+      await useBackend(o.backend);
+      const r = await probe(o);
+      const p = r.protocol;
+      const lines = [
+        `block ${p.layer}: ${p.maps} maps at ${p.resolution}x${p.resolution}, ${p.seeds.length} images, ${p.insidePositions} of ${p.positions} positions inside a box`,
+        `fit: accuracy ${(100 * r.accuracy).toFixed(1)}% (inside base rate ${((100 * p.insidePositions) / p.positions).toFixed(1)}%), AUC ${r.auc.toFixed(3)}`,
+        'map  weight',
+        ...r.ranking.slice(0, Math.max(10, r.drop.length)).map((m) => `${String(m.map).padStart(3)}  ${m.weight >= 0 ? ' ' : ''}${m.weight.toFixed(4)}`),
+        r.drop.length > 0 ? `drop them: ${r.ablate}` : 'no map has a positive weight: nothing to drop',
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+      if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
     });
 }
 

@@ -9,7 +9,7 @@ import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCo
 import { benchCommand } from './benchCommand.js';
 import { classifyCommand } from './classifyCommand.js';
 import { exportCommand } from './exportCommand.js';
-import { ablateCommand, featuresCommand, visualizeCommand } from './insideCommands.js';
+import { ablateCommand, featuresCommand, probeCommand, visualizeCommand } from './insideCommands.js';
 import { evalCommand, trainClassifierCommand } from './metricsCommands.js';
 import { sampleCommand } from './sampleCommand.js';
 import { studioCommand } from './studioCommand.js';
@@ -41,6 +41,7 @@ Examples:
   .addCommand(reportCommand())
   .addCommand(visualizeCommand())
   .addCommand(ablateCommand())
+  .addCommand(probeCommand())
   .addCommand(studioCommand())
   .addCommand(benchCommand());
 
