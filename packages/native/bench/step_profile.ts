@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   const native = new Set(NATIVE_KERNELS.map((k) => k.kernelName));
   const byKernel = new Map<string, { calls: number; ms: number }>();
   for (const k of profile.kernels) {
-    if (k.name.endsWith('__op')) continue;  // op scopes wrap their kernels: counted there
+    // Op scopes and custom-gradient ops (named after their scope) wrap kernels, which are counted themselves.
+    if (tf.getKernel(k.name, 'native') === undefined) continue;
     const e = byKernel.get(k.name) ?? { calls: 0, ms: 0 };
     e.calls++;
     e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;

@@ -37,6 +37,25 @@ describe('buffer pool', { skip }, () => {
     tf.dispose([x, b]);
   });
 
+  test('a smaller output takes the front of a pooled array of up to twice its size, which returns whole', () => {
+    const be = backend();
+    be.pool.clear();
+    const big = tf.relu(tf.tensor1d(rand(2 * N, 1)));
+    const buf = valuesOf(big).buffer;
+    big.dispose();
+    const x = tf.tensor1d(rand(N, 2));
+    const y = tf.neg(x); // N elements: served by the 2N-element array
+    assert.equal(valuesOf(y).buffer, buf, 'reused as a view');
+    assert.equal(valuesOf(y).length, N);
+    const back = tf.neg(y); // read through another tensor: a read would keep y's buffer out of the pool
+    assert.deepEqual(back.dataSync(), x.dataSync());
+    tf.dispose([y, back]);
+    assert.equal(be.pool.bytes, 2 * N * 4, 'the whole buffer is pooled again');
+    const tooSmall = tf.relu(tf.tensor1d(rand(N / 2 - 1, 3))); // under half: not from the 2N array
+    assert.notEqual(valuesOf(tooSmall).buffer, buf);
+    tf.dispose([x, tooSmall]);
+  });
+
   test('a view made by a cpu kernel (Slice subarray) keeps the buffer out of the pool', () => {
     const be = backend();
     be.pool.clear();

@@ -1,5 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { leakyReLU } from './activations.js';
 import { batchNormalization } from './batchNormalization.js';
+import { conv2d } from './convolution.js';
 import type { ModelConfig } from '../config.js';
 import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LEAKY_RELU_SLOPE, hiddenStages } from './architecture.js';
 
@@ -14,8 +16,7 @@ export function buildDiscriminator(c: ModelConfig): tfl.LayersModel {
   let x: tfl.SymbolicTensor = images;
 
   stages.forEach((stage, i) => {
-    x = tfl.layers
-      .conv2d({
+    x = conv2d({
         filters: stage.width,
         kernelSize: c.kernel,
         strides: 2,
@@ -28,11 +29,10 @@ export function buildDiscriminator(c: ModelConfig): tfl.LayersModel {
       x = batchNormalization({ momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON, name: `d_bn${i}` })
         .apply(x) as tfl.SymbolicTensor;
     }
-    x = tfl.layers.leakyReLU({ alpha: LEAKY_RELU_SLOPE, name: `d_lrelu${i}` }).apply(x) as tfl.SymbolicTensor;
+    x = leakyReLU({ alpha: LEAKY_RELU_SLOPE, name: `d_lrelu${i}` }).apply(x) as tfl.SymbolicTensor;
   });
 
-  x = tfl.layers
-    .conv2d({ filters: 1, kernelSize: 4, strides: 1, padding: 'valid', useBias: false, name: `d_conv${stages.length}` })
+  x = conv2d({ filters: 1, kernelSize: 4, strides: 1, padding: 'valid', useBias: false, name: `d_conv${stages.length}` })
     .apply(x) as tfl.SymbolicTensor; // (N, 1, 1, 1)
   const logits = tfl.layers.flatten({ name: 'd_logit' }).apply(x) as tfl.SymbolicTensor; // (N, 1)
   return tfl.model({ inputs: images, outputs: logits, name: 'discriminator' });

@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { reLU } from './activations.js';
 import { batchNormalization } from './batchNormalization.js';
 import type { ModelConfig } from '../config.js';
 import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, hiddenStages } from './architecture.js';
@@ -29,7 +30,7 @@ export function buildGenerator(c: ModelConfig): tfl.LayersModel {
       .apply(x) as tfl.SymbolicTensor; // (N, stage.side, stage.side, stage.width)
     x = batchNormalization({ momentum: BATCH_NORM_MOMENTUM, epsilon: BATCH_NORM_EPSILON, name: `g_bn${i}` })
       .apply(x) as tfl.SymbolicTensor;
-    x = tfl.layers.reLU({ name: `g_relu${i}` }).apply(x) as tfl.SymbolicTensor;
+    x = reLU({ name: `g_relu${i}` }).apply(x) as tfl.SymbolicTensor;
   });
 
   x = tfl.layers

@@ -33,21 +33,53 @@ export interface VariableGradients {
   grads: tf.Tensor[];
 }
 
-export function variableGradsFreeing(f: () => tf.Scalar, variables: tf.Variable[]): VariableGradients {
+/**
+ * A forward pass whose tape is kept for a later variableGradsFreeing, as PyTorch keeps a graph: the trainer runs G
+ * once, gives its output to D's update with no gradient into G, then back-propagates G's loss through the same pass.
+ * Holds the pass's saved activations until consumed by variableGradsFreeing or disposed.
+ */
+export class RecordedForward {
+  constructor(readonly nodes: TapeNode[]) {}
+
+  dispose(): void {
+    for (const node of this.nodes) tf.dispose(node.saved ?? []);
+  }
+}
+
+export function recordForward<T extends tf.Tensor>(f: () => T): { output: T; recorded: RecordedForward } {
+  const engine = tf.engine() as unknown as EngineInternals;
+  if (engine.state.gradientDepth > 0) throw new Error('recordForward: cannot record inside another gradient computation');
+  const output = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
+  const recorded = new RecordedForward(engine.state.activeTape!);
+  engine.state.activeTape = null; // later computations start tapes of their own
+  return { output, recorded };
+}
+
+/** `before`: a recorded forward pass that f continues (f uses its output); consumed, with its activations freed. */
+export function variableGradsFreeing(f: () => tf.Scalar, variables: tf.Variable[], before?: RecordedForward): VariableGradients {
   const engine = tf.engine() as unknown as EngineInternals;
   if (engine.state.gradientDepth > 0) {
+    if (before) throw new Error('variableGradsFreeing: cannot continue a recorded pass inside another gradient computation');
     // Inside another gradient computation (higher-order gradients) the tape must survive: TF.js's own path.
     const { value, grads } = tf.variableGrads(f, variables);
     return { value, grads: variables.map((v) => grads[v.name]!) };
   }
-  const y = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
-  if (!(y instanceof tf.Tensor) || y.rank !== 0) throw new Error('variableGradsFreeing: f must return a scalar tensor');
-  const tape = engine.state.activeTape!;
+  let y: tf.Tensor;
   try {
+    y = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
+  } catch (e) {
+    before?.dispose();
+    for (const node of engine.state.activeTape ?? []) tf.dispose(node.saved ?? []);
+    engine.state.activeTape = null;
+    throw e;
+  }
+  const tape = [...(before?.nodes ?? []), ...engine.state.activeTape!];
+  try {
+    if (!(y instanceof tf.Tensor) || y.rank !== 0) throw new Error('variableGradsFreeing: f must return a scalar tensor');
     return engine.tidy('backward', () => {
       const grads = backpropagate(nodesFromVariablesToLoss(tape, variables, y), y);
       return {
-        value: y,
+        value: y as tf.Scalar,
         grads: variables.map((v) => {
           const g = grads.get(v.id);
           if (g === undefined) throw new Error(`variableGradsFreeing: no gradient reaches ${v.name}`);

@@ -7,9 +7,10 @@ import { drawLatents } from '../latent/noise.js';
 import { buildDiscriminator } from '../models/discriminator.js';
 import { buildGenerator } from '../models/generator.js';
 import { initializeWeights } from '../models/initialize.js';
+import { applyChainInTraining } from '../models/layerChain.js';
 import { Rng, RngStream, type RngState } from '../rng.js';
 import { Adam, type AdamState } from './adam.js';
-import { variableGradsFreeing } from './gradients.js';
+import { type VariableGradients, recordForward, variableGradsFreeing } from './gradients.js';
 import { discriminatorLoss, generatorLoss, meanProbability } from './losses.js';
 
 /** What one training step measured (the numbers PyTorch's dcgan example prints). */
@@ -136,29 +137,36 @@ export class DcganTrainer {
       const G = this.generator;
       const D = this.discriminator;
 
-      // (1) Update D: maximise log D(x) + log(1 - D(G(z))). G runs in training mode (batch statistics), outside
-      // D's gradient tape, so no gradient reaches G here; its own tidy frees G's intermediate activations (about a
-      // fifth of a step's memory) before D's forward passes allocate theirs.
-      const fake = tf.tidy(() => G.apply(zBatch, { training: true }) as tf.Tensor4D); // (N, S, S, C)
+      // G's forward pass in training mode (batch statistics), run once and recorded for G's update, as PyTorch's
+      // example keeps its graph: D's update takes its output with no gradient into G (fake.detach()).
+      const { output: fake, recorded: gForward } = recordForward(() => applyChainInTraining(G, zBatch) as tf.Tensor4D); // (N, S, S, C)
+      let dStep: VariableGradients;
       let dx!: tf.Scalar;
       let dgz1!: tf.Scalar;
-      const dStep = variableGradsFreeing(() => {
-        const realLogits = D.apply(real, { training: true }) as tf.Tensor2D; // (N, 1)
-        const fakeLogits = D.apply(fake, { training: true }) as tf.Tensor2D;
-        dx = tf.keep(meanProbability(realLogits));
-        dgz1 = tf.keep(meanProbability(fakeLogits));
-        return discriminatorLoss(realLogits, fakeLogits);
-      }, this.dVars);
-      this.adamD.apply(dStep.grads);
-      tf.dispose([fake, dStep.grads]); // before G's step allocates its activations
+      try {
+        // (1) Update D: maximise log D(x) + log(1 - D(G(z))).
+        dStep = variableGradsFreeing(() => {
+          const realLogits = applyChainInTraining(D, real) as tf.Tensor2D; // (N, 1)
+          const fakeLogits = applyChainInTraining(D, fake) as tf.Tensor2D;
+          dx = tf.keep(meanProbability(realLogits));
+          dgz1 = tf.keep(meanProbability(fakeLogits));
+          return discriminatorLoss(realLogits, fakeLogits);
+        }, this.dVars);
+        this.adamD.apply(dStep.grads);
+        tf.dispose(dStep.grads); // before G's step allocates its activations
+      } catch (e) {
+        gForward.dispose();
+        throw e;
+      }
 
-      // (2) Update G: maximise log D(G(z)) through the updated D (the non-saturating loss).
+      // (2) Update G: maximise log D(G(z)) through the updated D (the non-saturating loss), back-propagated through
+      // the recorded forward pass of G.
       let dgz2!: tf.Scalar;
       const gStep = variableGradsFreeing(() => {
-        const fakeLogits = D.apply(G.apply(zBatch, { training: true }), { training: true }) as tf.Tensor2D;
+        const fakeLogits = applyChainInTraining(D, fake) as tf.Tensor2D;
         dgz2 = tf.keep(meanProbability(fakeLogits));
         return generatorLoss(fakeLogits);
-      }, this.gVars);
+      }, this.gVars, gForward);
       this.adamG.apply(gStep.grads);
 
       return [dStep.value, gStep.value, dx, dgz1, dgz2];

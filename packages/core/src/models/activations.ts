@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { LeakyReLU as StockLeakyReLU, ReLU as StockReLU } from '@tensorflow/tfjs-layers/dist/layers/advanced_activations.js';
+import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
+import { leakyReluSavingOutput, reluSavingOutput } from '../ops/activationsSavingOutput.js';
+
+/** The stock layers, which tfjs-layers does not export by name. */
+const StockReLULayer = Object.getPrototypeOf(tfl.layers.reLU()).constructor as typeof StockReLU;
+const StockLeakyReLULayer = Object.getPrototypeOf(tfl.layers.leakyReLU()).constructor as typeof StockLeakyReLU;
+
+const one = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0]! : inputs);
+
+/**
+ * tfjs-layers' ReLU and LeakyReLU computing the same values, with gradients that keep the output rather than the
+ * input (ops/activationsSavingOutput.ts). They serialise as `ReLU` / `LeakyReLU` and take those names' places in
+ * the deserializer.
+ */
+export class DcganReLU extends StockReLULayer {
+  static override className = 'ReLU';
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    if (this.maxValue != null) return super.call(inputs, kwargs);
+    return reluSavingOutput(one(inputs));
+  }
+}
+
+export class DcganLeakyReLU extends StockLeakyReLULayer {
+  static override className = 'LeakyReLU';
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor | tf.Tensor[] {
+    if (!(this.alpha > 0)) return super.call(inputs, kwargs);
+    return leakyReluSavingOutput(this.alpha)(one(inputs));
+  }
+}
+
+tf.serialization.SerializationMap.register(DcganReLU);
+tf.serialization.SerializationMap.register(DcganLeakyReLU);
+
+export function reLU(args: { name: string }): DcganReLU {
+  return new DcganReLU(args);
+}
+
+export function leakyReLU(args: { alpha: number; name: string }): DcganLeakyReLU {
+  return new DcganLeakyReLU(args);
+}
