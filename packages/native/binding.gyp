@@ -12,7 +12,8 @@
         "csrc/tile.cc",
         "csrc/matmul.cc",
         "csrc/batchnorm.cc",
-        "csrc/adam.cc"
+        "csrc/adam.cc",
+        "csrc/activation_grad.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

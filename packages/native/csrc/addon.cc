@@ -85,6 +85,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerAdam(env, exports);
   registerMatmul(env, exports);
   registerBatchnorm(env, exports);
+  registerActivationGrad(env, exports);
   return exports;
 }
 

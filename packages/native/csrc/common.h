@@ -99,6 +99,7 @@ void registerTile(Napi::Env env, Napi::Object exports);
 void registerAdam(Napi::Env env, Napi::Object exports);
 void registerMatmul(Napi::Env env, Napi::Object exports);
 void registerBatchnorm(Napi::Env env, Napi::Object exports);
+void registerActivationGrad(Napi::Env env, Napi::Object exports);
 
 // Wraps an entry point so oneDNN and std exceptions surface as JS errors with context.
 template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>

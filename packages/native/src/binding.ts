@@ -70,6 +70,8 @@ export interface NativeAddon {
   /** One Adam step: scalars [b1, 1-b1, b2, 1-b2, sqrtCorrection2, eps, stepSize] (see csrc/adam.cc). */
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
     paramOut: Float32Array, mOut: Float32Array, vOut: Float32Array, scalars: readonly number[]): void;
+  /** (Leaky) ReLU's gradient from its output: dx = y > 0 ? dy : dy * alpha (csrc/activation_grad.cc). */
+  reluGradFromOutput(dy: Float32Array, y: Float32Array, dx: Float32Array, alpha: number): void;
   /** Its full gradient: dx, dscale [C], doffset [C]. */
   batchNormTrainingGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
     scale: Float32Array | null, varianceEpsilon: number, dx: Float32Array, dscale: Float32Array, doffset: Float32Array): void;
@@ -92,6 +94,7 @@ export function addonCandidates(): string[] {
 const REQUIRED: ReadonlyArray<keyof NativeAddon> = [
   'info', 'setNumThreads', 'getNumThreads', 'convCacheSize', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'binary', 'unary', 'reduce',
   'transpose', 'batchMatMul', 'batchNorm', 'compare', 'select', 'tile', 'batchNormTraining', 'batchNormTrainingGrad', 'adamUpdate',
+  'reluGradFromOutput',
 ];
 
 let cached: LoadResult | undefined;

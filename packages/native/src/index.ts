@@ -19,6 +19,7 @@ export { fallbackCounts as nativeFallbackCounts } from './kernels/kernel_util.js
 export { DCGAN_ADAM, type DcganAdamAttrs } from './kernels/DcganAdam.js';
 export { DCGAN_BATCH_NORM_TRAINING } from './kernels/DcganBatchNormTraining.js';
 export { DCGAN_BATCH_NORM_TRAINING_GRAD } from './kernels/DcganBatchNormTrainingGrad.js';
+export { DCGAN_RELU_GRAD_FROM_OUTPUT } from './kernels/DcganReluGradFromOutput.js';
 
 /**
  * Below `cpu` (1) and `webgl` (2): TF.js never picks `native` on its own; callers opt in with

@@ -14,6 +14,7 @@ import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { adamConfig } from './kernels/DcganAdam.js';
 import { batchNormTrainingConfig } from './kernels/DcganBatchNormTraining.js';
 import { batchNormTrainingGradConfig } from './kernels/DcganBatchNormTrainingGrad.js';
+import { reluGradFromOutputConfig } from './kernels/DcganReluGradFromOutput.js';
 import { eluConfig } from './kernels/Elu.js';
 import { equalConfig } from './kernels/Equal.js';
 import { expConfig } from './kernels/Exp.js';
@@ -63,6 +64,7 @@ export const NATIVE_KERNELS: readonly KernelConfig[] = [
   adamConfig,
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
+  reluGradFromOutputConfig,
   eluConfig,
   equalConfig,
   expConfig,

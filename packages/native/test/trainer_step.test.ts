@@ -1,7 +1,8 @@
 // packages/core's DcganTrainer (the product's models: its batch-norm layer on the fused kernels, Adam on DcganAdam)
 // on `native` against the same trainer on `cpu` (TF.js's composite batch norm and Adam): same losses, same weights
-// and running statistics after two steps from the same seed and data, to float32 tolerance. And the layer stays a
-// stock `BatchNormalization` on the outside: it serialises under that name and loads back as itself.
+// and running statistics after two steps from the same seed and data, to float32 tolerance; twice on native, the
+// same bits. And the batch-norm layer stays a stock `BatchNormalization` on the outside: it serialises under that
+// name and loads back as itself.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -72,6 +73,15 @@ describe('the DcganTrainer step on native', { skip }, () => {
       // Adam's first steps move each weight by ~lr (2e-4) whatever the gradient's size: compare on that scale.
       const worst = w.reduce((m, v, i) => Math.max(m, Math.abs(v - ref[i]!)), 0);
       assert.ok(worst < 2e-5, `${name}: max |native - cpu| ${worst}`);
+    }
+  });
+
+  test('is deterministic: the same seed twice gives the same bits, both cores busy', async () => {
+    const first = await trainOn('native');
+    const second = await trainOn('native');
+    assert.deepEqual(second.metrics, first.metrics);
+    for (const [name, w] of first.weights) {
+      assert.deepEqual(new Uint32Array(second.weights.get(name)!.buffer), new Uint32Array(w.buffer), name);
     }
   });
 

@@ -2,22 +2,35 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * ReLU and LeakyReLU whose gradients read their output instead of their input. The same numbers as tf.relu and
- * tf.leakyRelu and their registered gradients (for alpha > 0, y > 0 exactly where x > 0), but the tensor kept for
+ * tf.leakyRelu and their registered gradients (for alpha >= 0, y > 0 exactly where x > 0), but the tensor kept for
  * the backward pass is the activation's output, which the next convolution keeps anyway: the input (batch norm's or
  * the convolution's output, as large as the activation) is freed as soon as the layer has run, instead of living to
  * the end of the backward pass. A third less activation memory in a DCGAN step, as PyTorch's in-place ReLUs save.
+ *
+ * A backend may provide the gradient as one kernel (packages/native): inputs dy, y; attr alpha;
+ * output dx = y > 0 ? dy : dy * alpha. Elsewhere it is TF.js's own composition, on y.
  */
+export const FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL = 'DcganReluGradFromOutput';
+
 type Unary = (x: tf.Tensor) => tf.Tensor;
 
-export const reluSavingOutput = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-  const y = tf.relu(x);
-  save([y]);
-  return {
-    value: y,
-    // TF.js's Relu gradient: dy * step(x); step(y) is the same mask.
-    gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.mul(dy, tf.step(saved!)),
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as Unary;
+function gradFromOutput(dy: tf.Tensor, y: tf.Tensor, alpha: number): tf.Tensor {
+  if (tf.getKernel(FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL, { dy, y }, { alpha }) as tf.Tensor;
+  }
+  // TF.js's gradients: Relu dy * step(x), LeakyRelu where(x > 0, dy, dy * alpha); the masks equal on y.
+  return alpha === 0 ? tf.mul(dy, tf.step(y)) : tf.where(tf.greater(y, 0), dy, tf.mul(dy, alpha));
+}
+
+function savingOutput(alpha: number): Unary {
+  return tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const y = alpha === 0 ? tf.relu(x) : tf.leakyRelu(x, alpha);
+    save([y]);
+    return { value: y, gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => gradFromOutput(dy, saved!, alpha) };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as Unary;
+}
+
+export const reluSavingOutput: Unary = savingOutput(0);
 
 const leakyReluOps = new Map<number, Unary>();
 
@@ -25,17 +38,6 @@ const leakyReluOps = new Map<number, Unary>();
 export function leakyReluSavingOutput(alpha: number): Unary {
   if (!(alpha > 0)) throw new Error(`leakyReluSavingOutput: the slope must be > 0 (its sign tells the mask), not ${alpha}`);
   let op = leakyReluOps.get(alpha);
-  if (op === undefined) {
-    op = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-      const y = tf.leakyRelu(x, alpha);
-      save([y]);
-      return {
-        value: y,
-        // TF.js's LeakyRelu gradient: where(x > 0, dy, alpha * dy).
-        gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => tf.where(tf.greater(saved!, 0), dy, tf.mul(dy, alpha)),
-      };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]) as Unary;
-    leakyReluOps.set(alpha, op);
-  }
+  if (op === undefined) leakyReluOps.set(alpha, (op = savingOutput(alpha)));
   return op;
 }

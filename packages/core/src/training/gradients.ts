@@ -131,7 +131,7 @@ function backpropagate(nodes: TapeNode[], y: tf.Tensor): Map<number, tf.Tensor> 
   const grads = new Map<number, tf.Tensor>([[y.id, tf.onesLike(y)]]);
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
-    if (node.gradient === undefined) throw new Error(`Cannot compute gradient: gradient function not found for ${node.kernelName}.`);
+    if (node.gradient === undefined) throw new Error(`no gradient function for ${node.kernelName}`);
     const inputs = Object.entries(node.inputs);
     // The node's contribution, added to what its inputs already had (an input may appear twice, as in x * x).
     const updated = tf.tidy(() => {
@@ -140,8 +140,9 @@ function backpropagate(nodes: TapeNode[], y: tf.Tensor): Map<number, tf.Tensor> 
       const sums = new Map<number, tf.Tensor>();
       for (const [name, x] of inputs) {
         const dx = perInput[name]!();
-        if (dx.dtype !== 'float32') throw new Error(`Error in gradient for op ${node.kernelName}: the gradient of input ${name} must be float32, not ${dx.dtype}`);
-        if (!tf.util.arraysEqual(dx.shape, x.shape)) throw new Error(`Error in gradient for op ${node.kernelName}: the gradient of input ${name} has shape ${dx.shape}, not ${x.shape}`);
+        if (dx.dtype !== 'float32' || !tf.util.arraysEqual(dx.shape, x.shape)) {
+          throw new Error(`gradient of ${node.kernelName}: input ${name} got a ${dx.dtype} [${dx.shape}] gradient for a [${x.shape}] input`);
+        }
         const before = sums.get(x.id) ?? grads.get(x.id);
         sums.set(x.id, before === undefined ? dx : tf.add(before, dx));
       }

@@ -139,7 +139,7 @@ export class DcganTrainer {
 
       // G's forward pass in training mode (batch statistics), run once and recorded for G's update, as PyTorch's
       // example keeps its graph: D's update takes its output with no gradient into G (fake.detach()).
-      const { output: fake, recorded: gForward } = recordForward(() => applyChainInTraining(G, zBatch) as tf.Tensor4D); // (N, S, S, C)
+      const { output: fake, recorded: gForward } = recordForward(() => applyChainInTraining(G, zBatch)); // (N, S, S, C)
       let dStep: VariableGradients;
       let dx!: tf.Scalar;
       let dgz1!: tf.Scalar;

@@ -1,0 +1,33 @@
+// The gradient of (leaky) ReLU from its OUTPUT y, in one pass:
+//   dx = y > 0 ? dy : dy * alpha        (ReLU: alpha = 0)
+// For alpha >= 0, y > 0 exactly where the input was > 0, so this equals TF.js's gradients
+// (LeakyRelu: where(x > 0, dy, dy * alpha); Relu: dy * step(x)) with 1 pass instead of 3 (and no
+// bool mask), and lets the forward pass keep y, which the next layer keeps anyway, instead of x.
+// Elementwise: deterministic.
+#include "common.h"
+
+namespace dcgan {
+namespace {
+
+// reluGradFromOutput(dy, y, dx, alpha)
+Napi::Value ReluGradFromOutput(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  F32 dy = f32Arg(info, 0, "dy"), y = f32Arg(info, 1, "y"), dx = f32Out(info, 2, "dx");
+  require(env, info[3].IsNumber(), "alpha must be a number");
+  const float alpha = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());  // rounded once, as a TF.js scalar
+  const size_t n = dy.size;
+  require(env, y.size == n && dx.size == n, "reluGradFromOutput: dy, y and dx must have one size");
+  const float *dyp = dy.data, *yp = y.data;
+  float* dxp = dx.data;
+#pragma omp parallel for schedule(static) if (static_cast<int64_t>(n) > kParallelGrain)
+  for (int64_t i = 0; i < static_cast<int64_t>(n); ++i) dxp[i] = yp[i] > 0.0f ? dyp[i] : dyp[i] * alpha;
+  return env.Undefined();
+}
+
+}  // namespace
+
+void registerActivationGrad(Napi::Env env, Napi::Object exports) {
+  exports.Set("reluGradFromOutput", Napi::Function::New(env, guarded<ReluGradFromOutput>, "reluGradFromOutput"));
+}
+
+}  // namespace dcgan
