@@ -38,9 +38,14 @@ export interface SvmOptions {
 /** Relative residual at which CG stops a Newton step (inexact Newton; TRON's 0.1). */
 const CG_FORCING = 0.1;
 
-/** Products with the design matrix [x, 1] (n, d + 1), held once on the backend. */
+/**
+ * Products with the design matrix X = [x, 1] (n, d + 1), held on the backend with its transpose: X^T U as
+ * tf.matMul(X, U, transposeA) runs at a third of the speed of the same product on a stored X^T (oneDNN, 8000 x 7169
+ * by 10 columns: 28 vs 10.6 ms), and each CG iteration does one of each.
+ */
 class Design {
   private readonly x: tf.Tensor2D;
+  private readonly xt: tf.Tensor2D;
   constructor(
     x: Float32Array,
     readonly n: number,
@@ -53,6 +58,7 @@ class Design {
       withBias[i * (d + 1) + d] = 1;
     }
     this.x = tf.tensor2d(withBias, [n, d + 1]);
+    this.xt = tf.transpose(this.x);
   }
   /** [x, 1] V: V (d + 1, cols) -> (n, cols). */
   times(v: Float64Array): Float32Array {
@@ -63,13 +69,13 @@ class Design {
   }
   /** [x, 1]^T U: U (n, cols) -> (d + 1, cols). */
   transposeTimes(u: Float64Array): Float32Array {
-    const out = tf.tidy(() => tf.matMul(this.x, tf.tensor2d(Float32Array.from(u), [this.n, this.cols]), true, false));
+    const out = tf.tidy(() => tf.matMul(this.xt, tf.tensor2d(Float32Array.from(u), [this.n, this.cols])));
     const values = out.dataSync() as Float32Array;
     out.dispose();
     return values;
   }
   dispose(): void {
-    this.x.dispose();
+    tf.dispose([this.x, this.xt]);
   }
 }
 
