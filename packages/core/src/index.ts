@@ -12,6 +12,7 @@ export * from './models/initialize.js';
 export * from './models/batchNormalization.js';
 export * from './models/convolution.js';
 export * from './models/activations.js';
+export * from './models/layerChain.js';
 export * from './ops/activationsSavingOutput.js';
 export * from './ops/batchNormTraining.js';
 export * from './training/losses.js';

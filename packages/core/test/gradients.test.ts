@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildDiscriminator, initializeWeights, Rng, variableGradsFreeing } from '../src/index.js';
+import {
+  buildDiscriminator,
+  buildGenerator,
+  applyChainInTraining,
+  initializeWeights,
+  recordForward,
+  Rng,
+  variableGradsFreeing,
+} from '../src/index.js';
 import { tinyConfig } from './helpers.js';
 
 /** Runs a loss through tf.variableGrads and variableGradsFreeing; returns both gradient lists as arrays. */
@@ -88,4 +96,59 @@ test('a variable that the loss does not reach is an error, and the tape is relea
   const ok = variableGradsFreeing(() => tf.square(used) as tf.Scalar, [used]);
   assert.deepEqual(Array.from(ok.grads[0]!.dataSync()), [4]);
   tf.dispose([ok.value, ok.grads, used, unused]);
+});
+
+test("G's step through a recorded forward pass, with D updated in between: the gradients of a fresh tape", () => {
+  const config = tinyConfig();
+  const [g, d] = [buildGenerator(config), buildDiscriminator(config)];
+  initializeWeights(g, Rng.derive(1));
+  initializeWeights(d, Rng.derive(2));
+  const gVars = g.trainableWeights.map((w) => w.read() as tf.Variable);
+  const dVars = d.trainableWeights.map((w) => w.read() as tf.Variable);
+  const z = tf.randomNormal([4, config.nz], 0, 1, 'float32', 3);
+  const before = tf.memory().numTensors;
+
+  // As the trainer does: G once, recorded; D's update on its output; G's loss through the updated D.
+  const { output: fake, recorded } = recordForward(() => applyChainInTraining(g, z));
+  const dStep = variableGradsFreeing(() => tf.mean(tf.softplus(applyChainInTraining(d, fake))) as tf.Scalar, dVars);
+  tf.tidy(() => dVars.forEach((v, i) => v.assign(tf.sub(v, tf.mul(dStep.grads[i]!, 0.5))))); // a large step: D really changes
+  const gStep = variableGradsFreeing(() => tf.mean(tf.softplus(tf.neg(applyChainInTraining(d, fake)))) as tf.Scalar, gVars, recorded);
+  const ours = gStep.grads.map((t) => t.dataSync() as Float32Array);
+  tf.dispose([fake, dStep.value, dStep.grads, gStep.value, gStep.grads]);
+  assert.equal(tf.memory().numTensors, before, 'the recorded pass was not freed');
+
+  // The reference: G run again (same weights and z, so the same batch statistics) on one tape with D's new weights.
+  const reference = tf.variableGrads(() => tf.mean(tf.softplus(tf.neg(d.apply(g.apply(z, { training: true }), { training: true }) as tf.Tensor))) as tf.Scalar, gVars);
+  gVars.forEach((v, i) => assert.deepEqual(ours[i], reference.grads[v.name]!.dataSync(), v.name));
+  tf.dispose([z, reference.value, Object.values(reference.grads)]);
+  g.dispose();
+  d.dispose();
+});
+
+test('a gradient function that returns one tensor for two inputs gives each its own', () => {
+  const a = tf.variable(tf.tensor1d([1, 2, 3]));
+  const b = tf.variable(tf.tensor1d([4, 5, 6]));
+  const both = tf.customGrad((x, y) => ({
+    value: tf.add(x as tf.Tensor, y as tf.Tensor),
+    gradFunc: (dy: tf.Tensor) => [dy, dy], // the same object for both inputs
+  }));
+  // a and b each reach `both` through an op of their own, whose gradients run after `both`'s.
+  const loss = () => tf.sum(tf.mul(both(tf.mul(a, 2), tf.mul(b, 3)), tf.tensor1d([1, 10, 100]))) as tf.Scalar;
+  const r = variableGradsFreeing(loss, [a, b]);
+  assert.deepEqual(Array.from(r.grads[0]!.dataSync()), [2, 20, 200]);
+  assert.deepEqual(Array.from(r.grads[1]!.dataSync()), [3, 30, 300]);
+  tf.dispose([r.value, r.grads, a, b]);
+});
+
+test('a forward pass that throws leaves no kept tensors behind', () => {
+  const w = tf.variable(tf.tensor1d([1, 2]));
+  const before = tf.memory().numTensors;
+  const failing = () => {
+    tf.tanh(w); // saves its output on the tape
+    throw new Error('boom');
+  };
+  assert.throws(() => recordForward(failing), /boom/);
+  assert.throws(() => variableGradsFreeing(failing as () => tf.Scalar, [w]), /boom/);
+  assert.equal(tf.memory().numTensors, before);
+  w.dispose();
 });

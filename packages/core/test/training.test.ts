@@ -108,6 +108,22 @@ test('the loop logs, samples and checkpoints on schedule and at the last step', 
   trainer.dispose();
 });
 
+test('an interrupt on an evaluation step still evaluates before its checkpoint (a resume starts after it)', async () => {
+  const config = tinyConfig({ steps: 10, logEvery: 5, sampleEvery: 5, checkpointEvery: 5 });
+  const trainer = DcganTrainer.create(config, randomDataset(16, 16, 1));
+  const events: string[] = [];
+  const run = (stopAt: number) =>
+    runTrainingLoop(trainer, latentsForSeeds(seedRange(0, 2), config.nz, config.z), {
+      onEval: { every: 2, run: (t) => void events.push(`eval ${t.step}`) },
+      onCheckpoint: (t) => void events.push(`checkpoint ${t.step}`),
+      shouldStop: () => trainer.step === stopAt,
+    });
+  assert.deepEqual(await run(4), { step: 4, interrupted: true });
+  assert.deepEqual(await run(7), { step: 7, interrupted: true }); // not an evaluation step: none
+  assert.deepEqual(events, ['eval 2', 'eval 4', 'checkpoint 4', 'checkpoint 5', 'eval 6', 'checkpoint 7']);
+  trainer.dispose();
+});
+
 test('a NaN loss stops the run before any checkpoint of the bad state', async () => {
   const config = tinyConfig({ steps: 10, checkpointEvery: 1 });
   const data = randomDataset(16, 16, 1);

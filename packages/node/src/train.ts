@@ -103,7 +103,8 @@ function optionName(key: string): string {
 
 /**
  * The evaluation settings: asked, or on --resume the run's (config.json). A resume may change --eval-every (0 turns
- * evaluations off) but not what one evaluation measures, so that a run's curve keeps one protocol.
+ * evaluations off, and the run keeps its protocol for a later resume) but not what one evaluation measures, so that
+ * a run's curve keeps one protocol. Null: the run has never evaluated.
  */
 function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | undefined): EvalPlan | null {
   const every = request.evalEvery ?? recorded?.every ?? 0;
@@ -113,11 +114,6 @@ function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | unde
     metrics: request.evalMetrics === undefined ? undefined : parseEvalMetrics(request.evalMetrics),
     classifier: request.classifier === undefined ? undefined : path.resolve(request.classifier),
   };
-  if (every === 0) {
-    const given = (['evalN', 'evalMetrics', 'classifier'] as const).find((k) => request[k] !== undefined);
-    if (given && recorded == null) throw new DcganError(`${optionName(given)} needs --eval-every N`);
-    return null;
-  }
   if (recorded) {
     const same = { n: recorded.n, metrics: recorded.metrics, classifier: recorded.classifier ?? undefined };
     for (const key of ['n', 'metrics', 'classifier'] as const) {
@@ -131,8 +127,18 @@ function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | unde
     }
     return { ...recorded, every };
   }
-  if (asked.n !== undefined && !(Number.isInteger(asked.n) && asked.n >= 2)) throw new DcganError(`--eval-n must be at least 2, got ${asked.n}`);
-  return { every, n: asked.n ?? DEFAULT_EVAL_N, metrics: asked.metrics ?? DEFAULT_EVAL_METRICS, classifier: asked.classifier ?? null };
+  if (every === 0) {
+    const given = (['evalN', 'evalMetrics', 'classifier'] as const).find((k) => request[k] !== undefined);
+    if (given) throw new DcganError(`${optionName(given)} needs --eval-every N`);
+    return null;
+  }
+  const metrics = asked.metrics ?? DEFAULT_EVAL_METRICS;
+  // Precision/recall need each sample's 3rd nearest neighbour among the others.
+  const minimum = metrics.includes('pr') ? 4 : 2;
+  if (asked.n !== undefined && !(Number.isInteger(asked.n) && asked.n >= minimum)) {
+    throw new DcganError(`--eval-n must be at least ${minimum}${minimum > 2 ? ' with pr' : ''}, got ${asked.n}`);
+  }
+  return { every, n: asked.n ?? DEFAULT_EVAL_N, metrics, classifier: asked.classifier ?? null };
 }
 
 async function latestRunDirectory(): Promise<string> {
@@ -278,19 +284,19 @@ export interface TrainResult {
  */
 export async function train(request: TrainRequest, reporter: TrainReporter = {}): Promise<TrainResult> {
   const { plan, data } = await planTraining(request, reporter.onDataProgress);
-  const run = new RunDirectory(plan.out);
-  if (!plan.resume && (await run.holdsRun())) {
-    throw new DcganError(`${plan.out} already holds a run; pass --resume to continue it, or choose another --out`);
-  }
-  const backend = await selectBackend(plan.backend);
-  // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
   let evaluator: TrainingEvaluator | null = null;
-  if (plan.eval) {
-    evaluator = await TrainingEvaluator.open(plan.eval, { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined }, (line) =>
-      reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
-    );
-  }
   try {
+    const run = new RunDirectory(plan.out);
+    if (!plan.resume && (await run.holdsRun())) {
+      throw new DcganError(`${plan.out} already holds a run; pass --resume to continue it, or choose another --out`);
+    }
+    const backend = await selectBackend(plan.backend);
+    // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
+    if (plan.eval && plan.eval.every > 0) {
+      evaluator = await TrainingEvaluator.open(plan.eval, { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined }, (line) =>
+        reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
+      );
+    }
     return await trainRun(plan, data, run, backend, evaluator, reporter);
   } finally {
     evaluator?.dispose();

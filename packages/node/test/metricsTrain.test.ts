@@ -85,6 +85,15 @@ test('resume: eval lines past the checkpoint are dropped, --eval-every may chang
     assert.deepEqual(strip(a), strip(b), `eval at step ${step}`);
   }
   assert.equal(JSON.parse(readFileSync(path.join(cwd, 'resumed', 'config.json'), 'utf8')).eval.every, 2);
+
+  // --eval-every 0 turns evaluations off but keeps the protocol: a later resume still refuses another one.
+  const off = dcgan(['train', '--resume', '--out', 'resumed', '--steps', '9', '--eval-every', '0', '--backend', 'native'], { cwd });
+  assert.equal(off.code, 0, off.stderr);
+  assert.deepEqual(readLog('resumed').filter((l) => l.eval).map((l) => l.step), [3, 4, 6, 8]);
+  assert.deepEqual(JSON.parse(readFileSync(path.join(cwd, 'resumed', 'config.json'), 'utf8')).eval.n, 64);
+  const other = dcgan(['train', '--resume', '--out', 'resumed', '--steps', '10', '--eval-every', '1', '--eval-n', '32', '--backend', 'native'], { cwd });
+  assert.equal(other.code, 1);
+  assert.match(other.stderr, /this run's evaluations use --eval-n 64/);
 });
 
 test('dcgan report: a valid PNG and a summary that matches the log', () => {
@@ -138,6 +147,7 @@ test('bad inputs: no classifier, no reference split, bad metric lists, a broken 
     [['--eval-every', '2', '--eval-metrics', 'fid,lpips'], /^dcgan: error: --eval-metrics: unknown metric lpips; known: fid, kid, is, pr, hist\n$/],
     [['--eval-n', '100'], /^dcgan: error: --eval-n needs --eval-every N\n$/],
     [['--eval-every', '-1'], /^dcgan: error: --eval-every must be a whole number of steps, got -1\n$/],
+    [['--eval-every', '2', '--eval-n', '3'], /^dcgan: error: --eval-n must be at least 4 with pr, got 3\n$/],
     [['--eval-every', 'x'], /error: option '--eval-every <n>' argument 'x' is invalid/],
   ];
   for (const [args, message] of cases) {

@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { LeakyReLU as StockLeakyReLU, ReLU as StockReLU } from '@tensorflow/tfjs-layers/dist/layers/advanced_activations.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { leakyReluSavingOutput, reluSavingOutput } from '../ops/activationsSavingOutput.js';
+import { stockLayerClass } from './stockLayers.js';
 
-/** The stock layers, which tfjs-layers does not export by name. */
-const StockReLULayer = Object.getPrototypeOf(tfl.layers.reLU()).constructor as typeof StockReLU;
-const StockLeakyReLULayer = Object.getPrototypeOf(tfl.layers.leakyReLU()).constructor as typeof StockLeakyReLU;
+const StockReLULayer = stockLayerClass('ReLU') as typeof StockReLU;
+const StockLeakyReLULayer = stockLayerClass('LeakyReLU') as typeof StockLeakyReLU;
 
 const one = (inputs: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(inputs) ? inputs[0]! : inputs);
 

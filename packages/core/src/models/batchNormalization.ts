@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BatchNormalization as StockBatchNormalization } from '@tensorflow/tfjs-layers/dist/layers/normalization.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
 import { batchNormTraining, hasFusedBatchNormTraining } from '../ops/batchNormTraining.js';
+import { stockLayerClass } from './stockLayers.js';
 
-/** The stock layer, which tfjs-layers does not export by name. */
-const StockLayer = Object.getPrototypeOf(tfl.layers.batchNormalization({})).constructor as typeof StockBatchNormalization;
+const StockLayer = stockLayerClass('BatchNormalization') as typeof StockBatchNormalization;
 
 /** The stock layer's private fields this one reads (set by its constructor and build()). */
 interface StockFields {

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ConvLayerArgs, Conv2D as StockConv2D } from '@tensorflow/tfjs-layers/dist/layers/convolutional.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
+import { stockLayerClass } from './stockLayers.js';
 
-/** The stock layer, which tfjs-layers does not export by name. */
-const StockLayer = Object.getPrototypeOf(tfl.layers.conv2d({ filters: 1, kernelSize: 1 })).constructor as typeof StockConv2D;
+const StockLayer = stockLayerClass('Conv2D') as typeof StockConv2D;
 
 /** The stock layer's private fields this one reads (set by its constructor and build()). */
 interface StockFields {

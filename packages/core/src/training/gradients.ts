@@ -49,7 +49,13 @@ export class RecordedForward {
 export function recordForward<T extends tf.Tensor>(f: () => T): { output: T; recorded: RecordedForward } {
   const engine = tf.engine() as unknown as EngineInternals;
   if (engine.state.gradientDepth > 0) throw new Error('recordForward: cannot record inside another gradient computation');
-  const output = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
+  let output: T;
+  try {
+    output = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
+  } catch (e) {
+    releaseActiveTape(engine);
+    throw e;
+  }
   const recorded = new RecordedForward(engine.state.activeTape!);
   engine.state.activeTape = null; // later computations start tapes of their own
   return { output, recorded };
@@ -59,7 +65,10 @@ export function recordForward<T extends tf.Tensor>(f: () => T): { output: T; rec
 export function variableGradsFreeing(f: () => tf.Scalar, variables: tf.Variable[], before?: RecordedForward): VariableGradients {
   const engine = tf.engine() as unknown as EngineInternals;
   if (engine.state.gradientDepth > 0) {
-    if (before) throw new Error('variableGradsFreeing: cannot continue a recorded pass inside another gradient computation');
+    if (before) {
+      before.dispose();
+      throw new Error('variableGradsFreeing: cannot continue a recorded pass inside another gradient computation');
+    }
     // Inside another gradient computation (higher-order gradients) the tape must survive: TF.js's own path.
     const { value, grads } = tf.variableGrads(f, variables);
     return { value, grads: variables.map((v) => grads[v.name]!) };
@@ -69,8 +78,7 @@ export function variableGradsFreeing(f: () => tf.Scalar, variables: tf.Variable[
     y = engine.scopedRun(() => engine.startTape(), () => engine.endTape(), () => engine.tidy('forward', f));
   } catch (e) {
     before?.dispose();
-    for (const node of engine.state.activeTape ?? []) tf.dispose(node.saved ?? []);
-    engine.state.activeTape = null;
+    releaseActiveTape(engine);
     throw e;
   }
   const tape = [...(before?.nodes ?? []), ...engine.state.activeTape!];
@@ -94,6 +102,12 @@ export function variableGradsFreeing(f: () => tf.Scalar, variables: tf.Variable[
     for (const node of tape) tf.dispose(node.saved ?? []);
     engine.state.activeTape = null;
   }
+}
+
+/** Frees what a failed forward pass left on the tape (its saved tensors are kept, so no tidy frees them). */
+function releaseActiveTape(engine: EngineInternals): void {
+  for (const node of engine.state.activeTape ?? []) tf.dispose(node.saved ?? []);
+  engine.state.activeTape = null;
 }
 
 /**
@@ -139,14 +153,18 @@ function backpropagate(nodes: TapeNode[], y: tf.Tensor): Map<number, tf.Tensor> 
       const perInput = node.gradient!(dys);
       const sums = new Map<number, tf.Tensor>();
       for (const [name, x] of inputs) {
-        const dx = perInput[name]!();
+        const gradient = perInput[name];
+        if (gradient === undefined) throw new Error(`gradient of ${node.kernelName}: none for its input ${name}`);
+        const dx = gradient();
         if (dx.dtype !== 'float32' || !tf.util.arraysEqual(dx.shape, x.shape)) {
           throw new Error(`gradient of ${node.kernelName}: input ${name} got a ${dx.dtype} [${dx.shape}] gradient for a [${x.shape}] input`);
         }
         const before = sums.get(x.id) ?? grads.get(x.id);
         sums.set(x.id, before === undefined ? dx : tf.add(before, dx));
       }
-      return [...sums.values()];
+      // One tensor per input: a gradient function may return one object for two inputs, which are freed apart.
+      const seen = new Set<tf.Tensor>();
+      return [...sums.values()].map((g) => (seen.has(g) ? tf.clone(g) : (seen.add(g), g)));
     });
     const kept = new Set<tf.Tensor>(updated);
     [...new Set(inputs.map(([, x]) => x.id))].forEach((id, k) => {

@@ -20,9 +20,9 @@ export interface TrainCallbacks {
   /** Images G draws from the fixed sample latents, (n, S, S, C) in [-1, 1]; disposed after the call. */
   onSample?(step: number, images: tf.Tensor4D): void | Promise<void>;
   /**
-   * Quality metrics every `every` steps and at the last one (not on an interrupt: Ctrl-C should stop promptly). Runs
-   * after the log line and sample grid of its step and before its checkpoint, so a resumed run never skips one; its
-   * wall time is left out of the next log line's imgPerSec.
+   * Quality metrics every `every` steps and at the last one, also when Ctrl-C lands on such a step (the checkpoint
+   * written there makes a resumed run start after it). Runs after the log line and sample grid of its step and before
+   * its checkpoint, so a resumed run never skips one; its wall time is left out of the next log line's imgPerSec.
    */
   onEval?: { every: number; run(trainer: DcganTrainer): void | Promise<void> };
   /** Save the trainer; only called when every loss so far was finite. */
@@ -90,7 +90,7 @@ export async function runTrainingLoop(
         images.dispose();
       }
     }
-    if (callbacks.onEval && (step % callbacks.onEval.every === 0 || last) && !interrupted) {
+    if (callbacks.onEval && (step % callbacks.onEval.every === 0 || last)) {
       const started = now();
       await callbacks.onEval.run(trainer);
       lastLogTime += now() - started;

@@ -153,7 +153,7 @@ export class DcganTrainer {
           return discriminatorLoss(realLogits, fakeLogits);
         }, this.dVars);
         this.adamD.apply(dStep.grads);
-        tf.dispose(dStep.grads); // before G's step allocates its activations
+        tf.dispose(dStep.grads); // before G's step allocates D's activations again
       } catch (e) {
         gForward.dispose();
         throw e;

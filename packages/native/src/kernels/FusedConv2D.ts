@@ -1,5 +1,6 @@
 // FusedConv2D: activation(conv2d(x, filter) + bias). tfjs-layers' Conv2D layer runs here (it calls
-// tf.fused.conv2d even without bias or activation). Conv on oneDNN, epilogue in place.
+// tf.fused.conv2d even without bias or activation; packages/core's bias-free D convolutions call
+// tf.conv2d instead, for its lazier gradient). Conv on oneDNN, epilogue in place.
 import { backend_util, FusedConv2D } from '@tensorflow/tfjs-core';
 import type { FusedConv2DAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 

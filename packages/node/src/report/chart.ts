@@ -95,7 +95,8 @@ export function drawPanel(r: Raster, box: Box, panel: ChartPanel): void {
   }
   if (panel.floor) values.push(panel.floor.value);
   const finite = values.filter(Number.isFinite);
-  let [y0, y1] = panel.yRange ?? [Math.min(...finite), Math.max(...finite)];
+  // reduce, not Math.min(...finite): a long curve has more points than a call takes arguments
+  let [y0, y1] = panel.yRange ?? [finite.reduce((a, b) => Math.min(a, b), Infinity), finite.reduce((a, b) => Math.max(a, b), -Infinity)];
   if (finite.length === 0) [y0, y1] = [0, 1];
   if (!panel.yRange) {
     const pad = (y1 - y0) * 0.08 || Math.abs(y1) * 0.1 || 1;

@@ -81,13 +81,21 @@ export function summarizeRun(dir: string, log: RunLog, config: Record<string, un
     run: dir,
     description: c && typeof config?.dataset === 'string' ? `${config.dataset} ${c.imageSize}x${c.imageSize}x${c.channels}, batch ${c.batchSize}` : null,
     logLines: log.steps.length + log.evals.length,
-    lastStep: Math.max(...log.steps.map((e) => e.step), ...log.evals.map((e) => e.step)),
+    lastStep: lastStepOf(log),
     last: log.steps[log.steps.length - 1] ?? null,
     evaluations: log.evals.length,
     evalN: lastEval?.evalN ?? null,
     extractor: lastEval?.extractor ?? null,
     metrics,
   };
+}
+
+/** The largest step of any line (a loop, not Math.max(...): a long log has more lines than a call takes arguments). */
+function lastStepOf(log: RunLog): number {
+  let last = 0;
+  for (const e of log.steps) last = Math.max(last, e.step);
+  for (const e of log.evals) last = Math.max(last, e.step);
+  return last;
 }
 
 const D_COLOUR: Rgb = [52, 105, 214];
@@ -104,8 +112,7 @@ const HEADER = 96;
  * its real-data floor dashed (and KID's / IS's spread shaded). Every panel shares the run's step range.
  */
 export function renderRunReport(report: RunReport, log: RunLog): Raster {
-  const steps = [...log.steps.map((e) => e.step), ...log.evals.map((e) => e.step)];
-  const xRange: [number, number] = [Math.min(0, ...steps), Math.max(...steps)];
+  const xRange: [number, number] = [0, lastStepOf(log)];
   const xLabel = 'step';
   const panels: ChartPanel[] = [];
   if (log.steps.length > 0) {

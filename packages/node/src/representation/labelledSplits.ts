@@ -42,7 +42,7 @@ export async function loadLabelledSplit(
   if (names.length === 0) throw new DcganError(`${folder} has no ${split} split (expected ${split === 'test' ? 't10k' : 'train'}-images-idx3-ubyte)`);
   const loaded = await loadIdx(path.join(folder, names[0]!), `${dataset}-${split}`, imageSize, channels);
   if (!loaded.labels) throw new DcganError(`${loaded.path ?? folder}: no label file beside the ${split} images`);
-  const classes = Math.max(...loaded.labels) + 1;
+  const classes = loaded.labels.reduce((a, b) => Math.max(a, b), 0) + 1; // not Math.max(...): too many arguments
   return { dataset: loaded.dataset, labels: loaded.labels, classes };
 }
 

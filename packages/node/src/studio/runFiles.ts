@@ -55,7 +55,7 @@ export class RunFiles {
    * size (config.json) over the last imgPerSec. 0 when unknown. A slow run on a busy CPU logs every few minutes.
    */
   private async logInterval(log: LogLine[]): Promise<number> {
-    // Eval lines share their step with a per-step line and carry no speed: only per-step lines measure the interval.
+    // Eval lines carry no speed: only per-step lines measure the interval.
     const [previous, last] = log.filter((e): e is LogEntry => !isEvalEntry(e)).slice(-2);
     if (!previous || !last || !(last.imgPerSec > 0)) return 0;
     const config = await this.run.readConfig().catch(() => ({}) as Record<string, unknown>);

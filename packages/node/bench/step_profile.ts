@@ -2,14 +2,14 @@
 // with the fused batch-norm layer, its Adam, D on a real and a fake batch then G through the updated D) on `native`:
 // time per kernel, and which kernels ran in JS.
 //
-//   npm run bench:step -w @dcgan-ts/native [-- --size 64 --channels 3 --batch 128 --ngf 64 --ndf 64]
+//   npm run bench:step -w @dcgan-ts/node [-- --size 64 --channels 3 --batch 128 --ngf 64 --ndf 64]
 //
 // A kernel "runs in JS" when `native` has no implementation of it (the mirrored cpu kernel) or its
 // native implementation handed the call to cpu (nativeStats().fallbacks).
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DcganTrainer, Uint8ImageDataset } from '@dcgan-ts/core';
 
-import { NATIVE_KERNELS, nativeBackendError, nativeInfo, nativeStats } from '../src/index.js';
+import { NATIVE_KERNELS, nativeBackendError, nativeInfo, nativeStats } from '@dcgan-ts/native';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);

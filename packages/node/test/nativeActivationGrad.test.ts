@@ -8,8 +8,8 @@ import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { leakyReluSavingOutput, reluSavingOutput } from '@dcgan-ts/core';
 
-import { DCGAN_RELU_GRAD_FROM_OUTPUT } from '../src/index.js';
-import { input, runOn, skip, type Input } from './util.js';
+import { DCGAN_RELU_GRAD_FROM_OUTPUT } from '@dcgan-ts/native';
+import { input, nativeSkip as skip, runOn, type Input } from './backends.js';
 
 /** The input with every 7th element exactly 0, where the masks' "> 0" matters. */
 function withZeros(i: Input): Input {

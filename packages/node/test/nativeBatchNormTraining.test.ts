@@ -8,8 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { batchNormTraining, batchNormTrainingComposite } from '@dcgan-ts/core';
 
-import { DCGAN_BATCH_NORM_TRAINING } from '../src/index.js';
-import { input, runOn, skip, type Input } from './util.js';
+import { DCGAN_BATCH_NORM_TRAINING } from '@dcgan-ts/native';
+import { input, nativeSkip as skip, runOn, type Input } from './backends.js';
 
 /** y, mean, variance, and the gradients w.r.t. x, scale, offset of sum(y * r). */
 function withGrads(op: typeof batchNormTraining, eps: number) {
