@@ -15,18 +15,32 @@ export function generatorBlockWidth(generator: tfl.LayersModel, block: number): 
   return (relu.outputShape as number[])[3]!;
 }
 
+/** G's layers after its input, split after its `block`-th ReLU. */
+function splitAtBlock(generator: tfl.LayersModel, block: number): [tfl.layers.Layer[], tfl.layers.Layer[]] {
+  const layers = generator.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  let seen = 0;
+  const cut = layers.findIndex((l) => l.getClassName() === 'ReLU' && ++seen === block);
+  if (cut < 0) throw new Error(`G has ${generatorBlocks(generator)} blocks, not ${block}`);
+  return [layers.slice(0, cut + 1), layers.slice(cut + 1)];
+}
+
+function applyInInference(layers: tfl.layers.Layer[], x: tf.Tensor): tf.Tensor {
+  return layers.reduce((h, layer) => layer.apply(h, { training: false }) as tf.Tensor, x);
+}
+
+/** G's activations after block `block` for latents (n, nz): (n, side, side, width), inference mode. */
+export function generatorActivations(generator: tfl.LayersModel, latents: Float32Array, nz: number, block: number): tf.Tensor4D {
+  const [upToBlock] = splitAtBlock(generator, block);
+  return tf.tidy(() => applyInInference(upToBlock, tf.tensor2d(latents, [latents.length / nz, nz])) as tf.Tensor4D);
+}
+
 /** G(z) for latents (n, nz) with maps `maps` of block `block` zeroed: (n, S, S, C), inference mode. */
 export function generateAblated(generator: tfl.LayersModel, latents: Float32Array, nz: number, block: number, maps: readonly number[]): tf.Tensor4D {
-  const width = generatorBlockWidth(generator, block);
-  const keep = new Float32Array(width).fill(1);
+  const keep = new Float32Array(generatorBlockWidth(generator, block)).fill(1);
   for (const m of maps) keep[m] = 0;
+  const [upToBlock, rest] = splitAtBlock(generator, block);
   return tf.tidy(() => {
-    let h: tf.Tensor = tf.tensor2d(latents, [latents.length / nz, nz]);
-    let seen = 0;
-    for (const layer of generator.layers.filter((l) => l.getClassName() !== 'InputLayer')) {
-      h = layer.apply(h, { training: false }) as tf.Tensor;
-      if (layer.getClassName() === 'ReLU' && ++seen === block) h = tf.mul(h, tf.tensor1d(keep)); // broadcast over (n, h, w)
-    }
-    return h as tf.Tensor4D;
+    const h = applyInInference(upToBlock, tf.tensor2d(latents, [latents.length / nz, nz]));
+    return applyInInference(rest, tf.mul(h, tf.tensor1d(keep))) as tf.Tensor4D; // keep broadcasts over (n, h, w)
   });
 }

@@ -1,5 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
 import { fitLogisticRegression, logisticScores, rocAuc } from './logisticRegression.js';
 
 /**
@@ -9,19 +7,6 @@ import { fitLogisticRegression, logisticScores, rocAuc } from './logisticRegress
  * large positive weights are the ones that fire on the object; `dcgan ablate` then drops them.
  * `block` counts G's ReLU blocks from 1 (the 4x4 projection), as in ablation.ts.
  */
-
-/** The ReLU output of G's block `block` for latents (n, nz): (n, r, r, width), inference mode. */
-export function generatorActivations(generator: tfl.LayersModel, latents: Float32Array, nz: number, block: number): tf.Tensor4D {
-  return tf.tidy(() => {
-    let h: tf.Tensor = tf.tensor2d(latents, [latents.length / nz, nz]);
-    let seen = 0;
-    for (const layer of generator.layers.filter((l) => l.getClassName() !== 'InputLayer')) {
-      h = layer.apply(h, { training: false }) as tf.Tensor;
-      if (layer.getClassName() === 'ReLU' && ++seen === block) return h as tf.Tensor4D;
-    }
-    throw new Error(`G has ${seen} blocks, not ${block}`);
-  });
-}
 
 /**
  * An image-sized mask (S, S), 1 = inside, brought to a block's resolution r (S divisible by r): a position is inside
