@@ -11,7 +11,7 @@
 //      arrays, at positions 1000 and 7001), and so is every exact repeat of an image seen before (scanning classes in
 //      order, first occurrence kept; the package holds 54 such repeats, one of them across classes: a class-6 entry
 //      equal to a class-0 one), so that no image is both in train and test.
-//   2. Per class, the first 6,000 remaining images -> train, the rest (946..1,000 per class) -> test.
+//   2. Per class, the first 6,000 remaining images -> train, the rest (987..1,000 per class) -> test.
 //   3. Each split interleaved by class (image 0 of class 0, image 0 of class 1, ..., image 1 of class 0, ...; a class
 //      that runs out is skipped), so that every prefix is class-balanced: `dcgan eval` takes the first n test images
 //      as its reference.
