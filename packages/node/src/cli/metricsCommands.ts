@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { DcganError } from '@dcgan-ts/core';
 import { BACKEND_CHOICES } from '../backend.js';
 import { METRIC_NAMES, type MetricName, evaluate } from '../metrics/evaluate.js';
-import { trainClassifier } from '../metrics/trainClassifier.js';
+import { DEFAULT_CLASSIFIER_EPOCHS, trainClassifier } from '../metrics/trainClassifier.js';
 import { integer, positiveInteger, seed } from './parse.js';
 import { useBackend } from './useBackend.js';
 
@@ -13,7 +13,7 @@ export function trainClassifierCommand(): Command {
     .option('--data <path>', 'folder of the IDX files, for fashion-mnist and idx')
     .option('--image-size <n>', 'the size your generators draw (default: 32)', integer)
     .option('--channels <n>', '1 or 3 (default: 1)', integer)
-    .option('--epochs <n>', 'epochs over the training split (default: 2)', positiveInteger)
+    .option('--epochs <n>', `epochs over the training split (default: ${DEFAULT_CLASSIFIER_EPOCHS})`, positiveInteger)
     .option('--steps <n>', 'stop after N batches instead', positiveInteger)
     .option('--batch-size <n>', 'minibatch (default: 128)', positiveInteger)
     .option('--seed <n>', 'seed (default: 0)', seed)
