@@ -20,6 +20,13 @@ import { writePicture } from '../explore/render.js';
 import { loadCheckpoint, loadGenerator } from '../run/checkpoints.js';
 import { loadLabelledSplit } from './labelledSplits.js';
 
+/** `--layer` names one of a network's blocks, counted from 1. */
+export function checkBlock(layer: number, blocks: number, network: 'G' | 'D'): void {
+  if (!Number.isInteger(layer) || layer < 1 || layer > blocks) {
+    throw new DcganError(`--layer must be a ${network} block from 1 to ${blocks}, got ${layer}`);
+  }
+}
+
 function checkIndices(name: string, values: number[], count: number): void {
   const bad = values.filter((v) => !Number.isInteger(v) || v < 0 || v >= count);
   if (values.length === 0 || bad.length > 0) throw new DcganError(`${name} must list indices from 0 to ${count - 1}, got ${values.join(',')}`);
@@ -47,10 +54,7 @@ export async function visualize(request: VisualizeRequest): Promise<{ file: stri
   const loaded = await loadCheckpoint(request.checkpoint);
   const D = loaded.discriminator;
   try {
-    const blocks = discriminatorBlocks(D);
-    if (!Number.isInteger(request.layer) || request.layer < 1 || request.layer > blocks) {
-      throw new DcganError(`--layer must be a D block from 1 to ${blocks}, got ${request.layer}`);
-    }
+    checkBlock(request.layer, discriminatorBlocks(D), 'D');
     checkIndices('--filters', request.filters, blockWidth(D, request.layer));
     const { imageSize: s, channels: c } = loaded.state.config;
     const n = request.n ?? 8;
@@ -89,10 +93,7 @@ export async function ablate(request: AblateRequest): Promise<{ file: string; sa
   const loaded = await loadGenerator(request.checkpoint);
   const G = loaded.generator;
   try {
-    const blocks = generatorBlocks(G);
-    if (!Number.isInteger(request.layer) || request.layer < 1 || request.layer > blocks) {
-      throw new DcganError(`--layer must be a G block from 1 to ${blocks}, got ${request.layer}`);
-    }
+    checkBlock(request.layer, generatorBlocks(G), 'G');
     checkIndices('--maps', request.maps, generatorBlockWidth(G, request.layer));
     const { nz, z, imageSize: s, channels: c } = loaded.state.config;
     const n = request.n ?? 8;

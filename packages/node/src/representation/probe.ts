@@ -12,6 +12,7 @@ import {
 } from '@dcgan-ts/core';
 import { decodePng } from '../io/png.js';
 import { loadGenerator } from '../run/checkpoints.js';
+import { checkBlock } from './inside.js';
 
 /**
  * `dcgan probe`: the paper's section 6.3.1 probe of G's feature maps against boxes a user drew on G's own samples.
@@ -116,10 +117,7 @@ export async function probe(request: ProbeRequest): Promise<ProbeReport> {
   const loaded = await loadGenerator(request.checkpoint);
   const G = loaded.generator;
   try {
-    const blocks = generatorBlocks(G);
-    if (!Number.isInteger(request.layer) || request.layer < 1 || request.layer > blocks) {
-      throw new DcganError(`--layer must be a G block from 1 to ${blocks}, got ${request.layer}`);
-    }
+    checkBlock(request.layer, generatorBlocks(G), 'G');
     const { nz, z, imageSize } = loaded.state.config;
     const all = stat.isDirectory() ? await masksFromFolder(request.masks, imageSize) : await masksFromBoxes(request.masks, imageSize);
     const seeds = request.seeds ?? [...all.keys()].sort((a, b) => a - b);
