@@ -44,3 +44,5 @@ export * from './representation/guidedBackprop.js';
 export * from './representation/ablation.js';
 export * from './representation/logisticRegression.js';
 export * from './representation/featureMapProbe.js';
+export * from './checkpoint/checkpointFiles.js';
+export * from './checkpoint/checkpointArchive.js';

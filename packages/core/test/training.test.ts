@@ -51,12 +51,12 @@ test('same seed, same run: losses identical bit for bit; another seed differs', 
   assert.notDeepEqual(run(3), run(4));
 });
 
-test('epochs: the data order is a fresh permutation each epoch and the last partial batch is dropped', () => {
+test('epochs: the data order is a fresh permutation each epoch and the last partial batch is dropped', async () => {
   const trainer = DcganTrainer.create(tinyConfig({ batchSize: 4 }), randomDataset(10, 16, 1));
   assert.equal(trainer.stepsPerEpoch, 2);
   trainer.trainStep();
   trainer.trainStep();
-  assert.deepEqual({ ...trainer.state(), adamG: null, adamD: null, noiseRng: null }, {
+  assert.deepEqual({ ...(await trainer.state()), adamG: null, adamD: null, noiseRng: null }, {
     step: 2,
     epoch: 1,
     batchInEpoch: 0,
@@ -67,7 +67,7 @@ test('epochs: the data order is a fresh permutation each epoch and the last part
   trainer.dispose();
 });
 
-test('Adam matches PyTorch arithmetic on a scalar (bias-corrected steps)', () => {
+test('Adam matches PyTorch arithmetic on a scalar (bias-corrected steps)', async () => {
   const w = tf.variable(tf.scalar(1));
   const adam = new Adam([w], { lr: 0.1, beta1: 0.5, beta2: 0.999, epsilon: 1e-8 });
   // PyTorch, torch.optim.Adam([w], lr=0.1, betas=(0.5, 0.999)), gradient 2w of w^2, three steps, in float64:
@@ -80,12 +80,12 @@ test('Adam matches PyTorch arithmetic on a scalar (bias-corrected steps)', () =>
     x -= (0.1 / (1 - 0.5 ** t)) * (m / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** t) + 1e-8));
     assert.ok(Math.abs(w.dataSync()[0]! - x) < 1e-6, `step ${t}: ${w.dataSync()[0]} vs ${x}`);
   }
-  const state = adam.getState();
+  const state = await adam.getState();
   assert.equal(state.step, 3);
   const other = tf.variable(tf.scalar(5));
   const restored = new Adam([other], adam.settings);
   restored.setState(state);
-  assert.deepEqual(restored.getState(), state);
+  assert.deepEqual(await restored.getState(), state);
   tf.dispose([w, other]);
   adam.dispose();
   restored.dispose();

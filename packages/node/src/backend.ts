@@ -1,15 +1,30 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { DcganError } from '@dcgan-ts/core';
+import { type WebgpuAdapterInfo, describeAdapter, findWebgpuAdapter } from './webgpu.js';
 
-export const BACKEND_CHOICES = ['auto', 'native', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'webgpu', 'native', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+
+/** The help text of every command's --backend. */
+export const BACKEND_HELP =
+  'TF.js backend: auto (webgpu on a GPU, else native, else cpu), webgpu (Dawn: GPUs, macOS, Windows), native (oneDNN), cpu';
 
 export interface BackendSelection {
   /** The TF.js backend now active. */
-  name: 'native' | 'cpu';
-  /** One line for the user when `auto` fell back to cpu. */
-  fallbackNote?: string;
+  name: BackendName;
+  /** webgpu's adapter, as config.json records it. */
+  adapter?: WebgpuAdapterInfo;
+  /** One line for the user: what `auto` picked and why. */
+  note?: string;
+  /** Set when auto had to fall back to the slow cpu backend: the note is then a warning. */
+  slow?: boolean;
+}
+
+/** The backend a checkpoint records, e.g. "native", "webgpu (nvidia hopper (NVIDIA H200))". */
+export function describeBackend(b: BackendSelection): string {
+  return b.adapter ? `${b.name} (${describeAdapter(b.adapter)})` : b.name;
 }
 
 /** The package of the oneDNN backend (packages/native); optional, so it is imported by name at run time. */
@@ -38,20 +53,50 @@ async function tryNative(): Promise<string | null> {
   return 'the native backend is not registered';
 }
 
+/** Activates webgpu on Dawn's adapter: the selection, or the one-line reason it cannot. */
+async function tryWebgpu(allowSoftware: boolean): Promise<BackendSelection | string> {
+  const adapter = await findWebgpuAdapter();
+  if (typeof adapter === 'string') return adapter;
+  if (adapter.info.software && !allowSoftware) {
+    return `WebGPU's only adapter is ${describeAdapter(adapter.info)}, which auto leaves alone (--backend webgpu uses it)`;
+  }
+  try {
+    await adapter.activate();
+  } catch (e) {
+    return `TF.js's webgpu backend failed to start on ${describeAdapter(adapter.info)}: ${(e as Error).message}`;
+  }
+  return { name: 'webgpu', adapter: adapter.info };
+}
+
 /**
- * Activates the backend a user asked for: `native` (oneDNN, fast) or fails with the reason; `cpu` (TF.js's pure-JS
- * kernels, slow); `auto`: native when it loads, else cpu with a note naming the reason.
+ * Activates the backend a user asked for, or fails with one line saying why and how to fix it:
+ * - `webgpu`: TF.js's WebGPU backend on Dawn's adapter, a software one (SwiftShader) included;
+ * - `native`: the oneDNN backend (fast on x86 Linux CPUs);
+ * - `cpu`: TF.js's pure-JS kernels (slow, runs everywhere);
+ * - `auto`: webgpu on a hardware adapter, else native, else cpu; never fails for want of the optional ones, and its
+ *   note says what it picked and why.
  */
 export async function selectBackend(choice: BackendChoice): Promise<BackendSelection> {
   // TF.js prints a banner suggesting tfjs-node on first use in Node; we have our own answer to that.
   tf.env().set('PROD', true);
-  if (choice !== 'cpu') {
-    const reason = await tryNative();
-    if (reason === null) return { name: 'native' };
-    if (choice === 'native') throw new DcganError(`--backend native: ${reason}`);
+  if (choice === 'cpu') {
     await tf.setBackend('cpu');
-    return { name: 'cpu', fallbackNote: `using the slow cpu backend: ${reason}` };
+    return { name: 'cpu' };
   }
+  if (choice === 'webgpu') {
+    const webgpu = await tryWebgpu(true);
+    if (typeof webgpu === 'string') throw new DcganError(`--backend webgpu: ${webgpu}`);
+    return { ...webgpu, note: `backend webgpu on ${describeAdapter(webgpu.adapter!)}` };
+  }
+  if (choice === 'native') {
+    const reason = await tryNative();
+    if (reason !== null) throw new DcganError(`--backend native: ${reason}`);
+    return { name: 'native' };
+  }
+  const webgpu = await tryWebgpu(false);
+  if (typeof webgpu !== 'string') return { ...webgpu, note: `backend webgpu on the GPU ${describeAdapter(webgpu.adapter!)}` };
+  const native = await tryNative();
+  if (native === null) return { name: 'native', note: `backend native (oneDNN on the CPU): no GPU for webgpu (${webgpu})` };
   await tf.setBackend('cpu');
-  return { name: 'cpu' };
+  return { name: 'cpu', slow: true, note: `using the slow cpu backend: ${native}; and no GPU for webgpu (${webgpu})` };
 }

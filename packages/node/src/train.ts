@@ -20,7 +20,7 @@ import {
 import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type BackendChoice, selectBackend } from './backend.js';
+import { type BackendChoice, describeBackend, selectBackend } from './backend.js';
 import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
 import { defaultChannels, defaultImageSize, resolveDatasetName } from './datasets/load.js';
 import { FlipDataset } from './datasets/flip.js';
@@ -313,7 +313,7 @@ async function trainRun(
   reporter: TrainReporter,
 ): Promise<TrainResult> {
   await run.create();
-  await run.writeConfig({ ...plan, backend: backend.name, requestedBackend: plan.backend });
+  await run.writeConfig({ ...plan, backend: backend.name, adapter: backend.adapter ?? null, requestedBackend: plan.backend });
 
   let trainer: DcganTrainer;
   if (plan.resume) {
@@ -325,7 +325,7 @@ async function trainRun(
   }
   // Flips follow the trainer's epoch, so a resumed run flips exactly as a straight one.
   if (data instanceof FlipDataset) data.followEpochs(() => Math.floor(trainer.step / trainer.stepsPerEpoch));
-  reporter.onStart?.({ plan, backend: backend.name, fromStep: trainer.step, note: backend.fallbackNote });
+  reporter.onStart?.({ plan, backend: backend.name, fromStep: trainer.step, note: backend.note });
 
   const { nz, z, sampleCount, imageSize, channels } = plan.config;
   const sampleLatents = latentsForSeeds(seedRange(0, sampleCount), nz, z);
@@ -357,7 +357,7 @@ async function trainRun(
           }
         : undefined,
       onCheckpoint: async (t) => {
-        checkpoint = await saveCheckpoint(run.checkpointsDir, t, { backend: backend.name, datasetSize: data.size });
+        checkpoint = await saveCheckpoint(run.checkpointsDir, t, { backend: describeBackend(backend), datasetSize: data.size });
         reporter.onCheckpoint?.(checkpoint);
       },
     });

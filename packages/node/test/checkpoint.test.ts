@@ -20,7 +20,7 @@ test('checkpoint round trip: weights, running statistics, optimizer and data sta
   const dir = await saveCheckpoint(tempDir(), trainer, { backend: 'cpu', datasetSize: data.size });
   const loaded = await loadCheckpoint(dir);
   assert.deepEqual(loaded.state.config, config);
-  assert.deepEqual(loaded.trainerState, trainer.state());
+  assert.deepEqual(loaded.trainerState, await trainer.state());
   for (const [a, b] of [
     [trainer.generator, loaded.generator],
     [trainer.discriminator, loaded.discriminator],

@@ -75,12 +75,10 @@ export class Adam {
     });
   }
 
-  getState(): AdamState {
-    return {
-      step: this.t,
-      m: this.m.map((x) => x.dataSync() as Float32Array).map((a) => a.slice()),
-      v: this.v.map((x) => x.dataSync() as Float32Array).map((a) => a.slice()),
-    };
+  /** A copy of the moments (read asynchronously, as GPU backends require). */
+  async getState(): Promise<AdamState> {
+    const read = (xs: tf.Variable[]) => Promise.all(xs.map(async (x) => ((await x.data()) as Float32Array).slice()));
+    return { step: this.t, m: await read(this.m), v: await read(this.v) };
   }
 
   setState(state: AdamState): void {

@@ -62,7 +62,7 @@ export async function runTrainingLoop(
   let lastLogStep = trainer.step;
 
   while (trainer.step < steps) {
-    const metrics = trainer.trainStep();
+    const metrics = await trainer.trainStepAsync();
     const step = trainer.step;
     const bad = (Object.keys(metrics) as (keyof StepMetrics)[]).filter((k) => !Number.isFinite(metrics[k]));
     if (bad.length > 0) {

@@ -124,14 +124,37 @@ export class DcganTrainer {
     return this._step / this.stepsPerEpoch;
   }
 
-  /** One D update and one G update on the next batch. */
+  /**
+   * One D update and one G update on the next batch, read back synchronously: for backends whose reads are
+   * synchronous (native, cpu). GPU backends read asynchronously: use trainStepAsync there.
+   */
   trainStep(): StepMetrics {
+    const scalars = this.runStep();
+    try {
+      return this.finishStep(scalars.dataSync() as Float32Array);
+    } finally {
+      scalars.dispose();
+    }
+  }
+
+  /** trainStep for every backend: WebGPU and WebGL read GPU memory asynchronously (one read of 5 floats a step). */
+  async trainStepAsync(): Promise<StepMetrics> {
+    const scalars = this.runStep();
+    try {
+      return this.finishStep((await scalars.data()) as Float32Array);
+    } finally {
+      scalars.dispose();
+    }
+  }
+
+  /** Both updates of one step, queued on the backend; returns [lossD, lossG, dx, dgz1, dgz2] as one tensor (5). */
+  private runStep(): tf.Tensor1D {
     const { batchSize, imageSize, channels, nz, z } = this.config;
     const indices = this.order.subarray(this.batchInEpoch * batchSize, (this.batchInEpoch + 1) * batchSize);
     this.dataset.fillBatch(indices, this.realBuffer);
     const noise = drawLatents(this.noiseRng, batchSize, nz, z);
 
-    const scalars = tf.tidy(() => {
+    return tf.tidy(() => {
       const real = tf.tensor4d(this.realBuffer, [batchSize, imageSize, imageSize, channels]);
       const zBatch = tf.tensor2d(noise, [batchSize, nz]);
       const G = this.generator;
@@ -169,11 +192,14 @@ export class DcganTrainer {
       }, this.gVars, gForward);
       this.adamG.apply(gStep.grads);
 
-      return [dStep.value, gStep.value, dx, dgz1, dgz2];
+      const scalars = tf.stack([dStep.value, gStep.value, dx, dgz1, dgz2]) as tf.Tensor1D;
+      tf.dispose([dx, dgz1, dgz2]); // kept out of the backward passes' scopes: the tidy does not free them
+      return scalars;
     });
-    const [lossD, lossG, dx, dgz1, dgz2] = scalars.map((s) => s.dataSync()[0]!);
-    tf.dispose(scalars);
+  }
 
+  /** Advances the step, epoch and data order once a step's numbers are back. */
+  private finishStep([lossD, lossG, dx, dgz1, dgz2]: Float32Array): StepMetrics {
     this._step += 1;
     this.batchInEpoch += 1;
     if (this.batchInEpoch === this.stepsPerEpoch) {
@@ -184,14 +210,15 @@ export class DcganTrainer {
     return { lossD: lossD!, lossG: lossG!, dx: dx!, dgz1: dgz1!, dgz2: dgz2! };
   }
 
-  state(): TrainerState {
+  /** Everything but the networks a resumed run needs; asynchronous, as reading a GPU backend's moments is. */
+  async state(): Promise<TrainerState> {
     return {
       step: this._step,
       epoch: this.epoch,
       batchInEpoch: this.batchInEpoch,
       noiseRng: this.noiseRng.state(),
-      adamG: this.adamG.getState(),
-      adamD: this.adamD.getState(),
+      adamG: await this.adamG.getState(),
+      adamD: await this.adamD.getState(),
     };
   }
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice } from '../backend.js';
+import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice } from '../backend.js';
 import { arithmetic } from '../explore/arithmetic.js';
 import { interpolate } from '../explore/interpolate.js';
 import { sweep } from '../explore/sweep.js';
@@ -11,7 +11,7 @@ function generatorCommand(name: string, description: string, examples: string): 
   return new Command(name)
     .description(description)
     .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
-    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
+    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', `\nExamples:\n${examples}`);
 }

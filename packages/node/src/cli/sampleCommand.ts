@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice } from '../backend.js';
+import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice } from '../backend.js';
 import { type SampleRequest, sample } from '../sample.js';
 import { positiveInteger, seed } from './parse.js';
 import { useBackend } from './useBackend.js';
@@ -22,7 +22,7 @@ export function sampleCommand(): Command {
     .option('--out <file>', 'grid PNG (default: grid.png)')
     .option('--separate <dir>', 'also (or, without --out, only) write one PNG per image into DIR')
     .option('--spatial <k>', 'one large image from a KxK map of latents (seeds S..S+K*K-1); G is fully convolutional', positiveInteger)
-    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto)').choices(BACKEND_CHOICES))
+    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)
     .action(async (options: SampleCliOptions) => {

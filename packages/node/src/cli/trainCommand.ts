@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES } from '../backend.js';
+import { BACKEND_CHOICES, BACKEND_HELP } from '../backend.js';
 import { addImageOptions, addSourceOptions } from './dataOptions.js';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
 import { DEFAULT_EPOCHS, type TrainRequest, planTraining, train } from '../train.js';
@@ -45,7 +45,7 @@ export function trainCommand(): Command {
     .option('--seed <n>', 'run seed: weights, data order and noise (default: random, recorded)', seed)
     .option('--out <dir>', 'run directory (default: runs/NNNNN-<dataset><size>)')
     .option('--resume', "continue the run in --out (default: the newest in runs/) from its latest checkpoint")
-    .addOption(new Option('--backend <name>', 'TF.js backend (default: auto: native if it loads, else cpu)').choices(BACKEND_CHOICES))
+    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
     .option('--log-every <n>', 'log every N steps (default: 50)', positiveInteger)
     .option('--sample-every <n>', 'write a sample grid every N steps (default: 500)', positiveInteger)
     .option('--checkpoint-every <n>', 'checkpoint every N steps (default: 500)', positiveInteger)

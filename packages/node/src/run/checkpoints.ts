@@ -1,89 +1,90 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import {
-  CHECKPOINT_FORMAT,
-  CHECKPOINT_FORMAT_VERSION,
+  type CheckpointMeta,
   type CheckpointState,
   DcganError,
   type DcganTrainer,
+  NETWORK_DIRS,
+  STATE_JSON,
   type TrainerState,
-  countTrainableParameters,
+  checkNetwork,
   decodeAdamState,
-  encodeAdamState,
+  decodeCheckpointFiles,
+  encodeCheckpointFiles,
+  isZip,
   parseCheckpointState,
-  referenceParameterCounts,
   trainerStateOf,
+  unzipCheckpoint,
 } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeDirectoryAtomic, writeFileAtomic } from '../io/atomic.js';
-import { loadLayersModel, saveLayersModel } from '../io/layersModelFiles.js';
+import { loadLayersModel } from '../io/layersModelFiles.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { describeFsError, stepName } from './runDirectory.js';
 
 /**
  * Checkpoint directories (DESIGN.md): generator/ and discriminator/ as TF.js LayersModels (model.json +
- * weights.bin) each with adam.bin (its optimizer's moments), and state.json. A checkpoint is written under a
- * temporary name and renamed into place, then `checkpoints/latest` (a one-line pointer) is replaced atomically; a
- * crash at any moment leaves the previous checkpoint and pointer intact.
+ * weights.bin) each with adam.bin (its optimizer's moments), and state.json; core's checkpointFiles.ts makes the
+ * files, the same ones the studio zips into a download. A checkpoint is written under a temporary name and renamed
+ * into place, then `checkpoints/latest` (a one-line pointer) is replaced atomically; a crash at any moment leaves
+ * the previous checkpoint and pointer intact. Readers also take such a .zip in place of a directory.
  */
 export const LATEST_POINTER = 'latest';
-export const STATE_JSON = 'state.json';
-const GENERATOR_DIR = 'generator';
-const DISCRIMINATOR_DIR = 'discriminator';
-const ADAM_BIN = 'adam.bin';
+export { STATE_JSON };
 
 /** Test hook: the step at which a checkpoint write kills its own process (SIGKILL) halfway, to prove atomicity. */
 const KILL_DURING_CHECKPOINT = 'DCGAN_TEST_KILL_DURING_CHECKPOINT';
 
-export interface CheckpointMeta {
-  backend: string;
-  datasetSize: number;
+/** Writes checkpoint files into `dir`, which exists. */
+async function writeCheckpointFiles(dir: string, files: Map<string, Uint8Array>, killAtStep?: number): Promise<void> {
+  for (const [name, bytes] of files) {
+    if (killAtStep !== undefined && name.startsWith(`${NETWORK_DIRS.discriminator}/`)) process.kill(process.pid, 'SIGKILL');
+    await fs.mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await fs.writeFile(path.join(dir, name), bytes);
+  }
 }
 
 /** Saves `trainer` as checkpoints/step-NNNNNN and points `latest` at it; returns the checkpoint directory. */
-export async function saveCheckpoint(checkpointsDir: string, trainer: DcganTrainer, meta: CheckpointMeta): Promise<string> {
+export async function saveCheckpoint(
+  checkpointsDir: string,
+  trainer: DcganTrainer,
+  meta: Omit<CheckpointMeta, 'packageVersion'>,
+): Promise<string> {
   const target = path.join(checkpointsDir, stepName(trainer.step));
-  const trainerState = trainer.state();
-  const { config } = trainer;
-  const adamSettings = { lr: config.lr, beta1: config.beta1, beta2: config.beta2, epsilon: 1e-8 };
-  const shapes = (model: tfl.LayersModel) => model.trainableWeights.map((w) => w.shape as number[]);
-  const adamG = encodeAdamState(trainerState.adamG, shapes(trainer.generator), adamSettings, `${GENERATOR_DIR}/${ADAM_BIN}`);
-  const adamD = encodeAdamState(
-    trainerState.adamD,
-    shapes(trainer.discriminator),
-    adamSettings,
-    `${DISCRIMINATOR_DIR}/${ADAM_BIN}`,
-  );
-  const state: CheckpointState = {
-    format: CHECKPOINT_FORMAT,
-    formatVersion: CHECKPOINT_FORMAT_VERSION,
-    packageVersion: PACKAGE_VERSION,
-    createdAt: new Date().toISOString(),
-    backend: meta.backend,
-    config,
-    dataset: { name: trainer.dataset.name, size: meta.datasetSize },
-    step: trainerState.step,
-    epoch: trainerState.epoch,
-    batchInEpoch: trainerState.batchInEpoch,
-    noiseRng: trainerState.noiseRng,
-    optimizers: { generator: adamG.manifest, discriminator: adamD.manifest },
-  };
-  const generatedBy = `dcgan-ts ${PACKAGE_VERSION}`;
+  const files = await encodeCheckpointFiles(trainer, { ...meta, packageVersion: PACKAGE_VERSION });
+  const kill = Number(process.env[KILL_DURING_CHECKPOINT]) === trainer.step ? trainer.step : undefined;
   try {
-    await writeDirectoryAtomic(target, async (dir) => {
-      await saveLayersModel(trainer.generator, path.join(dir, GENERATOR_DIR), generatedBy);
-      await fs.writeFile(path.join(dir, adamG.manifest.file), adamG.data);
-      if (Number(process.env[KILL_DURING_CHECKPOINT]) === trainer.step) process.kill(process.pid, 'SIGKILL');
-      await saveLayersModel(trainer.discriminator, path.join(dir, DISCRIMINATOR_DIR), generatedBy);
-      await fs.writeFile(path.join(dir, adamD.manifest.file), adamD.data);
-      await fs.writeFile(path.join(dir, STATE_JSON), JSON.stringify(state, null, 2) + '\n');
-    });
+    await writeDirectoryAtomic(target, (dir) => writeCheckpointFiles(dir, files, kill));
     await writeFileAtomic(path.join(checkpointsDir, LATEST_POINTER), path.basename(target) + '\n');
   } catch (e) {
     if (e instanceof DcganError) throw e;
     throw new DcganError(`cannot write checkpoint ${target}: ${describeFsError(e)}`);
   }
   return target;
+}
+
+/**
+ * Unpacks a checkpoint archive (.zip) as checkpoints/step-NNNNNN of a run directory and points `latest` at it, so
+ * that a run trained elsewhere (the studio) continues here with `--resume`. Returns the checkpoint's state.
+ */
+export async function importCheckpointArchive(archive: string, checkpointsDir: string): Promise<CheckpointState> {
+  const bytes = await fs.readFile(archive).catch((e: unknown) => {
+    throw new DcganError(`cannot read ${archive}: ${describeFsError(e)}`);
+  });
+  const files = unzipCheckpoint(bytes, archive);
+  // Decoded in full before anything is written: a broken archive leaves no run directory behind.
+  const decoded = await decodeCheckpointFiles(files, archive);
+  decoded.generator.dispose();
+  decoded.discriminator?.dispose();
+  const target = path.join(checkpointsDir, stepName(decoded.state.step));
+  try {
+    await writeDirectoryAtomic(target, (dir) => writeCheckpointFiles(dir, files));
+    await writeFileAtomic(path.join(checkpointsDir, LATEST_POINTER), path.basename(target) + '\n');
+  } catch (e) {
+    throw new DcganError(`cannot write checkpoint ${target}: ${describeFsError(e)}`);
+  }
+  return decoded.state;
 }
 
 async function isFile(p: string): Promise<boolean> {
@@ -133,20 +134,8 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
 
 /** Loads a network and checks that it is the one state.json describes (shape and parameter count). */
 async function loadNetwork(dir: string, which: 'generator' | 'discriminator', state: CheckpointState): Promise<tfl.LayersModel> {
-  const model = await loadLayersModel(path.join(dir, which === 'generator' ? GENERATOR_DIR : DISCRIMINATOR_DIR));
-  const { imageSize: s, channels: c, nz } = state.config;
-  const shape = which === 'generator' ? model.outputs[0]!.shape : model.inputs[0]!.shape;
-  const want = [null, s, s, c];
-  const params = countTrainableParameters(model);
-  const wantParams = referenceParameterCounts(state.config)[which];
-  const inputOk = which === 'discriminator' || model.inputs[0]!.shape[1] === nz;
-  if (JSON.stringify(shape) !== JSON.stringify(want) || params !== wantParams || !inputOk) {
-    model.dispose();
-    throw new DcganError(
-      `${path.join(dir, which)} does not match its state.json (${s}x${s}x${c}, nz ${nz}): ` +
-        `it has shape ${JSON.stringify(shape)} and ${params} parameters`,
-    );
-  }
+  const model = await loadLayersModel(path.join(dir, NETWORK_DIRS[which]));
+  checkNetwork(model, which, state, dir);
   return model;
 }
 
@@ -156,8 +145,27 @@ export interface LoadedGenerator {
   generator: tfl.LayersModel;
 }
 
-/** G and the checkpoint's state, for sampling. `p` as resolveCheckpointDir takes it. */
+/** A checkpoint archive (.zip) read whole, or null when `p` is no file that starts as a zip. */
+async function readArchive(p: string): Promise<Map<string, Uint8Array> | null> {
+  if (!(await isFile(p))) return null;
+  const handle = await fs.open(p, 'r');
+  try {
+    const head = new Uint8Array(4);
+    await handle.read(head, 0, 4, 0);
+    if (!isZip(head)) return null;
+  } finally {
+    await handle.close();
+  }
+  return unzipCheckpoint(await fs.readFile(p), p);
+}
+
+/** G and the checkpoint's state, for sampling. `p` as resolveCheckpointDir takes it, or a checkpoint archive. */
 export async function loadGenerator(p: string): Promise<LoadedGenerator> {
+  const archive = await readArchive(p);
+  if (archive) {
+    const { state, generator } = await decodeCheckpointFiles(archive, p, true);
+    return { dir: p, state, generator };
+  }
   const dir = await resolveCheckpointDir(p);
   const state = await readCheckpointState(dir);
   return { dir, state, generator: await loadNetwork(dir, 'generator', state) };
@@ -170,6 +178,11 @@ export interface LoadedCheckpoint extends LoadedGenerator {
 
 /** Everything a resumed run needs. */
 export async function loadCheckpoint(p: string): Promise<LoadedCheckpoint> {
+  const archive = await readArchive(p);
+  if (archive) {
+    const { state, generator, discriminator, trainerState } = await decodeCheckpointFiles(archive, p);
+    return { dir: p, state, generator, discriminator: discriminator!, trainerState: trainerState! };
+  }
   const { dir, state, generator } = await loadGenerator(p);
   try {
     const discriminator = await loadNetwork(dir, 'discriminator', state);

@@ -1,0 +1,243 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { referenceParameterCounts } from '../models/architecture.js';
+import { countTrainableParameters } from '../models/initialize.js';
+import { DcganError } from '../errors.js';
+import type { DcganTrainer, TrainerState } from '../training/trainer.js';
+import {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  type CheckpointState,
+  decodeAdamState,
+  encodeAdamState,
+  parseCheckpointState,
+  trainerStateOf,
+} from './manifest.js';
+
+/**
+ * A checkpoint as its files, relative POSIX path -> bytes, in the order they are written: the one form of a
+ * checkpoint that Node (a directory, or a .zip of it) and the browser (a download, an upload) share.
+ *
+ *   generator/model.json  generator/weights.bin  generator/adam.bin
+ *   discriminator/model.json  discriminator/weights.bin  discriminator/adam.bin
+ *   state.json
+ *
+ * state.json comes last: a reader that finds it finds everything else. Only JSON and raw float32 arrays: reading a
+ * checkpoint never executes code.
+ */
+export type CheckpointFiles = Map<string, Uint8Array>;
+
+export const STATE_JSON = 'state.json';
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+export const NETWORK_DIRS = { generator: 'generator', discriminator: 'discriminator' } as const;
+const ADAM_BIN = 'adam.bin';
+
+export type NetworkName = keyof typeof NETWORK_DIRS;
+
+export interface CheckpointMeta {
+  /** The backend that trained it, and its device where it has one (e.g. "webgpu (nvidia hopper)"). */
+  backend: string;
+  datasetSize: number;
+  packageVersion: string;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** model.json + weights.bin of a LayersModel (TF.js's format, loadable by tf.loadLayersModel in a browser). */
+export async function layersModelFiles(model: tfl.LayersModel, generatedBy: string): Promise<{ modelJson: Uint8Array; weights: Uint8Array }> {
+  let files!: { modelJson: Uint8Array; weights: Uint8Array };
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weightData = tf.io.CompositeArrayBuffer.join(artifacts.weightData ?? []);
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+      };
+      files = { modelJson: encoder.encode(JSON.stringify(modelJson)), weights: new Uint8Array(weightData) };
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
+  return files;
+}
+
+const BYTES_PER_DTYPE: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+/**
+ * A LayersModel from its parsed model.json and a reader of the weight files it names (plain names in the model's
+ * folder, nothing that leaves it). `where` names the folder in errors.
+ */
+export async function layersModelFromFiles(
+  modelJson: unknown,
+  readWeights: (file: string) => Uint8Array | Promise<Uint8Array>,
+  where: string,
+): Promise<tfl.LayersModel> {
+  const json = modelJson as tf.io.ModelJSON;
+  const manifest = json?.weightsManifest;
+  const jsonPath = `${where}/${MODEL_JSON}`;
+  if (typeof json !== 'object' || json === null || !json.modelTopology || !Array.isArray(manifest)) {
+    throw new DcganError(`${jsonPath} is not a TF.js LayersModel (no topology or weights manifest)`);
+  }
+  const weightSpecs = manifest.flatMap((group) => group.weights);
+  const buffers: Uint8Array[] = [];
+  for (const group of manifest) {
+    for (const file of group.paths) {
+      if (typeof file !== 'string' || /[/\\]/.test(file) || file === '..' || file === '.') {
+        throw new DcganError(`${jsonPath}: weights path ${String(file)} leaves the model folder`);
+      }
+      buffers.push(await readWeights(file));
+    }
+  }
+  const size = buffers.reduce((n, b) => n + b.byteLength, 0);
+  const expected = weightSpecs.reduce(
+    (n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_DTYPE[s.dtype] ?? Number.NaN),
+    0,
+  );
+  if (size !== expected) {
+    throw new DcganError(
+      `${where}/${WEIGHTS_BIN} holds ${size} bytes, its manifest describes ${expected}: the file is truncated or corrupt`,
+    );
+  }
+  const weightData = new Uint8Array(size);
+  let offset = 0;
+  for (const b of buffers) {
+    weightData.set(b, offset);
+    offset += b.byteLength;
+  }
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: json.modelTopology,
+    weightSpecs,
+    weightData: weightData.buffer,
+    format: json.format,
+    generatedBy: json.generatedBy,
+  };
+  try {
+    return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (e) {
+    throw new DcganError(`${jsonPath} does not load as a LayersModel: ${(e as Error).message}`);
+  }
+}
+
+/** Throws (disposing `model`) unless it is the network state.json describes: image shape, nz and parameter count. */
+export function checkNetwork(model: tfl.LayersModel, which: NetworkName, state: CheckpointState, where: string): void {
+  const { imageSize: s, channels: c, nz } = state.config;
+  const shape = which === 'generator' ? model.outputs[0]!.shape : model.inputs[0]!.shape;
+  const want = [null, s, s, c];
+  const params = countTrainableParameters(model);
+  const wantParams = referenceParameterCounts(state.config)[which];
+  const inputOk = which === 'discriminator' || model.inputs[0]!.shape[1] === nz;
+  if (JSON.stringify(shape) !== JSON.stringify(want) || params !== wantParams || !inputOk) {
+    model.dispose();
+    throw new DcganError(
+      `${where}/${NETWORK_DIRS[which]} does not match its state.json (${s}x${s}x${c}, nz ${nz}): ` +
+        `it has shape ${JSON.stringify(shape)} and ${params} parameters`,
+    );
+  }
+}
+
+/** The files of a checkpoint of `trainer` at its current step. */
+export async function encodeCheckpointFiles(trainer: DcganTrainer, meta: CheckpointMeta): Promise<CheckpointFiles> {
+  const trainerState = await trainer.state();
+  const { config } = trainer;
+  const adamSettings = { lr: config.lr, beta1: config.beta1, beta2: config.beta2, epsilon: 1e-8 };
+  const generatedBy = `dcgan-ts ${meta.packageVersion}`;
+  const files: CheckpointFiles = new Map();
+  const manifests = {} as CheckpointState['optimizers'];
+  for (const which of ['generator', 'discriminator'] as const) {
+    const model = trainer[which];
+    const dir = NETWORK_DIRS[which];
+    const { modelJson, weights } = await layersModelFiles(model, generatedBy);
+    const shapes = model.trainableWeights.map((w) => w.shape as number[]);
+    const adam = encodeAdamState(which === 'generator' ? trainerState.adamG : trainerState.adamD, shapes, adamSettings, `${dir}/${ADAM_BIN}`);
+    files.set(`${dir}/${MODEL_JSON}`, modelJson);
+    files.set(`${dir}/${WEIGHTS_BIN}`, weights);
+    files.set(adam.manifest.file, adam.data);
+    manifests[which] = adam.manifest;
+  }
+  const state: CheckpointState = {
+    format: CHECKPOINT_FORMAT,
+    formatVersion: CHECKPOINT_FORMAT_VERSION,
+    packageVersion: meta.packageVersion,
+    createdAt: new Date().toISOString(),
+    backend: meta.backend,
+    config,
+    dataset: { name: trainer.dataset.name, size: meta.datasetSize },
+    step: trainerState.step,
+    epoch: trainerState.epoch,
+    batchInEpoch: trainerState.batchInEpoch,
+    noiseRng: trainerState.noiseRng,
+    optimizers: manifests,
+  };
+  files.set(STATE_JSON, encoder.encode(JSON.stringify(state, null, 2) + '\n'));
+  return files;
+}
+
+/** Parses state.json's bytes; errors name `where`. */
+export function parseCheckpointStateBytes(bytes: Uint8Array, where: string): CheckpointState {
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(bytes));
+  } catch {
+    throw new DcganError(`cannot read ${where}/${STATE_JSON}: not valid JSON`);
+  }
+  try {
+    return parseCheckpointState(json);
+  } catch (e) {
+    throw new DcganError(`${where}/${STATE_JSON}: ${(e as Error).message}`);
+  }
+}
+
+export interface DecodedCheckpoint {
+  state: CheckpointState;
+  generator: tfl.LayersModel;
+  /** Absent when only G was asked for. */
+  discriminator?: tfl.LayersModel;
+  trainerState?: TrainerState;
+}
+
+function fileOf(files: CheckpointFiles, name: string, where: string): Uint8Array {
+  const bytes = files.get(name);
+  if (bytes === undefined) throw new DcganError(`${where} has no ${name}`);
+  return bytes;
+}
+
+async function networkFromFiles(files: CheckpointFiles, which: NetworkName, state: CheckpointState, where: string): Promise<tfl.LayersModel> {
+  const dir = NETWORK_DIRS[which];
+  let modelJson: unknown;
+  try {
+    modelJson = JSON.parse(decoder.decode(fileOf(files, `${dir}/${MODEL_JSON}`, where)));
+  } catch (e) {
+    if (e instanceof DcganError) throw e;
+    throw new DcganError(`cannot read ${where}/${dir}/${MODEL_JSON}: not valid JSON`);
+  }
+  const model = await layersModelFromFiles(modelJson, (file) => fileOf(files, `${dir}/${file}`, where), `${where}/${dir}`);
+  checkNetwork(model, which, state, where);
+  return model;
+}
+
+/**
+ * A checkpoint from its files (a .zip's entries, a browser upload), checked as a checkpoint directory is. With
+ * `generatorOnly`, D and the optimizer states are not read (sampling needs G alone).
+ */
+export async function decodeCheckpointFiles(files: CheckpointFiles, where: string, generatorOnly = false): Promise<DecodedCheckpoint> {
+  const state = parseCheckpointStateBytes(fileOf(files, STATE_JSON, where), where);
+  const generator = await networkFromFiles(files, 'generator', state, where);
+  if (generatorOnly) return { state, generator };
+  try {
+    const discriminator = await networkFromFiles(files, 'discriminator', state, where);
+    try {
+      const adam = (which: NetworkName) => decodeAdamState(state.optimizers[which], fileOf(files, state.optimizers[which].file, where));
+      return { state, generator, discriminator, trainerState: trainerStateOf(state, adam('generator'), adam('discriminator')) };
+    } catch (e) {
+      discriminator.dispose();
+      throw e;
+    }
+  } catch (e) {
+    generator.dispose();
+    throw e;
+  }
+}
