@@ -1,4 +1,5 @@
 import {
+  type CheckpointState,
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
   type DcganConfig,
@@ -27,7 +28,7 @@ import { FlipDataset } from './datasets/flip.js';
 import { closeDataset } from './datasets/source.js';
 import { writePng } from './io/png.js';
 import { DEFAULT_EVAL_METRICS, DEFAULT_EVAL_N, type EvalPlan, TrainingEvaluator, parseEvalMetrics } from './metrics/trainingEval.js';
-import { loadCheckpoint, resolveCheckpointDir, readCheckpointState, saveCheckpoint } from './run/checkpoints.js';
+import { loadCheckpoint, readArchiveState, readCheckpointState, resolveCheckpointDir, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
 import { PACKAGE_VERSION } from './version.js';
 
@@ -59,6 +60,11 @@ export interface TrainRequest {
   seed?: number;
   out?: string;
   resume?: boolean;
+  /**
+   * Resume from this checkpoint archive (.zip, e.g. the studio's "Download checkpoint") into a new run directory
+   * (--out, default runs/NNNNN-<dataset><size>), instead of from --out's latest checkpoint.
+   */
+  resumeFrom?: string;
   backend?: BackendChoice;
   logEvery?: number;
   sampleEvery?: number;
@@ -83,6 +89,8 @@ export interface TrainingPlan {
   dataset: string;
   out: string;
   resume: boolean;
+  /** The checkpoint archive a resumed run starts from, when it is not the run's own latest checkpoint. */
+  resumeFrom: string | null;
   backend: BackendChoice;
   datasetSize: number;
   /** Where the images came from and what was left out (config.json's record for --resume and for the user). */
@@ -155,7 +163,8 @@ export async function planTraining(
   request: TrainRequest,
   onDataProgress?: TrainReporter['onDataProgress'],
 ): Promise<{ plan: TrainingPlan; data: ImageDataset }> {
-  const resume = request.resume ?? false;
+  const resumeFrom = request.resumeFrom === undefined ? null : path.resolve(request.resumeFrom);
+  const resume = (request.resume ?? false) || resumeFrom !== null;
   let base: Omit<DcganConfig, 'steps'> & { dataset: string };
   let out: string;
   let resumedSteps: number | undefined;
@@ -163,18 +172,27 @@ export async function planTraining(
   let recordedSize: number | undefined;
   let recordedEval: EvalPlan | null | undefined;
   if (resume) {
-    out = request.out ?? (await latestRunDirectory());
-    const dir = await resolveCheckpointDir(out).catch((e: unknown) => {
-      throw new DcganError(`--resume: ${(e as Error).message}`);
-    });
-    const state = await readCheckpointState(dir);
+    let state: CheckpointState;
+    if (resumeFrom !== null) {
+      state = await readArchiveState(resumeFrom);
+      out = request.out ?? (await nextRunDirectory(RUNS_DIR, state.dataset.name, state.config.imageSize));
+      if (await new RunDirectory(out).holdsRun()) {
+        throw new DcganError(`--resume ${request.resumeFrom}: ${out} already holds a run; a checkpoint archive starts a new run directory, choose another --out`);
+      }
+    } else {
+      out = request.out ?? (await latestRunDirectory());
+      const dir = await resolveCheckpointDir(out).catch((e: unknown) => {
+        throw new DcganError(`--resume: ${(e as Error).message}`);
+      });
+      state = await readCheckpointState(dir);
+      recorded = await recordedDataPlan(out);
+      const recordedConfig = await new RunDirectory(out).readConfig().catch(() => ({}) as Record<string, unknown>);
+      recordedEval = recordedConfig.eval as EvalPlan | null | undefined;
+    }
     const { steps: previousSteps, ...previous } = state.config;
     base = { ...previous, dataset: state.dataset.name };
     resumedSteps = previousSteps;
-    recorded = await recordedDataPlan(out);
     recordedSize = state.dataset.size;
-    const recordedConfig = await new RunDirectory(out).readConfig().catch(() => ({}) as Record<string, unknown>);
-    recordedEval = recordedConfig.eval as EvalPlan | null | undefined;
     for (const key of FIXED_ON_RESUME) {
       const asked = request[key];
       if (asked !== undefined && asked !== base[key]) {
@@ -243,6 +261,7 @@ export async function planTraining(
       dataset,
       out,
       resume,
+      resumeFrom,
       backend: request.backend ?? 'auto',
       datasetSize: data.size,
       data: dataPlan,
@@ -287,7 +306,7 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
   let evaluator: TrainingEvaluator | null = null;
   try {
     const run = new RunDirectory(plan.out);
-    if (!plan.resume && (await run.holdsRun())) {
+    if ((!plan.resume || plan.resumeFrom !== null) && (await run.holdsRun())) {
       throw new DcganError(`${plan.out} already holds a run; pass --resume to continue it, or choose another --out`);
     }
     const backend = await selectBackend(plan.backend);
@@ -317,7 +336,7 @@ async function trainRun(
 
   let trainer: DcganTrainer;
   if (plan.resume) {
-    const loaded = await loadCheckpoint(plan.out);
+    const loaded = await loadCheckpoint(plan.resumeFrom ?? plan.out);
     trainer = DcganTrainer.resume(plan.config, data, loaded.generator, loaded.discriminator, loaded.trainerState);
     await run.truncateLogAfter(loaded.state.step);
   } else {

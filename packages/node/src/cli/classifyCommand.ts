@@ -9,7 +9,7 @@ const pct = (x: number) => (100 * x).toFixed(2);
 export function classifyCommand(): Command {
   return new Command('classify')
     .description("the paper's section 5: a linear L2-SVM on D's features with few labels, beside raw pixels and a random D")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
     .option('--dataset <name>', 'labelled IDX set: mnist, fashion-mnist, idx (default: what the checkpoint trained on)')
     .option('--data <path>', 'folder of the IDX files (train-* and t10k-*), for fashion-mnist and idx')
     .requiredOption('--labels-per-class <n>', 'labelled training images per class', positiveInteger)

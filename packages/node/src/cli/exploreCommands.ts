@@ -10,7 +10,7 @@ import { useBackend } from './useBackend.js';
 function generatorCommand(name: string, description: string, examples: string): Command {
   return new Command(name)
     .description(description)
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
     .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', `\nExamples:\n${examples}`);

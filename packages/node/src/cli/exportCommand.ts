@@ -4,9 +4,9 @@ import { selectBackend } from '../backend.js';
 
 export function exportCommand(): Command {
   return new Command('export')
-    .description("export a checkpoint's generator: a TF.js LayersModel, an ml5.DCGAN model, or ONNX")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
-    .addOption(new Option('--format <format>', 'tfjs: LayersModel + manifest; ml5: for ml5.DCGAN (ml5 0.x); onnx: generator.onnx').choices(EXPORT_FORMATS).makeOptionMandatory())
+    .description("export a checkpoint's generator (a TF.js LayersModel, an ml5.DCGAN model, ONNX) or the whole checkpoint as one .zip")
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
+    .addOption(new Option('--format <format>', 'tfjs: LayersModel + manifest; ml5: for ml5.DCGAN (ml5 0.x); onnx: generator.onnx; checkpoint: checkpoint-step-NNNNNN.zip for the studio').choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <dir>', 'output folder')
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText(
@@ -15,7 +15,8 @@ export function exportCommand(): Command {
 Examples:
   $ dcgan export --checkpoint runs/00000-mnist32 --format tfjs --out web/model    # tf.loadLayersModel('web/model/model.json')
   $ dcgan export --checkpoint runs/00000-mnist32 --format ml5 --out sketch/dcgan  # ml5.DCGAN('sketch/dcgan/manifest.json')
-  $ dcgan export --checkpoint runs/00000-mnist32 --format onnx --out onnx         # onnx/generator.onnx: z (N, nz) -> (N, C, S, S)`,
+  $ dcgan export --checkpoint runs/00000-mnist32 --format onnx --out onnx         # onnx/generator.onnx: z (N, nz) -> (N, C, S, S)
+  $ dcgan export --checkpoint runs/00000-mnist32 --format checkpoint --out .      # checkpoint-step-NNNNNN.zip: train on in the studio`,
     )
     .action(async (o: { checkpoint: string; format: (typeof EXPORT_FORMATS)[number]; out: string; json?: boolean }) => {
       await selectBackend('cpu'); // exporting only copies weights

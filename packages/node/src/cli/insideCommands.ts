@@ -11,7 +11,7 @@ const indexList = (value: string) => value.split(',').map((v) => (/^\d+$/.test(v
 export function visualizeCommand(): Command {
   return new Command('visualize')
     .description("what D's filters respond to: guided backpropagation on real test images (paper Figure 5)")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
     .requiredOption('--layer <n>', "D's block, from 1 (the first strided conv)", positiveInteger)
     .requiredOption('--filters <list>', 'filter indices, comma-separated', indexList)
     .option('--n <n>', 'test images, one column each (default: 8)', positiveInteger)
@@ -30,7 +30,7 @@ export function visualizeCommand(): Command {
 export function ablateCommand(): Command {
   return new Command('ablate')
     .description("samples with chosen G feature maps zeroed at every position (paper section 6.3.1), under the originals")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
     .requiredOption('--layer <n>', "G's block, from 1 (the 4x4 projection)", positiveInteger)
     .requiredOption('--maps <list>', 'feature map indices, comma-separated', indexList)
     .option('--n <n>', 'samples (default: 8)', positiveInteger)
@@ -48,7 +48,7 @@ export function ablateCommand(): Command {
 export function probeCommand(): Command {
   return new Command('probe')
     .description("which of G's feature maps draw what you boxed (paper section 6.3.1): a logistic regression on a block's activations")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
     .requiredOption('--layer <n>', "G's block, from 1 (the 4x4 projection)", positiveInteger)
     .requiredOption(
       '--masks <dir|file>',
@@ -86,7 +86,7 @@ Examples:
 export function featuresCommand(): Command {
   return new Command('features')
     .description("D's features of a labelled split, as the paper's section 5 builds them, saved as float32 + JSON")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
     .option('--dataset <name>', "labelled IDX set (default: the checkpoint's)")
     .option('--data <path>', 'folder of the IDX files')
     .addOption(new Option('--split <split>', 'train or test (default: train)').choices(['train', 'test']))

@@ -44,7 +44,7 @@ const f = (x: number, digits = 3) => x.toFixed(digits);
 export function evalCommand(): Command {
   return new Command('eval')
     .description("sample quality: FID, KID, Inception-style score, precision/recall, class histogram, memorisation check")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
     .option('--dataset <name>', 'reference set (default: what the checkpoint trained on)')
     .option('--data <path>', 'folder of the IDX files, for fashion-mnist and idx')
     .option('--metrics <list>', `comma-separated from ${METRIC_NAMES.join(',')} (default: all)`)

@@ -16,7 +16,7 @@ type SampleCliOptions = SampleRequest & { backend?: BackendChoice; json?: boolea
 export function sampleCommand(): Command {
   return new Command('sample')
     .description("draw images from a trained generator (batch norm in inference mode: one seed, one image)")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint) or a checkpoint directory')
+    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
     .option('--n <n>', 'number of images (default: 64)', positiveInteger)
     .option('--seed <n>', 'image i uses the latent of seed S+i (default: 0)', seed)
     .option('--out <file>', 'grid PNG (default: grid.png)')

@@ -11,6 +11,7 @@ Examples:
   $ dcgan train                                  # the paper's DCGAN on MNIST 32x32, ${DEFAULT_EPOCHS} epochs, into runs/NNNNN-mnist32
   $ dcgan train --epochs 3 --seed 1 --out runs/mnist
   $ dcgan train --out runs/mnist --resume --epochs 10   # continue a run exactly where it stopped
+  $ dcgan train --resume studio-step-000200.zip --out runs/from-browser --steps 2000   # a checkpoint the studio trained
   $ dcgan train --dataset fake --image-size 64 --channels 3 --steps 20 --ngf 8 --ndf 8 --batch-size 8
   $ dcgan train --dry-run --image-size 64 --channels 3  # print the resolved config and parameter counts
   $ dcgan train --dataset cifar10 --steps 2000          # from the cache filled by \`dcgan download cifar10\`
@@ -19,7 +20,8 @@ Examples:
   $ dcgan train-classifier && dcgan train --eval-every 500   # FID, KID, IS, precision/recall in log.jsonl
   $ dcgan report --run runs/00000-mnist32               # curves of the losses and the metrics -> report.png`;
 
-interface TrainCliOptions extends TrainRequest {
+interface TrainCliOptions extends Omit<TrainRequest, 'resume'> {
+  resume?: boolean | string;
   dryRun?: boolean;
   json?: boolean;
 }
@@ -44,7 +46,11 @@ export function trainCommand(): Command {
     .addOption(new Option('--z <dist>', 'latent distribution (default: normal)').choices(['normal', 'uniform']))
     .option('--seed <n>', 'run seed: weights, data order and noise (default: random, recorded)', seed)
     .option('--out <dir>', 'run directory (default: runs/NNNNN-<dataset><size>)')
-    .option('--resume', "continue the run in --out (default: the newest in runs/) from its latest checkpoint")
+    .option(
+      '--resume [archive]',
+      'continue the run in --out (default: the newest in runs/) from its latest checkpoint; with a checkpoint archive ' +
+        "(.zip, the studio's download), continue that checkpoint in a new run directory --out",
+    )
     .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
     .option('--log-every <n>', 'log every N steps (default: 50)', positiveInteger)
     .option('--sample-every <n>', 'write a sample grid every N steps (default: 500)', positiveInteger)
@@ -57,7 +63,8 @@ export function trainCommand(): Command {
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)
     .action(async (options: TrainCliOptions) => {
-      const { dryRun, json, ...request } = options;
+      const { dryRun, json, resume, ...rest } = options;
+      const request: TrainRequest = typeof resume === 'string' ? { ...rest, resume: true, resumeFrom: resume } : { ...rest, resume };
       if (dryRun) {
         const { plan } = await planTraining(request, dataProgressPrinter());
         process.stdout.write(JSON.stringify(plan, null, json ? undefined : 2) + '\n');

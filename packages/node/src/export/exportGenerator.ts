@@ -3,11 +3,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { loadGenerator } from '../run/checkpoints.js';
 import { describeFsError } from '../run/runDirectory.js';
+import { exportCheckpointArchive } from './checkpointArchive.js';
 import { exportMl5 } from './ml5.js';
 import { exportOnnx } from './onnx.js';
 import { exportTfjs } from './tfjs.js';
 
-export const EXPORT_FORMATS = ['tfjs', 'ml5', 'onnx'] as const;
+export const EXPORT_FORMATS = ['tfjs', 'ml5', 'onnx', 'checkpoint'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportRequest {
@@ -23,9 +24,9 @@ export interface ExportResult {
   step: number;
 }
 
-/** `dcgan export`: G of a checkpoint in a format the JavaScript world loads. */
+/** `dcgan export`: G of a checkpoint in a format the JavaScript world loads, or the whole checkpoint as one .zip. */
 export async function exportGenerator(request: ExportRequest): Promise<ExportResult> {
-  const writer = { tfjs: exportTfjs, ml5: exportMl5, onnx: exportOnnx }[request.format];
+  const writer = { tfjs: exportTfjs, ml5: exportMl5, onnx: exportOnnx, checkpoint: exportCheckpointArchive }[request.format];
   if (!writer) throw new DcganError(`unknown export format ${request.format}; known: ${EXPORT_FORMATS.join(', ')}`);
   const loaded = await loadGenerator(request.checkpoint);
   try {

@@ -12,6 +12,7 @@ import {
   decodeCheckpointFiles,
   encodeCheckpointFiles,
   isZip,
+  parseCheckpointStateBytes,
   parseCheckpointState,
   trainerStateOf,
   unzipCheckpoint,
@@ -62,29 +63,6 @@ export async function saveCheckpoint(
     throw new DcganError(`cannot write checkpoint ${target}: ${describeFsError(e)}`);
   }
   return target;
-}
-
-/**
- * Unpacks a checkpoint archive (.zip) as checkpoints/step-NNNNNN of a run directory and points `latest` at it, so
- * that a run trained elsewhere (the studio) continues here with `--resume`. Returns the checkpoint's state.
- */
-export async function importCheckpointArchive(archive: string, checkpointsDir: string): Promise<CheckpointState> {
-  const bytes = await fs.readFile(archive).catch((e: unknown) => {
-    throw new DcganError(`cannot read ${archive}: ${describeFsError(e)}`);
-  });
-  const files = unzipCheckpoint(bytes, archive);
-  // Decoded in full before anything is written: a broken archive leaves no run directory behind.
-  const decoded = await decodeCheckpointFiles(files, archive);
-  decoded.generator.dispose();
-  decoded.discriminator?.dispose();
-  const target = path.join(checkpointsDir, stepName(decoded.state.step));
-  try {
-    await writeDirectoryAtomic(target, (dir) => writeCheckpointFiles(dir, files));
-    await writeFileAtomic(path.join(checkpointsDir, LATEST_POINTER), path.basename(target) + '\n');
-  } catch (e) {
-    throw new DcganError(`cannot write checkpoint ${target}: ${describeFsError(e)}`);
-  }
-  return decoded.state;
 }
 
 async function isFile(p: string): Promise<boolean> {
@@ -157,6 +135,16 @@ async function readArchive(p: string): Promise<Map<string, Uint8Array> | null> {
     await handle.close();
   }
   return unzipCheckpoint(await fs.readFile(p), p);
+}
+
+/** The state.json of a checkpoint archive (.zip), checked; the networks are not loaded. */
+export async function readArchiveState(file: string): Promise<CheckpointState> {
+  const archive = await readArchive(file);
+  if (archive === null) {
+    const exists = await fs.stat(file).then(() => true, () => false);
+    throw new DcganError(exists ? `${file} is not a checkpoint archive (.zip)` : `no checkpoint archive at ${file}: no such file`);
+  }
+  return parseCheckpointStateBytes(archive.get(STATE_JSON)!, file); // unzipCheckpoint found it
 }
 
 /** G and the checkpoint's state, for sampling. `p` as resolveCheckpointDir takes it, or a checkpoint archive. */

