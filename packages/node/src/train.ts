@@ -367,7 +367,7 @@ async function trainRun(
         ? {
             every: evaluator.plan.every,
             run: async (t) => {
-              const entry = evaluator.evaluate(t.generator, t.step, t.epochsDone, (line) =>
+              const entry = await evaluator.evaluate(t.generator, t.step, t.epochsDone, (line) =>
                 reporter.onEvalProgress?.(`eval at step ${t.step}: ${line}`, t.step),
               );
               await run.appendLog(entry);

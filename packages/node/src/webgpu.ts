@@ -10,6 +10,8 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 const DAWN_PACKAGE = 'webgpu';
 const TFJS_WEBGPU_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
+/** Our WGSL kernels for the fused ops core uses (packages/webgpu). */
+const KERNELS_PACKAGE = '@dcgan-ts/webgpu';
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /** What Dawn says of its adapter (GPUAdapterInfo), as config.json records it. */
@@ -49,6 +51,10 @@ interface GpuLike {
 interface DawnModule {
   create(flags: string[]): GpuLike;
   globals: Record<string, unknown>;
+}
+
+interface KernelsModule {
+  registerWebgpuKernels(): void;
 }
 
 interface TfjsWebgpuModule {
@@ -134,6 +140,7 @@ async function activate(gpu: GpuLike, adapter: GpuAdapterLike, adapterInfo: GpuA
       maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
     },
   });
+  ((await import(KERNELS_PACKAGE)) as KernelsModule).registerWebgpuKernels();
   if (tf.findBackend('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, adapterInfo));
   if (!(await tf.setBackend('webgpu'))) throw new Error('TF.js could not start its webgpu backend');

@@ -12,6 +12,10 @@ import {
   DEFAULT_TRAINING_CONFIG,
   DcganTrainer,
   type DcganConfig,
+  FUSED_ADAM_KERNEL,
+  FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL,
+  FUSED_BATCH_NORM_TRAINING_KERNEL,
+  FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL,
   type StepMetrics,
   Uint8ImageDataset,
   latentsForSeeds,
@@ -43,24 +47,33 @@ function dataset(): Uint8ImageDataset {
   return new Uint8ImageDataset('random', { pixels, height: 16, width: 16, channels: 3 }, 16, 3);
 }
 
-interface Trained { metrics: StepMetrics[]; weights: Map<string, Float32Array> }
+interface Trained { metrics: StepMetrics[]; weights: Map<string, Float32Array>; kernels: Set<string> }
 
 async function trainOn(backend: 'webgpu' | 'cpu'): Promise<Trained> {
   await selectBackend(backend);
   assert.equal(tf.getBackend(), backend);
   const trainer = DcganTrainer.create(config, dataset());
-  const metrics = [await trainer.trainStepAsync(), await trainer.trainStepAsync()];
+  const metrics: StepMetrics[] = [];
+  const profile = await tf.profile(async () => {
+    metrics.push(await trainer.trainStepAsync());
+  });
+  metrics.push(await trainer.trainStepAsync());
   const all = [...trainer.generator.weights, ...trainer.discriminator.weights];
   const weights = new Map<string, Float32Array>();
   for (const w of all) weights.set(w.originalName, ((await w.read().data()) as Float32Array).slice());
   trainer.dispose();
-  return { metrics, weights };
+  return { metrics, weights, kernels: new Set(profile.kernels.map((k) => k.name)) };
 }
 
 describe('the DcganTrainer step on webgpu', () => {
   test('matches cpu: losses, weights and running statistics after two steps', async () => {
     const gpu = await trainOn('webgpu');
     const cpu = await trainOn('cpu');
+    // packages/webgpu's WGSL kernels ran (cpu has none of them: it takes TF.js's composites).
+    for (const kernel of [FUSED_ADAM_KERNEL, FUSED_BATCH_NORM_TRAINING_KERNEL, FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL, FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL]) {
+      assert.ok(gpu.kernels.has(kernel), `${kernel} did not run on webgpu`);
+      assert.ok(!cpu.kernels.has(kernel), `${kernel} ran on cpu`);
+    }
     gpu.metrics.forEach((m, s) => {
       for (const k of Object.keys(m) as (keyof StepMetrics)[]) {
         assert.ok(Math.abs(m[k] - cpu.metrics[s]![k]) < 1e-4, `step ${s + 1} ${k}: webgpu ${m[k]} vs cpu ${cpu.metrics[s]![k]}`);

@@ -36,8 +36,11 @@ export interface OurMeasurement {
   peakRssMb: number;
 }
 
-/** Trains `steps` steps after `warmup` ones on random images of the case's shape, then samples as many batches. */
-export function measureOurs(c: BenchCase, steps: number, warmup = 1): OurMeasurement {
+/**
+ * Trains `steps` steps after `warmup` ones on random images of the case's shape, then samples as many batches.
+ * Reads back asynchronously, as GPU backends need (on native and cpu the reads are synchronous underneath).
+ */
+export async function measureOurs(c: BenchCase, steps: number, warmup = 1): Promise<OurMeasurement> {
   const config = {
     ...DEFAULT_MODEL_CONFIG,
     ...DEFAULT_TRAINING_CONFIG,
@@ -48,34 +51,36 @@ export function measureOurs(c: BenchCase, steps: number, warmup = 1): OurMeasure
     seed: 0,
   };
   const trainer = DcganTrainer.create(config, fakeDataset(c.imageSize, c.channels, 2 * BENCH_BATCH));
-  for (let i = 0; i < warmup; i++) trainer.trainStep();
+  for (let i = 0; i < warmup; i++) await trainer.trainStepAsync();
   let t = performance.now();
-  for (let i = 0; i < steps; i++) trainer.trainStep(); // each step reads its losses back, so the work is done
+  for (let i = 0; i < steps; i++) await trainer.trainStepAsync(); // each step reads its losses back, so the work is done
   const trainImgPerSec = (steps * BENCH_BATCH) / ((performance.now() - t) / 1000);
   const latents = latentsForSeeds(seedRange(0, BENCH_BATCH), config.nz, config.z);
-  tf.dispose(generate(trainer.generator, latents, config.nz, BENCH_BATCH)); // warm-up
-  t = performance.now();
-  for (let i = 0; i < steps; i++) {
+  const sampleOnce = async () => {
     const images = generate(trainer.generator, latents, config.nz, BENCH_BATCH);
-    images.dataSync();
+    await images.data();
     images.dispose();
-  }
+  };
+  await sampleOnce(); // warm-up
+  t = performance.now();
+  for (let i = 0; i < steps; i++) await sampleOnce();
   const sampleImgPerSec = (steps * BENCH_BATCH) / ((performance.now() - t) / 1000);
   trainer.dispose();
   return { trainImgPerSec, sampleImgPerSec, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** GFLOP/s of a 1024^3 float32 matrix product on the active backend: the peak the step's GFLOP/s is compared with. */
-export function measureSgemmPeak(repeats = 5): number {
+export async function measureSgemmPeak(repeats = 5): Promise<number> {
   const n = 1024;
   const [a, b] = [tf.randomNormal([n, n]), tf.randomNormal([n, n])];
-  tf.matMul(a, b).dispose(); // warm-up
-  const t = performance.now();
-  for (let i = 0; i < repeats; i++) {
+  const once = async () => {
     const c = tf.matMul(a, b);
-    c.dataSync();
+    await c.data();
     c.dispose();
-  }
+  };
+  await once(); // warm-up
+  const t = performance.now();
+  for (let i = 0; i < repeats; i++) await once();
   const seconds = (performance.now() - t) / 1000;
   tf.dispose([a, b]);
   return (2 * n ** 3 * repeats) / seconds / 1e9;

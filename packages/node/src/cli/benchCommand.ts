@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { DcganError } from '@dcgan-ts/core';
 import { spawnSync } from 'node:child_process';
-import { BACKEND_CHOICES, type BackendChoice, selectBackend } from '../backend.js';
+import { BACKEND_CHOICES, type BackendChoice, describeBackend, selectBackend } from '../backend.js';
 import {
   BENCH_CASES,
   type BenchCase,
@@ -62,18 +62,22 @@ export function benchCommand(): Command {
     .action(async (o: BenchOptions) => {
       const backend = await selectBackend(o.backend ?? 'native');
       if (o.single !== undefined) {
-        process.stdout.write(JSON.stringify(measureOurs(caseFor(o.single), o.steps ?? 4)) + '\n');
+        process.stdout.write(JSON.stringify(await measureOurs(caseFor(o.single), o.steps ?? 4)) + '\n');
         return;
       }
       const threads = o.threads ?? (Number(process.env.DCGAN_THREADS) || 2);
       const sizes = (o.sizes ?? '32,64').split(',').map((s) => Number(s.trim()));
       const cases = sizes.map(caseFor);
-      const sgemm = measureSgemmPeak();
+      const sgemm = await measureSgemmPeak();
+      const engine = describeBackend(backend);
+      if (backend.adapter?.software) {
+        process.stderr.write(`dcgan: ${engine} is a software adapter: its numbers are a CPU emulating a GPU, not a GPU's\n`);
+      }
       const noTorch = torchUnavailable();
       if (noTorch) process.stderr.write(`dcgan: no PyTorch reference: ${noTorch}\n`);
       const results: CaseResult[] = [];
       for (const c of cases) {
-        process.stderr.write(`${c.imageSize}x${c.imageSize}x${c.channels}: dcgan-ts (${backend.name}, ${threads} threads)...\n`);
+        process.stderr.write(`${c.imageSize}x${c.imageSize}x${c.channels}: dcgan-ts (${engine}, ${threads} threads)...\n`);
         const ours = measureInChild(c, o, backend.name, threads);
         let torch: TorchMeasurement | null = null;
         if (!noTorch) {
@@ -93,7 +97,7 @@ export function benchCommand(): Command {
           },
         });
       }
-      process.stdout.write(`sgemm peak (1024^3 matmul on ${backend.name}): ${f1(sgemm)} GFLOP/s; batch 128, ${threads} threads\n`);
+      process.stdout.write(`sgemm peak (1024^3 matmul on ${engine}): ${f1(sgemm)} GFLOP/s; batch 128, ${threads} threads\n`);
       for (const r of results) {
         const t = r.torch;
         process.stdout.write(
@@ -106,6 +110,9 @@ export function benchCommand(): Command {
             '\n',
         );
       }
-      if (o.json) process.stdout.write(JSON.stringify({ backend: backend.name, threads, sgemmGflops: sgemm, results }) + '\n');
+      if (o.json) {
+        const adapter = backend.adapter ?? null;
+        process.stdout.write(JSON.stringify({ backend: backend.name, adapter, threads, sgemmGflops: sgemm, results }) + '\n');
+      }
     });
 }
