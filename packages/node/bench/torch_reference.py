@@ -3,7 +3,7 @@
 
 The same networks as packages/core (4x4 kernels, bias-free convs, batch norm except G's output and D's input,
 ReLU/tanh in G, LeakyReLU 0.2 in D, Adam 2e-4/0.5) and the same step (D on a real and a fake batch, then G through
-the updated D), adapted from ../shared/anchors/torch_dcgan_bench.py, plus peak RSS. Needs Debian's python3-torch.
+the updated D), after pytorch/examples' dcgan, plus peak RSS. Needs Debian's python3-torch.
 Prints one JSON line."""
 import argparse, json, resource, time
 import torch, torch.nn as nn

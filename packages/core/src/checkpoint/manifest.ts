@@ -5,7 +5,7 @@ import type { AdamState } from '../training/adam.js';
 import type { TrainerState } from '../training/trainer.js';
 
 /**
- * state.json of a checkpoint directory (DESIGN.md): plain JSON beside the two TF.js LayersModels and the raw float32
+ * state.json of a checkpoint directory (docs/formats.md): plain JSON beside the two TF.js LayersModels and the raw float32
  * optimizer moments. Loading it never executes code.
  */
 export const CHECKPOINT_FORMAT = 'dcgan-ts-checkpoint';

@@ -3,7 +3,7 @@ import { DcganError } from '../errors.js';
 import { generate } from '../generate.js';
 import type { DcganTrainer, StepMetrics } from './trainer.js';
 
-/** One line of log.jsonl (DESIGN.md's run directory contract). */
+/** One line of log.jsonl (the run directory's contract, docs/formats.md). */
 export interface LogEntry extends StepMetrics {
   step: number;
   /** Fractional epochs done. */

@@ -14,7 +14,8 @@ import { fakeDataset } from '../datasets/fake.js';
 
 /**
  * `dcgan bench`: the paper's DCGAN (ngf = ndf = 64, batch 128) trained and sampled on the active backend, beside
- * PyTorch on the same CPU in the same run. Work per training image from ../shared/anchors/dcgan_flops.py.
+ * PyTorch on the same CPU in the same run. Work per training image: 2 x the multiply-adds of every convolution
+ * (forward, backward-data, backward-weights), layer by layer.
  */
 export interface BenchCase {
   imageSize: number;

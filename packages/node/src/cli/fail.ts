@@ -1,7 +1,7 @@
 import { DcganError } from '@dcgan-ts/core';
 
 /**
- * The CLI's error contract (DESIGN.md): one clear line on stderr, a non-zero exit, a stack trace only with DEBUG=1.
+ * The CLI's error contract (docs/formats.md): one clear line on stderr, a non-zero exit, a stack trace only with DEBUG=1.
  * A DcganError is the user's to fix; anything else is our bug, said as such.
  */
 export function reportFailure(e: unknown): never {

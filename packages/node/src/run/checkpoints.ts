@@ -25,7 +25,7 @@ import { PACKAGE_VERSION } from '../version.js';
 import { describeFsError, stepName } from './runDirectory.js';
 
 /**
- * Checkpoint directories (DESIGN.md): generator/ and discriminator/ as TF.js LayersModels (model.json +
+ * Checkpoint directories (docs/formats.md): generator/ and discriminator/ as TF.js LayersModels (model.json +
  * weights.bin) each with adam.bin (its optimizer's moments), and state.json; core's checkpointFiles.ts makes the
  * files, the same ones the studio zips into a download. A checkpoint is written under a temporary name and renamed
  * into place, then `checkpoints/latest` (a one-line pointer) is replaced atomically; a crash at any moment leaves

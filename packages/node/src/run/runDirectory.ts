@@ -4,7 +4,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 
 /**
- * A run directory (DESIGN.md): config.json, log.jsonl, samples/step-NNNNNN.png, checkpoints/step-NNNNNN/ + latest.
+ * A run directory (docs/formats.md): config.json, log.jsonl, samples/step-NNNNNN.png, checkpoints/step-NNNNNN/ + latest.
  */
 export class RunDirectory {
   constructor(readonly root: string) {}
