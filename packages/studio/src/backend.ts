@@ -3,11 +3,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 
 /**
- * WebGL when the browser gives TF.js a usable GPU context, else the JS cpu backend (headless browsers and software
- * GL land here: TF.js refuses contexts with a major performance caveat). `?backend=cpu` forces the fallback.
+ * The Explore view's backend: WebGL when the browser gives TF.js a usable GPU context, else the JS cpu backend
+ * (headless browsers and software GL land here: TF.js refuses contexts with a major performance caveat).
+ * `?backend=cpu` forces the fallback; `?backend=webgpu` is the Train view's (its worker has its own TF.js).
  */
 export async function chooseBackend(): Promise<string> {
-  const forced = new URLSearchParams(location.search).get('backend');
+  const asked = new URLSearchParams(location.search).get('backend');
+  const forced = asked === 'webgl' || asked === 'cpu' ? asked : null;
   const order = forced ? [forced] : ['webgl', 'cpu'];
   for (const name of order) {
     try {

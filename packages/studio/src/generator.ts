@@ -7,8 +7,12 @@ export interface Generator {
   model: tfl.LayersModel;
 }
 
+/** The server serves no model (`dcgan studio` without --checkpoint, or the page on a static file server). */
+export class NoModelError extends Error {}
+
 export async function loadGenerator(base = 'model/'): Promise<Generator> {
   const response = await fetch(`${base}manifest.json`, { cache: 'no-store' });
+  if (response.status === 404) throw new NoModelError(`no model is served here (${base}manifest.json: HTTP 404)`);
   if (!response.ok) throw new Error(`cannot load ${base}manifest.json (HTTP ${response.status})`);
   const manifest = parseGeneratorManifest(await response.json());
   // The model path must stay beside the manifest: a manifest is data and must not send the page elsewhere.

@@ -1,6 +1,6 @@
 import { chartFrame, extent, type ChartLayout } from './svgChart.js';
 
-/** One point of log.jsonl as the chart needs it (DESIGN.md: step, lossD, lossG, ...). */
+/** One point of log.jsonl as the chart needs it (docs/formats.md: step, lossD, lossG, ...). */
 export interface LossPoint {
   step: number;
   lossD: number;

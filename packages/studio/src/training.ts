@@ -4,7 +4,8 @@ import { drawMetricCharts } from './metricCharts.js';
 
 /** /api/status of `dcgan studio` (packages/node/src/studio/studioServer.ts). */
 export interface StudioStatus {
-  modelStep: number;
+  /** Null when the server serves no model. */
+  modelStep: number | null;
   run: { logLines: number; sampleStep: number | null; secondsSinceUpdate: number | null; live: boolean } | null;
 }
 
