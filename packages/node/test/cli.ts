@@ -30,3 +30,6 @@ export function tempDir(): string {
 
 /** Options of a run that takes well under a second a step on the JS cpu backend. */
 export const TINY = ['--dataset', 'fake', '--image-size', '16', '--ngf', '4', '--ndf', '4', '--nz', '8', '--batch-size', '4', '--backend', 'cpu'];
+
+/** packages/node/test/fixtures (sources, not compiled: the tests run from dist/test). */
+export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');

@@ -6,14 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { exportGenerator, fakeDataset, loadLayersModel, saveCheckpoint } from '../src/index.js';
-import { tempDir } from './cli.js';
+import { FIXTURES, tempDir } from './cli.js';
 
 await tf.setBackend('cpu');
 tf.env().set('PROD', true);
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures');
 
 /**
  * A checkpoint whose G draws far from zero: running variances set near the activations' true scale, so that a

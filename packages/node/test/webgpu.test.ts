@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs-core';
@@ -25,7 +26,7 @@ import {
 import { SWIFTSHADER_ICD, findWebgpuAdapter } from '../src/webgpu.js';
 import { selectBackend } from '../src/backend.js';
 import { input } from './backends.js';
-import { dcgan, tempDir } from './cli.js';
+import { FIXTURES, dcgan, tempDir } from './cli.js';
 
 // Dawn reads the Vulkan driver list when it starts: before the first findWebgpuAdapter.
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
@@ -144,6 +145,19 @@ describe('--backend webgpu at the CLI', () => {
     assert.match(auto.stderr, /dcgan: (backend native|using the slow cpu backend).*no GPU for webgpu \(Dawn found no WebGPU adapter/);
     const recorded = JSON.parse(readFileSync(path.join(cwd, 'b', 'config.json'), 'utf8')) as { backend: string };
     assert.notEqual(recorded.backend, 'webgpu');
+  });
+
+  test('without the optional package: webgpu fails in one line naming the install, auto still trains', () => {
+    const cwd = tempDir();
+    const hook = path.join(FIXTURES, 'without-webgpu.mjs');
+    const env = { ...ENV, NODE_OPTIONS: `--import=${pathToFileURL(hook).href}` };
+    const r = dcgan([...train, '--backend', 'webgpu', '--out', 'a'], { cwd, env });
+    assert.notEqual(r.code, 0);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^dcgan: error: --backend webgpu: the optional package webgpu \(Dawn for Node\) is not installed .*npm install webgpu/);
+    const auto = dcgan([...train, '--out', 'b'], { cwd, env });
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.match(auto.stderr, /no GPU for webgpu \(the optional package webgpu/);
   });
 
   test('auto leaves a software adapter alone', () => {
