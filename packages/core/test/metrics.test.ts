@@ -69,14 +69,14 @@ test('FID: identical sets give 0; a mean shift gives its squared length; known c
   assert.ok(Math.abs(frechetDistance(gaussian([0, 0], s1), gaussian([0, 0], s2)) - want) < 1e-10);
 });
 
-test('KID: near 0 for one distribution, clearly positive for two', () => {
+test('KID: near 0 for one distribution, clearly positive for two', async () => {
   const d = 4;
   const rng = Rng.derive(3);
   const a = gaussianSamples(300, d, rng);
   const b = gaussianSamples(300, d, rng);
   const c = gaussianSamples(300, d, rng, 0.5);
-  const same = kernelInceptionDistance(a, 300, b, 300, d, Rng.derive(4), 10, 200);
-  const different = kernelInceptionDistance(a, 300, c, 300, d, Rng.derive(4), 10, 200);
+  const same = await kernelInceptionDistance(a, 300, b, 300, d, Rng.derive(4), 10, 200);
+  const different = await kernelInceptionDistance(a, 300, c, 300, d, Rng.derive(4), 10, 200);
   assert.ok(Math.abs(same.mean) < 3 * same.std + 1e-3, JSON.stringify(same));
   assert.ok(different.mean > 10 * Math.abs(same.mean) && different.mean > 0.01, JSON.stringify({ same, different }));
 });
@@ -97,18 +97,18 @@ test('Inception score and class histogram on closed-form predictions', () => {
   assert.ok(Math.abs(classHistogram(oneHot, n, classes).klToUniform) < 1e-12);
 });
 
-test('precision/recall: 1 for the same set, 0 for far-apart sets, and the memorisation distances', () => {
+test('precision/recall: 1 for the same set, 0 for far-apart sets, and the memorisation distances', async () => {
   const d = 3;
   const x = gaussianSamples(60, d, Rng.derive(5));
-  assert.deepEqual(precisionRecall(x, 60, x, 60, d), { precision: 1, recall: 1, k: 3 });
+  assert.deepEqual(await precisionRecall(x, 60, x, 60, d), { precision: 1, recall: 1, k: 3 });
   const far = x.map((v) => v + 100);
-  assert.deepEqual(precisionRecall(x, 60, far, 60, d), { precision: 0, recall: 0, k: 3 });
-  const copies = nearestDistances(x.subarray(0, 30), 10, x, 60, d);
+  assert.deepEqual(await precisionRecall(x, 60, far, 60, d), { precision: 0, recall: 0, k: 3 });
+  const copies = await nearestDistances(x.subarray(0, 30), 10, x, 60, d);
   assert.ok(copies.distances.every((v) => v === 0));
-  assert.ok(nearestDistances(far, 60, x, 60, d).quantiles.p1 > 100);
+  assert.ok((await nearestDistances(far, 60, x, 60, d)).quantiles.p1 > 100);
 });
 
-test('linear L2-SVM separates separable classes and beats chance on noisy ones', () => {
+test('linear L2-SVM separates separable classes and beats chance on noisy ones', async () => {
   const rng = Rng.derive(6);
   const d = 10;
   const classes = 3;
@@ -118,10 +118,10 @@ test('linear L2-SVM separates separable classes and beats chance on noisy ones',
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) x[i * d + k] = rng.normal() * 0.5 + (k === labels[i] ? 3 : 0);
   const scaler = Standardizer.fit(x, n, d);
   const xs = scaler.apply(x, n);
-  const model = trainLinearSvm(xs, labels, d, classes, { C: 1 });
-  assert.equal(accuracy(predictLinearSvm(model, xs, n), labels), 1);
+  const model = await trainLinearSvm(xs, labels, d, classes, { C: 1 });
+  assert.equal(accuracy(await predictLinearSvm(model, xs, n), labels), 1);
   // Held-out rows from the same distributions.
   const test = new Float32Array(n * d);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) test[i * d + k] = rng.normal() * 0.5 + (k === labels[i] ? 3 : 0);
-  assert.ok(accuracy(predictLinearSvm(model, scaler.apply(test, n), n), labels) > 0.95);
+  assert.ok(accuracy(await predictLinearSvm(model, scaler.apply(test, n), n), labels) > 0.95);
 });

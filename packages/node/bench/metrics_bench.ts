@@ -36,9 +36,9 @@ import { drawPerClass, loadLabelledSplit } from '../src/representation/labelledS
 
 /** The reference loops, compiled with core's tests (not part of any package's exports). */
 interface Reference {
-  kernelInceptionDistanceLoops: typeof kernelInceptionDistance;
-  precisionRecallLoops: typeof precisionRecall;
-  nearestDistancesLoops: (q: Float64Array, nq: number, r: Float64Array, nr: number, d: number) => ReturnType<typeof nearestDistances>;
+  kernelInceptionDistanceLoops: (...args: Parameters<typeof kernelInceptionDistance>) => Awaited<ReturnType<typeof kernelInceptionDistance>>;
+  precisionRecallLoops: (...args: Parameters<typeof precisionRecall>) => Awaited<ReturnType<typeof precisionRecall>>;
+  nearestDistancesLoops: (q: Float64Array, nq: number, r: Float64Array, nr: number, d: number) => Awaited<ReturnType<typeof nearestDistances>>;
   trainLinearSvmDualCd(x: Float32Array, labels: ArrayLike<number>, d: number, classes: number, opts: { C: number; maxPasses?: number }, rng: Rng): LinearSvmModel;
   primalObjectives(model: LinearSvmModel, x: Float32Array, labels: ArrayLike<number>, C: number): number[];
 }
@@ -49,9 +49,9 @@ const backendArg = (args[args.indexOf('--backend') + 1] ?? 'native') as BackendC
 const quick = args.includes('--quick');
 const backend = await selectBackend(args.includes('--backend') ? backendArg : 'native');
 
-function time<T>(fn: () => T): { value: T; s: number } {
+async function time<T>(fn: () => T | Promise<T>): Promise<{ value: T; s: number }> {
   const t0 = performance.now();
-  const value = fn();
+  const value = await fn();
   return { value, s: (performance.now() - t0) / 1000 };
 }
 
@@ -72,9 +72,9 @@ const gaussian = (n: number, d: number, shift = 0) => Float64Array.from(rng.norm
   const x = gaussian(n, d);
   const y = gaussian(n, d, 0.05);
   const loopSubsets = quick ? 2 : 10;
-  const loops = time(() => ref.kernelInceptionDistanceLoops(x, n, y, n, d, Rng.derive(2), loopSubsets, 1000));
-  const fastSame = time(() => kernelInceptionDistance(x, n, y, n, d, Rng.derive(2), loopSubsets, 1000));
-  const fast = time(() => kernelInceptionDistance(x, n, y, n, d, Rng.derive(2), 100, 1000));
+  const loops = await time(() => ref.kernelInceptionDistanceLoops(x, n, y, n, d, Rng.derive(2), loopSubsets, 1000));
+  const fastSame = await time(() => kernelInceptionDistance(x, n, y, n, d, Rng.derive(2), loopSubsets, 1000));
+  const fast = await time(() => kernelInceptionDistance(x, n, y, n, d, Rng.derive(2), 100, 1000));
   report(
     `KID ${n}+${n} x ${d}, 100 subsets of 1000`,
     (loops.s * 100) / loopSubsets,
@@ -89,8 +89,8 @@ const gaussian = (n: number, d: number, shift = 0) => Float64Array.from(rng.norm
   const d = 128;
   const real = gaussian(m, d);
   const fake = gaussian(m, d, 0.1);
-  const loops = time(() => ref.precisionRecallLoops(real, m, fake, m, d, 3));
-  const fast = time(() => precisionRecall(real, m, fake, m, d, 3));
+  const loops = await time(() => ref.precisionRecallLoops(real, m, fake, m, d, 3));
+  const fast = await time(() => precisionRecall(real, m, fake, m, d, 3));
   const same = loops.value.precision === fast.value.precision && loops.value.recall === fast.value.recall;
   report(`P&R k=3, ${m} real + ${m} fake x ${d}`, loops.s, fast.s, `precision ${fast.value.precision} recall ${fast.value.recall}, ${same ? 'identical' : 'DIFFERENT'}`);
 }
@@ -104,10 +104,10 @@ const train = await loadLabelledSplit('mnist', undefined, 'train', 32, 1);
   const all = Float64Array.from(gatherImages(train.dataset, Uint32Array.from({ length: nr }, (_, i) => i)));
   const queries = quick ? 20 : 100;
   const q = Float64Array.from(gaussian(queries, d, 0), (v) => Math.tanh(v));
-  const loops = time(() => ref.nearestDistancesLoops(q, queries, all, nr, d));
-  const fast = time(() => nearestDistances(q, queries, all, nr, d));
+  const loops = await time(() => ref.nearestDistancesLoops(q, queries, all, nr, d));
+  const fast = await time(() => nearestDistances(q, queries, all, nr, d));
   const same = loops.value.distances.every((v, i) => v === fast.value.distances[i]);
-  const fast500 = quick ? null : time(() => nearestDistances(Float64Array.from(gaussian(500, d), Math.tanh), 500, all, nr, d));
+  const fast500 = quick ? null : await time(() => nearestDistances(Float64Array.from(gaussian(500, d), Math.tanh), 500, all, nr, d));
   report(`NN ${queries} queries vs ${nr} x ${d}`, loops.s, fast.s, `${same ? 'identical distances' : 'DIFFERENT'}${fast500 ? `; 500 queries (eval's default): ${fast500.s.toFixed(2)} s` : ''}`);
 }
 
@@ -116,17 +116,17 @@ const train = await loadLabelledSplit('mnist', undefined, 'train', 32, 1);
   const config = { ...DEFAULT_MODEL_CONFIG, imageSize: 32, channels: 1 };
   const D = buildDiscriminator(config);
   initializeWeights(D, Rng.derive(3));
-  const features = (indices: Uint32Array) => {
+  const features = async (indices: Uint32Array) => {
     const images = tf.tensor4d(gatherImages(train.dataset, indices), [indices.length, 32, 32, 1]);
-    const f = discriminatorFeatures(D, images);
+    const f = await discriminatorFeatures(D, images);
     images.dispose();
     return f;
   };
   const cValues = [0.001, 0.01, 0.1, 1];
   const order = Rng.derive(4).permutation(train.labels.length);
-  const split = (perClass: number) => {
+  const split = async (perClass: number) => {
     const idx = drawPerClass(train.labels, 10, perClass, order);
-    const x = features(idx);
+    const x = await features(idx);
     const d = x.length / idx.length;
     const y = Uint16Array.from(idx, (i) => train.labels[i]!);
     const fitRows = Rng.derive(5).permutation(idx.length).subarray(0, Math.floor(0.8 * idx.length));
@@ -135,10 +135,10 @@ const train = await loadLabelledSplit('mnist', undefined, 'train', 32, 1);
     const fitY = Uint16Array.from(fitRows, (r) => y[r]!);
     return { x, y, d, fitX: Standardizer.fit(fitX, fitRows.length, d).apply(fitX, fitRows.length), fitY };
   };
-  const small = split(quick ? 20 : 100);
+  const small = await split(quick ? 20 : 100);
   const n = small.fitY.length;
-  const loops = time(() => cValues.map((C) => ref.trainLinearSvmDualCd(small.fitX, small.fitY, small.d, 10, { C, maxPasses: 100 }, Rng.derive(6))));
-  const fast = time(() => trainLinearSvmPath(small.fitX, small.fitY, small.d, 10, cValues));
+  const loops = await time(() => cValues.map((C) => ref.trainLinearSvmDualCd(small.fitX, small.fitY, small.d, 10, { C, maxPasses: 100 }, Rng.derive(6))));
+  const fast = await time(() => trainLinearSvmPath(small.fitX, small.fitY, small.d, 10, cValues));
   const objectives = cValues.map((C, i) => {
     const a = ref.primalObjectives(loops.value[i]!, small.fitX, small.fitY, C).reduce((s, v) => s + v, 0);
     const b = ref.primalObjectives(fast.value[i]!, small.fitX, small.fitY, C).reduce((s, v) => s + v, 0);
@@ -146,12 +146,13 @@ const train = await loadLabelledSplit('mnist', undefined, 'train', 32, 1);
   });
   report(`SVM ${n} x ${small.d}, 10 classes, 4 C values`, loops.s, fast.s, `objective fast/loops ${objectives.join(', ')}`);
   if (!quick) {
-    const big = split(1000);
-    const path = time(() => trainLinearSvmPath(big.fitX, big.fitY, big.d, 10, cValues));
-    const acc = path.value.map((m) => accuracy(predictLinearSvm(m, big.fitX, big.fitY.length), big.fitY).toFixed(3));
+    const big = await split(1000);
+    const path = await time(() => trainLinearSvmPath(big.fitX, big.fitY, big.d, 10, cValues));
+    const acc: string[] = [];
+    for (const m of path.value) acc.push(accuracy(await predictLinearSvm(m, big.fitX, big.fitY.length), big.fitY).toFixed(3));
     report(`SVM ${big.fitY.length} x ${big.d}, 10 classes, 4 C values`, null, path.s, `training accuracy ${acc.join(' / ')}`);
     const all = Standardizer.fit(big.x, big.y.length, big.d).apply(big.x, big.y.length);
-    const refit = time(() => trainLinearSvm(all, big.y, big.d, 10, { C: 0.01 }));
+    const refit = await time(() => trainLinearSvm(all, big.y, big.d, 10, { C: 0.01 }));
     report(`SVM ${big.y.length} x ${big.d}, 10 classes, C 0.01`, null, refit.s, 'the refit on all labels');
   }
   D.dispose();

@@ -24,7 +24,11 @@ export function buildClassifier(imageSize: number, channels: number, classes: nu
 }
 
 /** Features (n, 128) and class probabilities (n, classes) of images (n, S, S, C), in float64 for the metrics. */
-export function classifierOutputs(classifier: tfl.LayersModel, images: tf.Tensor4D, batchSize = 500): { features: Float64Array; probs: Float64Array; featureDims: number; classes: number } {
+export async function classifierOutputs(
+  classifier: tfl.LayersModel,
+  images: tf.Tensor4D,
+  batchSize = 500,
+): Promise<{ features: Float64Array; probs: Float64Array; featureDims: number; classes: number }> {
   const featureLayer = classifier.getLayer(CLASSIFIER_FEATURES_LAYER);
   const both = tfl.model({ inputs: classifier.inputs, outputs: [featureLayer.output as tfl.SymbolicTensor, classifier.outputs[0]!] });
   const n = images.shape[0];
@@ -35,8 +39,8 @@ export function classifierOutputs(classifier: tfl.LayersModel, images: tf.Tensor
   for (let start = 0; start < n; start += batchSize) {
     const m = Math.min(batchSize, n - start);
     const [f, p] = tf.tidy(() => both.predict(tf.slice(images, [start, 0, 0, 0], [m, -1, -1, -1])) as tf.Tensor[]);
-    features.set(f!.dataSync(), start * featureDims);
-    probs.set(p!.dataSync(), start * classes);
+    features.set(await f!.data(), start * featureDims);
+    probs.set(await p!.data(), start * classes);
     tf.dispose([f!, p!]);
   }
   return { features, probs, featureDims, classes };

@@ -11,7 +11,7 @@ import type { Rng } from '../rng.js';
  * sgemm on the native backend); the cube and the sums over m^2 entries, where the estimate's cancellation happens,
  * are float64. Subsets are drawn exactly as the reference loops draw them (tested against them).
  */
-export function kernelInceptionDistance(
+export async function kernelInceptionDistance(
   x: Float64Array,
   nx: number,
   y: Float64Array,
@@ -20,7 +20,7 @@ export function kernelInceptionDistance(
   rng: Rng,
   subsets = 100,
   subsetSize = 1000,
-): { mean: number; std: number; subsetSize: number } {
+): Promise<{ mean: number; std: number; subsetSize: number }> {
   const m = Math.min(subsetSize, nx, ny);
   if (m < 2) throw new Error('KID needs at least two samples on each side');
   const xs = tf.tensor2d(Float32Array.from(x), [nx, d]);
@@ -48,9 +48,9 @@ export function kernelInceptionDistance(
         const b = tf.gather(ys, tf.tensor1d(Int32Array.from(iy), 'int32'));
         return [tf.matMul(a, a, false, true), tf.matMul(b, b, false, true), tf.matMul(a, b, false, true)]; // (m, m) each
       });
-      const kxx = kernelSum(gxx!.dataSync() as Float32Array, true);
-      const kyy = kernelSum(gyy!.dataSync() as Float32Array, true);
-      const kxy = kernelSum(gxy!.dataSync() as Float32Array, false);
+      const kxx = kernelSum((await gxx!.data()) as Float32Array, true);
+      const kyy = kernelSum((await gyy!.data()) as Float32Array, true);
+      const kxy = kernelSum((await gxy!.data()) as Float32Array, false);
       tf.dispose([gxx!, gyy!, gxy!]);
       estimates.push((kxx + kyy) / (m * (m - 1)) - (2 * kxy) / (m * m));
     }

@@ -41,12 +41,12 @@ class SmallestK {
  * Per row: T = the k-th smallest upper bound (the row itself at rank 0, distance 0) bounds the true k-th distance from
  * above, so every row that can rank <= k has a lower bound <= T; those candidates are measured exactly.
  */
-export function kthNeighbourRadii(x: Float64Array, n: number, d: number, k: number, options: NeighbourOptions = {}): Float64Array {
+export async function kthNeighbourRadii(x: Float64Array, n: number, d: number, k: number, options: NeighbourOptions = {}): Promise<Float64Array> {
   if (k >= n) throw new Error(`k = ${k} needs more than ${n} samples`);
   const radii = new Float64Array(n);
   const smallest = new SmallestK(k);
   const candidates: number[] = [];
-  forEachDistanceBlock(
+  await forEachDistanceBlock(
     x,
     n,
     x,
@@ -78,7 +78,7 @@ export function kthNeighbourRadii(x: Float64Array, n: number, d: number, k: numb
  * every sample's k-th nearest neighbour. Precision: the fraction of fakes inside the reals' manifold; recall: the
  * fraction of reals inside the fakes'. Both come from one pass over the fake-to-real distances.
  */
-export function precisionRecall(
+export async function precisionRecall(
   real: Float64Array,
   nReal: number,
   fake: Float64Array,
@@ -86,9 +86,9 @@ export function precisionRecall(
   d: number,
   k = 3,
   options: NeighbourOptions = {},
-): { precision: number; recall: number; k: number } {
-  const realRadii = kthNeighbourRadii(real, nReal, d, k, options);
-  const fakeRadii = kthNeighbourRadii(fake, nFake, d, k, options);
+): Promise<{ precision: number; recall: number; k: number }> {
+  const realRadii = await kthNeighbourRadii(real, nReal, d, k, options);
+  const fakeRadii = await kthNeighbourRadii(fake, nFake, d, k, options);
   // "inside" is sqrt(t) <= r in float64; squared thresholds a hair either side of r^2 let the bounds decide it
   // wherever the answer cannot depend on the last bit; between them the exact distance decides.
   const sureIn = (r: number) => r * r * (1 - 1e-14);
@@ -99,7 +99,7 @@ export function precisionRecall(
   const fakeOut = Float64Array.from(fakeRadii, sureOut);
   let inReal = 0;
   const realCovered = new Uint8Array(nReal);
-  forEachDistanceBlock(
+  await forEachDistanceBlock(
     fake,
     nFake,
     real,
@@ -136,17 +136,17 @@ export function precisionRecall(
  * e.g. each sample's nearest training image. Returns the distances and their quantiles. Per query: the smallest upper
  * bound caps the nearest distance, and only references whose lower bound is under that cap are measured exactly.
  */
-export function nearestDistances(
+export async function nearestDistances(
   query: Float64Array,
   nq: number,
   reference: Float64Array,
   nr: number,
   d: number,
   options: NeighbourOptions = {},
-): {
+): Promise<{
   distances: Float64Array;
   quantiles: { p1: number; p10: number; median: number };
-} {
+}> {
   const distances = new Float64Array(nq);
   // Blocks over the reference (often the large side: 60,000 training images) with all queries at once, keeping
   // each query's best exact distance so far.
@@ -156,7 +156,7 @@ export function nearestDistances(
     const rows = Math.min(perBlock, nr - start);
     const block = reference.subarray(start * d, (start + rows) * d);
     // (rows of this reference block, nq queries)
-    forEachDistanceBlock(block, rows, query, nq, d, ({ start: s0, rows: rr, lower, upper }) => {
+    await forEachDistanceBlock(block, rows, query, nq, d, ({ start: s0, rows: rr, lower, upper }) => {
       for (let i = 0; i < nq; i++) {
         let cap = best[i]!;
         for (let r = 0; r < rr; r++) cap = Math.min(cap, upper[r * nq + i]!);

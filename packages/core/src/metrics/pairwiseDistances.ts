@@ -65,7 +65,7 @@ function centred(x: Float64Array, n: number, d: number, mu: Float64Array): { row
  * (d + 3) u (|a|^2 + |b|^2) of the float64 value (plus float64 round-off, covered by the 1.01 and the tiny absolute
  * slack). Typical errors are ~sqrt(d) u, so the bound is loose, but it only decides how many pairs get recomputed.
  */
-export function forEachDistanceBlock(
+export async function forEachDistanceBlock(
   a: Float64Array,
   n: number,
   b: Float64Array,
@@ -73,7 +73,7 @@ export function forEachDistanceBlock(
   d: number,
   visit: (block: DistanceBlock) => void,
   rowsPerBlock = Math.max(1, Math.floor(BLOCK_ELEMENTS / Math.max(m, 1))),
-): void {
+): Promise<void> {
   const mu = means(b, m, d);
   const ca = centred(a, n, d, mu);
   const cb = centred(b, m, d, mu);
@@ -89,7 +89,7 @@ export function forEachDistanceBlock(
         const block = tf.tensor2d(ca.rows.subarray(start * d, (start + rows) * d), [rows, d]);
         return tf.matMul(block, bt, false, true); // (rows, m)
       });
-      const g = dots.dataSync() as Float32Array;
+      const g = (await dots.data()) as Float32Array;
       dots.dispose();
       for (let r = 0; r < rows; r++) {
         const na = ca.norms[start + r]!;

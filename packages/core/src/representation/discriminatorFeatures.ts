@@ -21,7 +21,7 @@ export function featureSize(discriminator: tfl.LayersModel): number {
  * Features of images (n, S, S, C) in [-1, 1] as a (n, featureSize) Float32Array, in chunks of `batchSize`,
  * batch norm in inference mode.
  */
-export function discriminatorFeatures(discriminator: tfl.LayersModel, images: tf.Tensor4D, batchSize = 256): Float32Array {
+export async function discriminatorFeatures(discriminator: tfl.LayersModel, images: tf.Tensor4D, batchSize = 256): Promise<Float32Array> {
   const names = featureLayerNames(discriminator);
   const extractor = tfl.model({
     inputs: discriminator.inputs,
@@ -41,7 +41,7 @@ export function discriminatorFeatures(discriminator: tfl.LayersModel, images: tf
       });
       return tf.concat(pooled, 1);
     });
-    out.set(chunk.dataSync() as Float32Array, start * size);
+    out.set((await chunk.data()) as Float32Array, start * size);
     chunk.dispose();
   }
   return out;

@@ -61,16 +61,16 @@ class Design {
     this.xt = tf.transpose(this.x);
   }
   /** [x, 1] V: V (d + 1, cols) -> (n, cols). */
-  times(v: Float64Array): Float32Array {
+  async times(v: Float64Array): Promise<Float32Array> {
     const out = tf.tidy(() => tf.matMul(this.x, tf.tensor2d(Float32Array.from(v), [this.d + 1, this.cols])));
-    const values = out.dataSync() as Float32Array;
+    const values = (await out.data()) as Float32Array;
     out.dispose();
     return values;
   }
   /** [x, 1]^T U: U (n, cols) -> (d + 1, cols). */
-  transposeTimes(u: Float64Array): Float32Array {
+  async transposeTimes(u: Float64Array): Promise<Float32Array> {
     const out = tf.tidy(() => tf.matMul(this.xt, tf.tensor2d(Float32Array.from(u), [this.n, this.cols])));
-    const values = out.dataSync() as Float32Array;
+    const values = (await out.data()) as Float32Array;
     out.dispose();
     return values;
   }
@@ -126,14 +126,14 @@ function lineSearch(a: Float64Array, b: Float64Array, ws: number, ss: number, C:
  * One-vs-rest L2-SVMs on features x (n, d) with integer labels in [0, classes), one model per C in `cValues`
  * (solved in that order, each warm-started from the previous solution: ascending C is cheapest).
  */
-export function trainLinearSvmPath(
+export async function trainLinearSvmPath(
   x: Float32Array,
   labels: ArrayLike<number>,
   d: number,
   classes: number,
   cValues: number[],
   opts: Omit<SvmOptions, 'C'> = {},
-): LinearSvmModel[] {
+): Promise<LinearSvmModel[]> {
   const n = labels.length;
   const k = classes;
   const tolerance = opts.tolerance ?? 1e-4;
@@ -143,14 +143,14 @@ export function trainLinearSvmPath(
   const y = new Float64Array(n * k).fill(-1);
   for (let i = 0; i < n; i++) y[i * k + labels[i]!] = 1;
   // |grad f(0)| = 2C |[x, 1]^T Y| per class (at w = 0 every sample is active with residual -y).
-  const xty = columnNorms2(design.transposeTimes(y), p, k).map(Math.sqrt);
+  const xty = columnNorms2(await design.transposeTimes(y), p, k).map(Math.sqrt);
   const w = new Float64Array(p * k); // (d + 1, k): column c is class c's weights
   const models: LinearSvmModel[] = [];
   try {
     for (const C of cValues) {
       const gradAtZero = xty.map((v) => 2 * C * v);
       for (let newton = 0; newton < (opts.maxNewtonIterations ?? 50); newton++) {
-        const o = design.times(w); // (n, k) scores
+        const o = await design.times(w); // (n, k) scores
         const active = new Uint8Array(n * k);
         const residual = new Float64Array(n * k); // active * (o - y)
         for (let j = 0; j < n * k; j++) {
@@ -159,17 +159,17 @@ export function trainLinearSvmPath(
             residual[j] = o[j]! - y[j]!;
           }
         }
-        const xr = design.transposeTimes(residual);
+        const xr = await design.transposeTimes(residual);
         const grad = new Float64Array(p * k);
         for (let j = 0; j < p * k; j++) grad[j] = w[j]! + 2 * C * xr[j]!;
         const gnorm = columnNorms2(grad, p, k).map(Math.sqrt);
         const open = Array.from({ length: k }, (_, c) => gnorm[c]! > tolerance * gradAtZero[c]!);
         if (!open.some(Boolean)) break;
-        const { step, iterations } = conjugateGradient(design, active, grad, gnorm, open, C, opts.maxCgIterations ?? 300);
+        const { step, iterations } = await conjugateGradient(design, active, grad, gnorm, open, C, opts.maxCgIterations ?? 300);
         const relativeGradient = Math.max(...Array.from(gnorm, (g, c) => g / gradAtZero[c]!));
         opts.onNewtonStep?.({ C, newton, cgIterations: iterations, relativeGradient });
         // Exact line search per class along its step.
-        const q = design.times(step);
+        const q = await design.times(step);
         const a = new Float64Array(n);
         const b = new Float64Array(n);
         for (let c = 0; c < k; c++) {
@@ -204,7 +204,7 @@ export function trainLinearSvmPath(
  * Solves (I + 2C X_A^T X_A) s = -g for every open class at once (A: that class's active set), by conjugate gradients
  * until |residual| <= CG_FORCING |g|. g, the result: (d + 1, k) row-major.
  */
-function conjugateGradient(
+async function conjugateGradient(
   design: Design,
   active: Uint8Array,
   grad: Float64Array,
@@ -212,7 +212,7 @@ function conjugateGradient(
   open: boolean[],
   C: number,
   maxIterations: number,
-): { step: Float64Array; iterations: number } {
+): Promise<{ step: Float64Array; iterations: number }> {
   const { n, cols: k } = design;
   const size = grad.length;
   const s = new Float64Array(size);
@@ -229,9 +229,9 @@ function conjugateGradient(
   let it = 0;
   for (; it < maxIterations && running.some(Boolean); it++) {
     // H dir = dir + 2C X^T (A * (X dir))
-    const xd = design.times(dir);
+    const xd = await design.times(dir);
     for (let j = 0; j < n * k; j++) xv[j] = active[j] ? xd[j]! : 0;
-    const xtv = design.transposeTimes(xv);
+    const xtv = await design.transposeTimes(xv);
     const hd = new Float64Array(size);
     for (let j = 0; j < size; j++) hd[j] = dir[j]! + 2 * C * xtv[j]!;
     const dhd = columnDots(dir, hd);
@@ -253,12 +253,12 @@ function conjugateGradient(
 }
 
 /** One-vs-rest L2-SVM on features x (n, d) with integer labels in [0, classes), for one C. */
-export function trainLinearSvm(x: Float32Array, labels: ArrayLike<number>, d: number, classes: number, opts: SvmOptions): LinearSvmModel {
-  return trainLinearSvmPath(x, labels, d, classes, [opts.C], opts)[0]!;
+export async function trainLinearSvm(x: Float32Array, labels: ArrayLike<number>, d: number, classes: number, opts: SvmOptions): Promise<LinearSvmModel> {
+  return (await trainLinearSvmPath(x, labels, d, classes, [opts.C], opts))[0]!;
 }
 
 /** Predicted classes (argmax of the one-vs-rest scores) of rows of x (n, d): one matrix product per 4,096 rows. */
-export function predictLinearSvm(model: LinearSvmModel, x: Float32Array, n: number): Uint8Array {
+export async function predictLinearSvm(model: LinearSvmModel, x: Float32Array, n: number): Promise<Uint8Array> {
   const { classes, dims: d, weights } = model;
   const wt = new Float32Array(d * classes); // (d, classes)
   const bias = new Float32Array(classes);
@@ -273,7 +273,7 @@ export function predictLinearSvm(model: LinearSvmModel, x: Float32Array, n: numb
     for (let start = 0; start < n; start += 4096) {
       const rows = Math.min(4096, n - start);
       const best = tf.tidy(() => tf.argMax(tf.add(tf.matMul(tf.tensor2d(x.subarray(start * d, (start + rows) * d), [rows, d]), w), b), 1));
-      out.set(best.dataSync(), start);
+      out.set(await best.data(), start);
       best.dispose();
     }
   } finally {

@@ -67,7 +67,7 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
     say(`generating ${n} samples (seeds ${first}..${first + n - 1})`);
     const fakeImages = generate(loaded.generator, latentsForSeeds(seedRange(first, n), nz, config.z), nz);
     say('classifier features of the samples');
-    const fake = ref.outputs(fakeImages);
+    const fake = await ref.outputs(fakeImages);
     const result: EvaluateResult = {
       protocol: {
         samples: n,
@@ -79,8 +79,8 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
         step: loaded.state.step,
       },
     };
-    const value = featureMetrics(fake, ref.reference, n, metrics, first, say);
-    const floor = floorMetrics(ref.floorSet, ref.reference, n, metrics, first);
+    const value = await featureMetrics(fake, ref.reference, n, metrics, first, say);
+    const floor = await floorMetrics(ref.floorSet, ref.reference, n, metrics, first);
     if (value.fid !== undefined) result.fid = { value: value.fid, floor: floor.fid! };
     if (value.kid) result.kid = { value: value.kid, floor: floor.kid! };
     if (value.is) result.is = { value: value.is, floor: floor.is! };
@@ -95,8 +95,8 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
       const fakePixels = Float64Array.from((await fakeImages.data<'float32'>()).subarray(0, m * dims));
       const testPixels = Float64Array.from(ref.realTest.subarray(0, m * dims));
       result.nn = {
-        value: nearestDistances(fakePixels, m, all, train.labels.length, dims).quantiles,
-        floor: nearestDistances(testPixels, m, all, train.labels.length, dims).quantiles,
+        value: (await nearestDistances(fakePixels, m, all, train.labels.length, dims)).quantiles,
+        floor: (await nearestDistances(testPixels, m, all, train.labels.length, dims)).quantiles,
         samples: m,
         space: `L2 in pixel space ([-1, 1]), against all ${train.labels.length} training images`,
       };

@@ -10,7 +10,7 @@ import {
 } from '@dcgan-ts/core';
 
 /** Features (n, d) and class probabilities (n, classes) of n images, as core's classifierOutputs returns them. */
-export type ClassifierOutputs = ReturnType<typeof classifierOutputs>;
+export type ClassifierOutputs = Awaited<ReturnType<typeof classifierOutputs>>;
 
 /** The metrics computed from classifier outputs alone (`nn` works in pixel space and lives in evaluate.ts). */
 export const FEATURE_METRIC_NAMES = ['fid', 'kid', 'is', 'pr', 'hist'] as const;
@@ -33,14 +33,14 @@ const PR_MAX = 5000;
  * 1,000, drawn from Rng.derive(seed, 12)), precision/recall with k = 3; IS and the class histogram are of `sample`
  * alone (10 splits).
  */
-export function featureMetrics(
+export async function featureMetrics(
   sample: ClassifierOutputs,
   reference: ClassifierOutputs,
   n: number,
   metrics: ReadonlySet<string>,
   seed: number,
   say: (line: string) => void = () => {},
-): FeatureMetrics {
+): Promise<FeatureMetrics> {
   const d = sample.featureDims;
   const out: FeatureMetrics = {};
   if (metrics.has('fid')) {
@@ -49,14 +49,14 @@ export function featureMetrics(
   }
   if (metrics.has('kid')) {
     say('KID');
-    out.kid = kernelInceptionDistance(sample.features, n, reference.features, n, d, Rng.derive(seed, 12), 100, 1000);
+    out.kid = await kernelInceptionDistance(sample.features, n, reference.features, n, d, Rng.derive(seed, 12), 100, 1000);
   }
   if (metrics.has('is')) out.is = inceptionScore(sample.probs, n, sample.classes, 10);
   if (metrics.has('hist')) out.hist = classHistogram(sample.probs, n, sample.classes);
   if (metrics.has('pr')) {
     say('precision and recall (k = 3)');
     const m = Math.min(n, PR_MAX);
-    out.pr = precisionRecall(reference.features.subarray(0, m * d), m, sample.features.subarray(0, m * d), m, d, 3);
+    out.pr = await precisionRecall(reference.features.subarray(0, m * d), m, sample.features.subarray(0, m * d), m, d, 3);
   }
   return out;
 }
@@ -65,16 +65,16 @@ export function featureMetrics(
  * What the metrics read for real data, the floor each sample score is shown beside: FID, KID and precision/recall
  * of `realTrain` (n training images) against `reference`; IS and the class histogram of the reference itself.
  */
-export function floorMetrics(
+export async function floorMetrics(
   realTrain: ClassifierOutputs,
   reference: ClassifierOutputs,
   n: number,
   metrics: ReadonlySet<string>,
   seed: number,
-): FeatureMetrics {
+): Promise<FeatureMetrics> {
   const pick = (names: string[]) => new Set(names.filter((m) => metrics.has(m)));
   return {
-    ...featureMetrics(realTrain, reference, n, pick(['fid', 'kid', 'pr']), seed),
-    ...featureMetrics(reference, reference, n, pick(['is', 'hist']), seed),
+    ...(await featureMetrics(realTrain, reference, n, pick(['fid', 'kid', 'pr']), seed)),
+    ...(await featureMetrics(reference, reference, n, pick(['is', 'hist']), seed)),
   };
 }

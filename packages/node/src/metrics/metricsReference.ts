@@ -40,7 +40,7 @@ export interface MetricsReference {
   floorSet: ClassifierOutputs;
   protocol: { reference: string; floor: string };
   /** Extractor outputs of (n, S, S, C) images. */
-  outputs(images: tf.Tensor4D): ClassifierOutputs;
+  outputs(images: tf.Tensor4D): Promise<ClassifierOutputs>;
   dispose(): void;
 }
 
@@ -68,10 +68,10 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
     const realTest = gatherImages(test.dataset, indexRange(0, n));
     const realTrain = gatherImages(train.dataset, Rng.derive(request.seed, 11).permutation(train.labels.length).subarray(0, n));
     const outputs = (images: tf.Tensor4D) => classifierOutputs(classifier, images);
-    const ofPixels = (pixels: Float32Array) => {
+    const ofPixels = async (pixels: Float32Array) => {
       const images = tf.tensor4d(pixels, [n, s, s, c]);
       try {
-        return outputs(images);
+        return await outputs(images);
       } finally {
         images.dispose();
       }
@@ -85,8 +85,8 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
       train,
       realTest,
       realTrain,
-      reference: ofPixels(realTest),
-      floorSet: ofPixels(realTrain),
+      reference: await ofPixels(realTest),
+      floorSet: await ofPixels(realTrain),
       protocol: {
         reference: `${dataset} test split, first ${n} images`,
         floor: `${n} random ${dataset} training images against the same reference`,

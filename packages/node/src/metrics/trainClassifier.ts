@@ -61,7 +61,9 @@ export async function trainClassifier(request: TrainClassifierRequest): Promise<
   for (let start = 0; start < test.labels.length; start += chunk) {
     const m = Math.min(chunk, test.labels.length - start);
     const buffer = gatherImages(test.dataset, indexRange(start, m));
-    const predicted = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(buffer, [m, imageSize, imageSize, channels])) as tf.Tensor, 1).dataSync());
+    const best = tf.tidy(() => tf.argMax(model.predict(tf.tensor4d(buffer, [m, imageSize, imageSize, channels])) as tf.Tensor, 1));
+    const predicted = await best.data();
+    best.dispose();
     for (let i = 0; i < m; i++) if (predicted[i] === test.labels[start + i]) right++;
   }
   const info: ClassifierInfo = {

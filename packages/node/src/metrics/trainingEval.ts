@@ -52,7 +52,7 @@ export class TrainingEvaluator {
     const seed = 0;
     const ref = await openMetricsReference({ ...run, n: plan.n, classifier: plan.classifier ?? undefined, seed, onProgress });
     const metrics = new Set<string>(plan.metrics);
-    const floor = flattenScores(floorMetrics(ref.floorSet, ref.reference, ref.n, metrics, seed));
+    const floor = flattenScores(await floorMetrics(ref.floorSet, ref.reference, ref.n, metrics, seed));
     return new TrainingEvaluator(plan, ref, latentsForSeeds(seedRange(seed, ref.n), run.nz, run.z), run.nz, floor);
   }
 
@@ -64,15 +64,15 @@ export class TrainingEvaluator {
   }
 
   /** One eval line for G at `step`; `say` hears each stage (generating, features, each metric). */
-  evaluate(generator: tfl.LayersModel, step: number, epoch: number, say: (line: string) => void = () => {}): EvalEntry {
+  async evaluate(generator: tfl.LayersModel, step: number, epoch: number, say: (line: string) => void = () => {}): Promise<EvalEntry> {
     const started = performance.now();
     say(`generating ${this.n} samples`);
     const images = generate(generator, this.latents, this.nz);
     let scores;
     try {
       say('classifier features');
-      const outputs = this.ref.outputs(images);
-      scores = featureMetrics(outputs, this.ref.reference, this.n, new Set<string>(this.plan.metrics), 0, say);
+      const outputs = await this.ref.outputs(images);
+      scores = await featureMetrics(outputs, this.ref.reference, this.n, new Set<string>(this.plan.metrics), 0, say);
     } finally {
       images.dispose();
     }

@@ -67,19 +67,19 @@ function imagesOf(dataset: ImageDataset, indices: ArrayLike<number>): tf.Tensor4
   return tf.tensor4d(gatherImages(dataset, indices), [indices.length, s, s, c]);
 }
 
-type Extractor = { name: string; dims: number; features(dataset: ImageDataset, indices: ArrayLike<number>): Float32Array };
+type Extractor = { name: string; dims: number; features(dataset: ImageDataset, indices: ArrayLike<number>): Promise<Float32Array> };
 
 function discriminatorExtractor(name: string, D: tfl.LayersModel): Extractor {
   return {
     name,
     dims: featureSize(D),
-    features(dataset, indices) {
+    async features(dataset, indices) {
       const out = new Float32Array(indices.length * featureSize(D));
       const chunk = 1000;
       for (let i = 0; i < indices.length; i += chunk) {
         const slice = Array.prototype.slice.call(indices, i, i + chunk) as number[];
         const images = imagesOf(dataset, slice);
-        out.set(discriminatorFeatures(D, images), i * featureSize(D));
+        out.set(await discriminatorFeatures(D, images), i * featureSize(D));
         images.dispose();
       }
       return out;
@@ -92,12 +92,12 @@ function pixelExtractor(dataset: ImageDataset): Extractor {
   return {
     name: 'raw pixels',
     dims,
-    features: gatherImages,
+    features: async (dataset, indices) => gatherImages(dataset, indices),
   };
 }
 
 /** Picks C on a held-out fifth of the labelled rows, retrains on all of them, returns test accuracy and the C. */
-function fitAndScore(
+async function fitAndScore(
   x: Float32Array,
   y: Uint16Array,
   d: number,
@@ -106,7 +106,7 @@ function fitAndScore(
   testY: Uint16Array,
   cValues: number[],
   rng: Rng,
-): { accuracy: number; C: number } {
+): Promise<{ accuracy: number; C: number }> {
   const n = y.length;
   const order = rng.permutation(n);
   const held = order.subarray(0, Math.max(classes, Math.floor(n / 5)));
@@ -124,15 +124,15 @@ function fitAndScore(
   const heldY = Uint16Array.from(held, (r) => y[r]!);
   // Every C on the same rows, ascending, each solve warm-started from the previous one.
   const ascending = [...cValues].sort((a, b) => a - b);
-  const models = trainLinearSvmPath(fitXs, fitY, d, classes, ascending);
+  const models = await trainLinearSvmPath(fitXs, fitY, d, classes, ascending);
   let best = { C: ascending[0]!, accuracy: -1 };
-  models.forEach((model, i) => {
-    const acc = accuracy(predictLinearSvm(model, heldXs, held.length), heldY);
+  for (const [i, model] of models.entries()) {
+    const acc = accuracy(await predictLinearSvm(model, heldXs, held.length), heldY);
     if (acc > best.accuracy) best = { C: ascending[i]!, accuracy: acc };
-  });
+  }
   const all = Standardizer.fit(x, n, d);
-  const model = trainLinearSvm(all.apply(x, n), y, d, classes, { C: best.C });
-  return { accuracy: accuracy(predictLinearSvm(model, all.apply(testX, testY.length), testY.length), testY), C: best.C };
+  const model = await trainLinearSvm(all.apply(x, n), y, d, classes, { C: best.C });
+  return { accuracy: accuracy(await predictLinearSvm(model, all.apply(testX, testY.length), testY.length), testY), C: best.C };
 }
 
 function meanStd(values: number[]): { mean: number; std: number } {
@@ -175,17 +175,17 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
     const rows: ClassifierRow[] = [];
     for (const extractor of extractors) {
       say(`${extractor.name}: ${extractor.dims} dims, features of ${testCount} test images`);
-      const testX = extractor.features(test.dataset, testIndices);
+      const testX = await extractor.features(test.dataset, testIndices);
       const accuracies: number[] = [];
       const chosenC: number[] = [];
-      draws.forEach((indices, r) => {
-        const x = extractor.features(train.dataset, indices);
+      for (const [r, indices] of draws.entries()) {
+        const x = await extractor.features(train.dataset, indices);
         const y = Uint16Array.from(indices, (i) => train.labels[i]!);
-        const { accuracy: acc, C } = fitAndScore(x, y, extractor.dims, classes, testX, testY, request.cValues ?? DEFAULT_C, Rng.derive(seed, 7, r));
+        const { accuracy: acc, C } = await fitAndScore(x, y, extractor.dims, classes, testX, testY, request.cValues ?? DEFAULT_C, Rng.derive(seed, 7, r));
         accuracies.push(acc);
         chosenC.push(C);
         say(`${extractor.name}: draw ${r + 1}/${repeats}: accuracy ${(100 * acc).toFixed(2)}% (C ${C})`);
-      });
+      }
       const acc = meanStd(accuracies);
       rows.push({ features: extractor.name, dims: extractor.dims, accuracy: acc, error: { mean: 1 - acc.mean, std: acc.std }, chosenC });
     }

@@ -35,7 +35,7 @@ export async function extractFeatures(request: FeaturesRequest): Promise<{ files
     for (let start = 0; start < count; start += chunk) {
       const m = Math.min(chunk, count - start);
       const images = tf.tensor4d(gatherImages(split.dataset, indexRange(start, m)), [m, s, s, c]);
-      features.set(discriminatorFeatures(D, images), start * dims);
+      features.set(await discriminatorFeatures(D, images), start * dims);
       images.dispose();
     }
     const sidecar = request.out.replace(/\.f32$/, '.json');

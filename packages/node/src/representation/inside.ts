@@ -65,7 +65,7 @@ export async function visualize(request: VisualizeRequest): Promise<{ file: stri
     for (const filter of request.filters) {
       const maps = guidedBackprop(D, images, request.layer, filter);
       const shown = normalisePerImage(maps);
-      rows.push(toImages(shown.dataSync() as Float32Array, n, s, s, c));
+      rows.push(toImages((await shown.data()) as Float32Array, n, s, s, c));
       tf.dispose([maps, shown]);
     }
     images.dispose();
@@ -100,7 +100,7 @@ export async function ablate(request: AblateRequest): Promise<{ file: string; sa
     const latents = latentsForSeeds(seedRange(request.seed ?? 0, n), nz, z);
     const plain = generate(G, latents, nz);
     const ablated = generateAblated(G, latents, nz, request.layer, request.maps);
-    const rows = [toImages(plain.dataSync() as Float32Array, n, s, s, c), toImages(ablated.dataSync() as Float32Array, n, s, s, c)];
+    const rows = [toImages((await plain.data()) as Float32Array, n, s, s, c), toImages((await ablated.data()) as Float32Array, n, s, s, c)];
     tf.dispose([plain, ablated]);
     const file = request.out ?? 'ablation.png';
     await writePicture(file, composeRows(rows));
