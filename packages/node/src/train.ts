@@ -30,6 +30,8 @@ import { writePng } from './io/png.js';
 import { DEFAULT_EVAL_METRICS, DEFAULT_EVAL_N, type EvalPlan, TrainingEvaluator, parseEvalMetrics } from './metrics/trainingEval.js';
 import { loadCheckpoint, readArchiveState, readCheckpointState, resolveCheckpointDir, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
+import { RunLock } from './run/runLock.js';
+import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
 import { PACKAGE_VERSION } from './version.js';
 
 /** What a user asks of `dcgan train`; undefined fields take the paper's defaults (or, on --resume, the run's). */
@@ -162,6 +164,11 @@ async function latestRunDirectory(): Promise<string> {
 export async function planTraining(
   request: TrainRequest,
   onDataProgress?: TrainReporter['onDataProgress'],
+  /**
+   * Called as soon as the run directory is known, before its checkpoint is read or the data opened (which can take
+   * minutes for a folder): train() refuses there a run that another process is writing.
+   */
+  checkRunDirectory?: (out: string) => Promise<void>,
 ): Promise<{ plan: TrainingPlan; data: ImageDataset }> {
   const resumeFrom = request.resumeFrom === undefined ? null : path.resolve(request.resumeFrom);
   const resume = (request.resume ?? false) || resumeFrom !== null;
@@ -176,11 +183,13 @@ export async function planTraining(
     if (resumeFrom !== null) {
       state = await readArchiveState(resumeFrom);
       out = request.out ?? (await nextRunDirectory(RUNS_DIR, state.dataset.name, state.config.imageSize));
+      await checkRunDirectory?.(out);
       if (await new RunDirectory(out).holdsRun()) {
         throw new DcganError(`--resume ${request.resumeFrom}: ${out} already holds a run; a checkpoint archive starts a new run directory, choose another --out`);
       }
     } else {
       out = request.out ?? (await latestRunDirectory());
+      await checkRunDirectory?.(out);
       const dir = await resolveCheckpointDir(out).catch((e: unknown) => {
         throw new DcganError(`--resume: ${(e as Error).message}`);
       });
@@ -222,6 +231,7 @@ export async function planTraining(
       seed: request.seed ?? randomInt(0, 2 ** 32 - 1),
     };
     out = request.out ?? (await nextRunDirectory(RUNS_DIR, dataset, imageSize));
+    await checkRunDirectory?.(out);
   }
   const schedule = {
     logEvery: request.logEvery ?? base.logEvery,
@@ -287,6 +297,8 @@ export interface TrainReporter {
   onEval?(entry: EvalEntry): void;
   onSample?(file: string): void;
   onCheckpoint?(dir: string): void;
+  /** Something the user should know that is not progress: a dead writer's lock taken over, leftovers removed. */
+  onNotice?(line: string): void;
   shouldStop?(): boolean;
 }
 
@@ -302,9 +314,16 @@ export interface TrainResult {
  * and checkpoints, and returns where it ended.
  */
 export async function train(request: TrainRequest, reporter: TrainReporter = {}): Promise<TrainResult> {
-  const { plan, data } = await planTraining(request, reporter.onDataProgress);
+  // A run another process is writing is refused before its data is decoded; the lock itself is taken below.
+  const { plan, data } = await planTraining(request, reporter.onDataProgress, (out) => RunLock.refuseIfHeld(out));
   let evaluator: TrainingEvaluator | null = null;
+  let lock: RunLock | null = null;
   try {
+    // One writer per run directory: taken before anything is judged or written there (run/runLock.ts).
+    lock = await RunLock.acquire(plan.out, {
+      command: `dcgan train${plan.resume ? ' --resume' : ''}`,
+      onTakeover: (line) => reporter.onNotice?.(line),
+    });
     const run = new RunDirectory(plan.out);
     if ((!plan.resume || plan.resumeFrom !== null) && (await run.holdsRun())) {
       throw new DcganError(`${plan.out} already holds a run; pass --resume to continue it, or choose another --out`);
@@ -316,8 +335,9 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
         reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
       );
     }
-    return await trainRun(plan, data, run, backend, evaluator, reporter);
+    return await trainRun(plan, data, run, lock, backend, evaluator, reporter);
   } finally {
+    await lock?.release();
     evaluator?.dispose();
     closeDataset(data); // a packed file's descriptor
   }
@@ -327,11 +347,16 @@ async function trainRun(
   plan: TrainingPlan,
   data: ImageDataset,
   run: RunDirectory,
+  lock: RunLock,
   backend: Awaited<ReturnType<typeof selectBackend>>,
   evaluator: TrainingEvaluator | null,
   reporter: TrainReporter,
 ): Promise<TrainResult> {
   await run.create();
+  // Under the lock every temporary file here is a killed writer's: a checkpoint, grid, log or config half-written.
+  for (const dir of [run.root, run.samplesDir, run.checkpointsDir]) {
+    for (const removed of await removeLeftovers(dir, { exclusive: true })) reporter.onNotice?.(describeRemovedLeftover(removed));
+  }
   await run.writeConfig({ ...plan, backend: backend.name, adapter: backend.adapter ?? null, requestedBackend: plan.backend });
 
   let trainer: DcganTrainer;
@@ -354,12 +379,14 @@ async function trainRun(
       onStep: reporter.onStep,
       shouldStop: reporter.shouldStop,
       onLog: async (entry) => {
+        await lock.assertHeld();
         await run.appendLog(entry);
         reporter.onLog?.(entry);
       },
       onSample: async (step, images) => {
         const grid = makeGrid(await images.data<'float32'>(), sampleCount, imageSize, imageSize, channels);
         const file = run.samplePath(step);
+        await lock.assertHeld();
         await writePng(file, grid);
         reporter.onSample?.(file);
       },
@@ -370,12 +397,14 @@ async function trainRun(
               const entry = await evaluator.evaluate(t.generator, t.step, t.epochsDone, (line) =>
                 reporter.onEvalProgress?.(`eval at step ${t.step}: ${line}`, t.step),
               );
+              await lock.assertHeld();
               await run.appendLog(entry);
               reporter.onEval?.(entry);
             },
           }
         : undefined,
       onCheckpoint: async (t) => {
+        await lock.assertHeld();
         checkpoint = await saveCheckpoint(run.checkpointsDir, t, { backend: describeBackend(backend), datasetSize: data.size });
         reporter.onCheckpoint?.(checkpoint);
       },

@@ -106,6 +106,10 @@ test('kill -9 during a checkpoint write leaves the previous checkpoint loadable,
   assert.match(s.stdout, /^step 2 of/);
   const resumed = dcgan(['train', '--resume', '--out', 'run', '--backend', 'cpu'], { cwd });
   assert.equal(resumed.code, 0, resumed.stderr);
+  // The killed process's lock and its half-written checkpoint are cleared, each with a line saying so.
+  assert.match(resumed.stderr, /dcgan: took over the lock of run from PID \d+ on .*: PID \d+ is no longer running/);
+  assert.match(resumed.stderr, /dcgan: removed run\/checkpoints\/\.step-000004\.tmp-\S+, left by an interrupted write \(its writer, PID \d+, no longer holds the run\)/);
+  assert.deepEqual(readdirSync(checkpoints).filter((n) => n.startsWith('.')), []);
   const log = logWithoutTiming(path.join(cwd, 'run'));
   assert.deepEqual(log.map((e) => (e as { step: number }).step), [1, 2, 3, 4, 5, 6]); // lines past step 2 were replayed, not doubled
 });

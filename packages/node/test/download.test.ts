@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
@@ -8,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { downloadDataset } from '../src/index.js';
-import { CLI, type CliResult, tempDir } from './cli.js';
+import { type CliResult, dcganAsync as runDcgan, tempDir } from './cli.js';
 import { cifarRecords, tarOf } from './datasetFixtures.js';
 
 /**
@@ -43,14 +42,7 @@ async function mirror(files: Record<string, Buffer>): Promise<{ url: string; req
 
 /** The CLI in a child process that does not block this one (which serves the mirror). */
 function dcganAsync(args: string[], env: Record<string, string>, cwd?: string): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, DEBUG: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runDcgan(args, { env, cwd });
 }
 
 function assertOneLineError(r: CliResult, pattern: RegExp): void {

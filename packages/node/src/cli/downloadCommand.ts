@@ -1,6 +1,7 @@
 import { Argument, Command } from 'commander';
 import { REMOTE_DATASETS, REMOTE_DATASET_NAMES, type RemoteDatasetName } from '../datasets/catalog.js';
 import { downloadDataset } from '../datasets/download.js';
+import { describeRemovedLeftover } from '../io/leftovers.js';
 
 const EXAMPLES = `
 Examples:
@@ -29,6 +30,7 @@ export function downloadCommand(): Command {
       const result = await downloadDataset(name, {
         dir: o.dir,
         mirror: o.mirror,
+        onRemovedLeftover: (removed) => process.stderr.write(`dcgan: ${describeRemovedLeftover(removed)}\n`),
         onProgress: (file, received, total) => {
           const now = performance.now();
           if (!tty || now - lastDraw < 200) return;

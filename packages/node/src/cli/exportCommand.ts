@@ -20,7 +20,7 @@ Examples:
     )
     .action(async (o: { checkpoint: string; format: (typeof EXPORT_FORMATS)[number]; out: string; json?: boolean }) => {
       await selectBackend('cpu'); // exporting only copies weights
-      const result = await exportGenerator(o);
+      const result = await exportGenerator({ ...o, onNotice: (line) => process.stderr.write(`dcgan: ${line}\n`) });
       process.stdout.write(`${result.format} export of step ${result.step} -> ${result.files.join(', ')}\n`);
       if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
     });

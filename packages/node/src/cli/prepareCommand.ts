@@ -48,7 +48,7 @@ export function prepareCommand(): Command {
         background: o.background ?? DEFAULT_BACKGROUND,
         strict: o.strict,
         pool: { workers: o.workers, onProgress: dataProgressPrinter() },
-      });
+      }, (line) => process.stderr.write(`dcgan: ${line}\n`));
       const h = result.header;
       for (const line of dataNotes({ ...h, path: h.source, crop: h.crop ?? null, flip: false, strict: false, classes: null })) {
         process.stderr.write(`dcgan: ${line}\n`);

@@ -86,6 +86,7 @@ export function trainCommand(): Command {
             for (const line of dataNotes(info.plan.data)) process.stderr.write(`dcgan: ${line}\n`);
             reporter.onStart?.(info);
           },
+          onNotice: (line) => process.stderr.write(`dcgan: ${line}\n`),
           shouldStop: () => stopRequested,
         });
         reporter.stop();

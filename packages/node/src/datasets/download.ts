@@ -4,6 +4,8 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { temporarySibling } from '../io/atomic.js';
+import { type RemovedLeftover, removeLeftovers } from '../io/leftovers.js';
 import { REMOTE_DATASETS, type RemoteDataset, type RemoteDatasetName, type RemoteFile, datasetDir } from './catalog.js';
 
 export interface DownloadOptions {
@@ -16,6 +18,8 @@ export interface DownloadOptions {
   spec?: RemoteDataset;
   /** A file already present with the right checksum is kept (default); false fetches again. */
   reuse?: boolean;
+  /** A temporary file of a killed download, removed before fetching. */
+  onRemovedLeftover?(removed: RemovedLeftover): void;
 }
 
 export interface DownloadedFile {
@@ -31,12 +35,12 @@ async function md5Of(file: string): Promise<string> {
 }
 
 /**
- * Fetches `url` into `dest` through a temporary name beside it (`dest.part-PID`), hashing as it writes; renames only
+ * Fetches `url` into `dest` through a temporary name beside it (io/atomic.ts), hashing as it writes; renames only
  * when the MD5 matches. A bad checksum, an HTTP error or a cut connection removes the temporary file and says which
  * happened, so the cache never holds a half-written or wrong file under its real name.
  */
 export async function downloadFile(url: string, dest: string, expected: RemoteFile, onProgress?: DownloadOptions['onProgress']): Promise<number> {
-  const temp = `${dest}.part-${process.pid}`;
+  const temp = temporarySibling(dest);
   const hash = createHash('md5');
   let received = 0;
   try {
@@ -89,8 +93,10 @@ export async function downloadDataset(name: RemoteDatasetName, options: Download
   } catch (e) {
     throw new DcganError(`cannot create ${dir}: ${(e as Error).message}`);
   }
-  // Temporary files of a download that was killed (kill -9, power loss) are garbage: clear them.
-  for (const n of await fs.readdir(dir)) if (/\.part-\d+$/.test(n)) await fs.rm(path.join(dir, n), { force: true });
+  // Temporary files of a download that was killed (kill -9, power loss) are garbage; a live download's are not.
+  for (const f of spec.files) {
+    for (const removed of await removeLeftovers(dir, { of: f.name })) options.onRemovedLeftover?.(removed);
+  }
   const base = (options.mirror ?? process.env.DCGAN_MIRROR ?? spec.base).replace('{dataset}', name).replace(/\/+$/, '');
   const files: DownloadedFile[] = [];
   for (const f of spec.files) {

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { type FolderOptions, decodeFolder } from './imageFolder.js';
 import { listImageFiles } from './imageFiles.js';
 import { type PackedHeader, PackedWriter } from './packedFile.js';
+import { temporarySibling } from '../io/atomic.js';
+import { describeRemovedLeftover, removeLeftovers } from '../io/leftovers.js';
 
 export interface PrepareResult {
   out: string;
@@ -14,15 +16,25 @@ export interface PrepareResult {
 /**
  * `dcgan prepare`: decodes an image folder once, in worker threads, and packs the resized images (with their class
  * labels) into one file that later runs read by position. Written under a temporary name and renamed into place, so an
- * interrupted prepare leaves no file that looks complete.
+ * interrupted prepare leaves no file that looks complete; the next prepare of the same file removes what a killed one
+ * left (and says so through `onNotice`).
  */
-export async function prepareFolder(root: string, out: string, options: FolderOptions): Promise<PrepareResult> {
+export async function prepareFolder(
+  root: string,
+  out: string,
+  options: FolderOptions,
+  onNotice?: (line: string) => void,
+): Promise<PrepareResult> {
   const started = performance.now();
   const list = await listImageFiles(root);
-  await fs.mkdir(path.dirname(path.resolve(out)), { recursive: true }).catch((e: Error) => {
-    throw new DcganError(`cannot write ${out}: ${e.message}`);
-  });
-  const temp = `${out}.tmp-${process.pid}`;
+  const outDir = path.dirname(path.resolve(out));
+  try {
+    await fs.mkdir(outDir, { recursive: true });
+    for (const removed of await removeLeftovers(outDir, { of: path.basename(out) })) onNotice?.(describeRemovedLeftover(removed));
+  } catch (e) {
+    throw new DcganError(`cannot write ${out}: ${(e as Error).message}`);
+  }
+  const temp = temporarySibling(out);
   let writer: PackedWriter;
   try {
     writer = new PackedWriter(temp);

@@ -1,6 +1,7 @@
 import { DcganError } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { describeRemovedLeftover, removeLeftovers } from '../io/leftovers.js';
 import { loadGenerator } from '../run/checkpoints.js';
 import { describeFsError } from '../run/runDirectory.js';
 import { exportCheckpointArchive } from './checkpointArchive.js';
@@ -15,6 +16,8 @@ export interface ExportRequest {
   checkpoint: string;
   format: ExportFormat;
   out: string;
+  /** Leftovers of an interrupted export into the same folder, removed first. */
+  onNotice?(line: string): void;
 }
 
 export interface ExportResult {
@@ -32,6 +35,7 @@ export async function exportGenerator(request: ExportRequest): Promise<ExportRes
   try {
     try {
       await fs.mkdir(request.out, { recursive: true });
+      for (const removed of await removeLeftovers(request.out)) request.onNotice?.(describeRemovedLeftover(removed));
     } catch (e) {
       throw new DcganError(`cannot create ${request.out}: ${describeFsError(e)}`);
     }

@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { temporaryName } from './leftovers.js';
 
-/** A sibling name for work in progress; dot-prefixed so listings of finished entries skip it. */
+/**
+ * A sibling name for work in progress: `.NAME.tmp-HOST-PID-RANDOM`, dot-prefixed so listings of finished entries skip
+ * it, and naming its writer so that the next run on the same path can tell a dead writer's leftover from a live
+ * writer's work (io/leftovers.ts).
+ */
 export function temporarySibling(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return path.join(path.dirname(target), temporaryName(path.basename(target), randomBytes(4).toString('hex')));
 }
 
 async function fsyncPath(p: string): Promise<void> {
@@ -34,7 +39,8 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
 
 /**
  * Fills a directory through `fill(tmpDir)` under a temporary name and renames it into place only once complete, so a
- * crash (even kill -9) mid-write leaves no half-written `target`: at worst a dot-prefixed leftover.
+ * crash (even kill -9) mid-write leaves no half-written `target`: at worst a dot-prefixed leftover, which the next
+ * run on the same place removes (io/leftovers.ts).
  */
 export async function writeDirectoryAtomic(target: string, fill: (dir: string) => Promise<void>): Promise<void> {
   const tmp = temporarySibling(target);

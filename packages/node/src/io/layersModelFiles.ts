@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { DcganError, MODEL_JSON, WEIGHTS_BIN, layersModelFiles, layersModelFromFiles } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from './atomic.js';
 
 /** TF.js's LayersModel format on disk: model.json (topology + weights manifest) and one weights.bin. */
 export { MODEL_JSON, WEIGHTS_BIN };
@@ -10,8 +11,9 @@ export { MODEL_JSON, WEIGHTS_BIN };
 export async function saveLayersModel(model: tfl.LayersModel, dir: string, generatedBy: string): Promise<void> {
   const { modelJson, weights } = await layersModelFiles(model, generatedBy);
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, WEIGHTS_BIN), weights);
-  await fs.writeFile(path.join(dir, MODEL_JSON), modelJson);
+  // Each file whole or not at all; the weights first, so a model.json is never newer than the weights it names.
+  await writeFileAtomic(path.join(dir, WEIGHTS_BIN), weights);
+  await writeFileAtomic(path.join(dir, MODEL_JSON), modelJson);
 }
 
 /** Loads a LayersModel saved by saveLayersModel (or any single-file TF.js export); errors name the file. */
