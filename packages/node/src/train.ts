@@ -30,7 +30,7 @@ import { writePng } from './io/png.js';
 import { DEFAULT_EVAL_METRICS, DEFAULT_EVAL_N, type EvalPlan, TrainingEvaluator, parseEvalMetrics } from './metrics/trainingEval.js';
 import { loadCheckpoint, readArchiveState, readCheckpointState, resolveCheckpointDir, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
-import { RunLock } from './run/runLock.js';
+import { RunLock, RunLockHeldError } from './run/runLock.js';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
 import { PACKAGE_VERSION } from './version.js';
 
@@ -231,7 +231,7 @@ export async function planTraining(
       seed: request.seed ?? randomInt(0, 2 ** 32 - 1),
     };
     out = request.out ?? (await nextRunDirectory(RUNS_DIR, dataset, imageSize));
-    await checkRunDirectory?.(out);
+    if (request.out !== undefined) await checkRunDirectory?.(out); // a numbered directory is chosen again if taken
   }
   const schedule = {
     logEvery: request.logEvery ?? base.logEvery,
@@ -319,15 +319,8 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
   let evaluator: TrainingEvaluator | null = null;
   let lock: RunLock | null = null;
   try {
-    // One writer per run directory: taken before anything is judged or written there (run/runLock.ts).
-    lock = await RunLock.acquire(plan.out, {
-      command: `dcgan train${plan.resume ? ' --resume' : ''}`,
-      onTakeover: (line) => reporter.onNotice?.(line),
-    });
+    lock = await lockRunDirectory(plan, request.out !== undefined, reporter);
     const run = new RunDirectory(plan.out);
-    if ((!plan.resume || plan.resumeFrom !== null) && (await run.holdsRun())) {
-      throw new DcganError(`${plan.out} already holds a run; pass --resume to continue it, or choose another --out`);
-    }
     const backend = await selectBackend(plan.backend);
     // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
     if (plan.eval && plan.eval.every > 0) {
@@ -340,6 +333,35 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     await lock?.release();
     evaluator?.dispose();
     closeDataset(data); // a packed file's descriptor
+  }
+}
+
+/**
+ * Takes the lock of the run directory (run/runLock.ts) before anything is judged or written there, and refuses a new
+ * run into a directory that holds one. A new run given no --out takes the next free runs/NNNNN-<dataset><size>
+ * instead: several started at once each get their own.
+ */
+async function lockRunDirectory(plan: TrainingPlan, outChosen: boolean, reporter: TrainReporter): Promise<RunLock> {
+  const options = { command: `dcgan train${plan.resume ? ' --resume' : ''}`, onTakeover: (line: string) => reporter.onNotice?.(line) };
+  const numbered = !outChosen && (!plan.resume || plan.resumeFrom !== null);
+  for (let attempt = 0; ; attempt++) {
+    let lock: RunLock;
+    try {
+      lock = await RunLock.acquire(plan.out, options);
+    } catch (e) {
+      if (!(numbered && e instanceof RunLockHeldError && attempt < 100)) throw e;
+      plan.out = await nextRunDirectory(RUNS_DIR, plan.dataset, plan.config.imageSize);
+      continue;
+    }
+    if ((!plan.resume || plan.resumeFrom !== null) && (await new RunDirectory(plan.out).holdsRun())) {
+      await lock.release();
+      if (numbered && attempt < 100) {
+        plan.out = await nextRunDirectory(RUNS_DIR, plan.dataset, plan.config.imageSize);
+        continue;
+      }
+      throw new DcganError(`${plan.out} already holds a run; pass --resume to continue it, or choose another --out`);
+    }
+    return lock;
   }
 }
 

@@ -143,6 +143,15 @@ test('two fresh dcgan train on one directory at once: exactly one trains', async
   assert.deepEqual(stepsOf(path.join(cwd, 'run')), [5, 10, 15, 20, 25, 30]);
 });
 
+test('two dcgan train without --out at once each get their own numbered run directory', async () => {
+  const cwd = tempDir();
+  const args = ['train', ...TINY, '--steps', '4', '--log-every', '2'];
+  const results = await Promise.all([dcganAsync(args, { cwd }), dcganAsync(args, { cwd })]);
+  for (const r of results) assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(path.join(cwd, 'runs')).sort(), ['00000-fake16', '00001-fake16']);
+  for (const dir of ['00000-fake16', '00001-fake16']) assert.deepEqual(stepsOf(path.join(cwd, 'runs', dir)), [2, 4]);
+});
+
 /** Log lines written so far (0 without a log). */
 function logLines(runDir: string): number {
   const file = path.join(runDir, 'log.jsonl');

@@ -53,8 +53,11 @@ function describeHolder(h: LockHolder): string {
   return `PID ${h.pid} on ${h.host} (${h.command}, since ${h.since})`;
 }
 
-function refusal(root: string, holder: LockHolder | null): DcganError {
-  return new DcganError(
+/** The refusal of a second writer: the run directory has a live holder. */
+export class RunLockHeldError extends DcganError {}
+
+function refusal(root: string, holder: LockHolder | null): RunLockHeldError {
+  return new RunLockHeldError(
     `${root} is being written by ${holder ? describeHolder(holder) : 'another process'}; ` +
       'one writer per run directory: wait for it to finish or stop it',
   );
