@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
@@ -7,12 +8,13 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { downloadDataset } from '../src/index.js';
-import { type CliResult, dcganAsync as runDcgan, tempDir } from './cli.js';
+import { CLI, type CliResult, dcganAsync as runDcgan, tempDir } from './cli.js';
 import { cifarRecords, tarOf } from './datasetFixtures.js';
 
 /**
  * A mirror on 127.0.0.1 serving what the test says: /good/<name> the bytes given, /bad/<name> other bytes,
- * /drop/<name> half the promised bytes then a reset connection, anything else 404.
+ * /drop/<name> half the promised bytes then a reset connection, /stall/<name> half of them and then nothing, anything
+ * else 404.
  */
 async function mirror(files: Record<string, Buffer>): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
   const requests: string[] = [];
@@ -28,6 +30,9 @@ async function mirror(files: Record<string, Buffer>): Promise<{ url: string; req
       const other = Buffer.from(body);
       other[other.length - 1]! ^= 0xff;
       res.writeHead(200, { 'content-length': other.length }).end(other);
+    } else if (kind === 'stall') {
+      res.writeHead(200, { 'content-length': body.length });
+      res.write(body.subarray(0, body.length >> 1)); // and never the rest: a download that hangs until killed
     } else if (kind === 'drop') {
       res.writeHead(200, { 'content-length': body.length });
       res.write(body.subarray(0, body.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
@@ -37,7 +42,7 @@ async function mirror(files: Record<string, Buffer>): Promise<{ url: string; req
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((r) => (server.close(() => r()), server.closeAllConnections())) };
 }
 
 /** The CLI in a child process that does not block this one (which serves the mirror). */
@@ -107,6 +112,30 @@ test('download: a checksum mismatch, a dropped connection and a 404 leave nothin
     writeFileSync(path.join(dir, 'mnist', 'train-images-idx3-ubyte.gz.part-99999'), 'half');
     await dcganAsync(['download', 'mnist', '--dir', dir, '--mirror', `${server.url}/bad`], {});
     assert.ok(!existsSync(path.join(dir, 'mnist', 'train-images-idx3-ubyte.gz.part-99999')));
+  } finally {
+    await server.close();
+  }
+});
+
+test('download killed mid-transfer (SIGKILL): the next download removes the temporary file, says so, and fetches', async () => {
+  const body = gzipSync(Buffer.alloc(200_000, 7));
+  const server = await mirror({ 'train-images-idx3-ubyte.gz': body });
+  const dir = tempDir();
+  try {
+    const child = spawn(process.execPath, [CLI, 'download', 'mnist', '--dir', dir, '--mirror', `${server.url}/stall`], { stdio: 'ignore' });
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    const mnist = path.join(dir, 'mnist');
+    const partial = () => (existsSync(mnist) ? readdirSync(mnist).filter((n) => n.includes('.tmp-')) : []);
+    while (partial().length === 0) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await closed;
+    const [left] = partial();
+    assert.match(left!, /^\.train-images-idx3-ubyte\.gz\.tmp-[0-9a-f]{6}-\d+-[0-9a-f]{8}$/);
+    const removed: string[] = [];
+    const spec = { base: 'unused', files: [{ name: 'train-images-idx3-ubyte.gz', md5: md5(body) }], dataPath: '.' };
+    await downloadDataset('mnist', { dir, mirror: `${server.url}/good`, spec, onRemovedLeftover: (r) => removed.push(`${path.basename(r.path)}: ${r.why}`) });
+    assert.deepEqual(removed, [`${left}: PID ${child.pid} is gone`]);
+    assert.deepEqual(readdirSync(mnist), ['train-images-idx3-ubyte.gz']);
   } finally {
     await server.close();
   }
