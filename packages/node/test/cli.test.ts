@@ -3,7 +3,11 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { decodePng } from '../src/index.js';
-import { CLI, TINY, dcgan, tempDir } from './cli.js';
+import { pathToFileURL } from 'node:url';
+import { CLI, FIXTURES, TINY, dcgan, tempDir } from './cli.js';
+
+/** The test seam that kills a dcgan process halfway through a checkpoint write. */
+const KILL_DURING_CHECKPOINT = pathToFileURL(path.join(FIXTURES, 'kill-during-checkpoint.mjs')).href;
 import { spawn } from 'node:child_process';
 
 function logWithoutTiming(runDir: string): object[] {
@@ -95,7 +99,7 @@ test('a run of 20 steps resumed to 40 logs exactly what a straight run of 40 log
 test('kill -9 during a checkpoint write leaves the previous checkpoint loadable, and resume continues', () => {
   const cwd = tempDir();
   const args = ['train', ...TINY, '--steps', '6', '--checkpoint-every', '2', '--log-every', '1', '--seed', '2', '--out', 'run'];
-  const killed = dcgan(args, { cwd, env: { DCGAN_TEST_KILL_DURING_CHECKPOINT: '4' } });
+  const killed = dcgan(args, { cwd, env: { KILL_AT_STEP: '4' }, nodeOptions: ['--import', KILL_DURING_CHECKPOINT] });
   assert.equal(killed.signal, 'SIGKILL');
   const checkpoints = path.join(cwd, 'run', 'checkpoints');
   assert.equal(readFileSync(path.join(checkpoints, 'latest'), 'utf8').trim(), 'step-000002');

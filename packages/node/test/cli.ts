@@ -14,8 +14,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export function dcgan(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
+/** `nodeOptions`: arguments for node itself, before the CLI's (e.g. `--import` a test seam). */
+export function dcgan(args: string[], options: { cwd?: string; env?: Record<string, string>; nodeOptions?: string[] } = {}): CliResult {
+  const r = spawnSync(process.execPath, [...(options.nodeOptions ?? []), CLI, ...args], {
     cwd: options.cwd,
     env: { ...process.env, DEBUG: '', ...options.env },
     encoding: 'utf8',

@@ -34,13 +34,17 @@ import { describeFsError, stepName } from './runDirectory.js';
 export const LATEST_POINTER = 'latest';
 export { STATE_JSON };
 
-/** Test hook: the step at which a checkpoint write kills its own process (SIGKILL) halfway, to prove atomicity. */
-const KILL_DURING_CHECKPOINT = 'DCGAN_TEST_KILL_DURING_CHECKPOINT';
+/**
+ * A seam for tests, empty in production: called before each file of a checkpoint is written into its temporary
+ * directory. The crash test (test/fixtures/kill-during-checkpoint.mjs, loaded with `node --import`) kills the
+ * process there, halfway through a checkpoint, to prove that a crash mid-write loses nothing.
+ */
+export const checkpointWriteSeam: { beforeFile?: (step: number, file: string) => void } = {};
 
 /** Writes checkpoint files into `dir`, which exists. */
-async function writeCheckpointFiles(dir: string, files: Map<string, Uint8Array>, killAtStep?: number): Promise<void> {
+async function writeCheckpointFiles(dir: string, files: Map<string, Uint8Array>, step: number): Promise<void> {
   for (const [name, bytes] of files) {
-    if (killAtStep !== undefined && name.startsWith(`${NETWORK_DIRS.discriminator}/`)) process.kill(process.pid, 'SIGKILL');
+    checkpointWriteSeam.beforeFile?.(step, name);
     await fs.mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await fs.writeFile(path.join(dir, name), bytes);
   }
@@ -54,9 +58,8 @@ export async function saveCheckpoint(
 ): Promise<string> {
   const target = path.join(checkpointsDir, stepName(trainer.step));
   const files = await encodeCheckpointFiles(trainer, { ...meta, packageVersion: PACKAGE_VERSION });
-  const kill = Number(process.env[KILL_DURING_CHECKPOINT]) === trainer.step ? trainer.step : undefined;
   try {
-    await writeDirectoryAtomic(target, (dir) => writeCheckpointFiles(dir, files, kill));
+    await writeDirectoryAtomic(target, (dir) => writeCheckpointFiles(dir, files, trainer.step));
     await writeFileAtomic(path.join(checkpointsDir, LATEST_POINTER), path.basename(target) + '\n');
   } catch (e) {
     if (e instanceof DcganError) throw e;
