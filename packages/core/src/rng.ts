@@ -7,13 +7,34 @@
  */
 export type RngState = [number, number, number, number];
 
-/** Named, independent streams of one run seed. */
+/**
+ * Every stream of random numbers in dcgan-ts, by name: `Rng.derive(seed, RngStream.x, index)`. The numbers are part of
+ * the formats (a seed must draw the same weights, batches, latents, subsets on every release): never renumber one,
+ * only add.
+ */
 export const RngStream = {
+  /** `dcgan data preview`'s choice of images; the studio's and `dcgan arithmetic`'s neighbours of a result. */
+  unnamed: 0,
+  /** Initial weights of G then D (N(0, 0.02)). */
   init: 1,
+  /** Each epoch's data order (index: the epoch). */
   dataOrder: 2,
+  /** The latents of every training step. */
   trainNoise: 3,
+  /** The latent of one seed (`latentForSeed`: seed k always names the same z). */
   latent: 4,
+  /** `--dataset fake`'s blobs. */
   fake: 5,
+  /** `dcgan classify`'s labelled subsets (index: the draw). */
+  classifyDraws: 7,
+  /** The metrics classifier's initial weights, data order and shifts (`dcgan train-classifier`). */
+  classifierTraining: 9,
+  /** The training images that the metrics' floor compares with the reference split. */
+  floorImages: 11,
+  /** KID's random subsets. */
+  kidSubsets: 12,
+  /** `--flip`'s mirrored halves (index: the epoch). */
+  flip: 101,
 } as const;
 
 function splitmix32(seed: number): () => number {

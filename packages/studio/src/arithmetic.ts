@@ -1,4 +1,4 @@
-import { Rng, latentArithmetic, latentNeighbours, meanLatent } from '@dcgan-ts/core';
+import { Rng, RngStream, latentArithmetic, latentNeighbours, meanLatent } from '@dcgan-ts/core';
 import { paint, pixelCanvas } from './canvas.js';
 import { drawLatents } from './generator.js';
 import { latestOnly } from './scheduler.js';
@@ -37,7 +37,7 @@ export function mountArithmetic(state: StudioState): void {
       ? { z: latentArithmetic(...(groups.map((x) => x.members.map((m) => m.z)) as [Float32Array[], Float32Array[], Float32Array[]])), label: 'A − B + C' }
       : null;
     const neighbours: Latent[] = result
-      ? latentNeighbours(result.z, 8, NEIGHBOUR_RADIUS, Rng.derive(0)).map((z, i) => ({ z, label: `A − B + C, neighbour ${i + 1}` }))
+      ? latentNeighbours(result.z, 8, NEIGHBOUR_RADIUS, Rng.derive(0, RngStream.unnamed)).map((z, i) => ({ z, label: `A − B + C, neighbour ${i + 1}` }))
       : [];
     const all = [...groups.flatMap((x) => x.members), ...means.filter((m) => m !== null), ...(result ? [result, ...neighbours] : [])];
     const images = await drawLatents(g, all.map((l) => l.z));

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DEFAULT_MODEL_CONFIG, DcganError, Rng, makeGrid, validateModelConfig } from '@dcgan-ts/core';
+import { DEFAULT_MODEL_CONFIG, DcganError, Rng, RngStream, makeGrid, validateModelConfig } from '@dcgan-ts/core';
 import { defaultChannels, defaultImageSize, openDataset, resolveDatasetName } from '../datasets/load.js';
 import { writePng } from '../io/png.js';
 import { type DataCliOptions, addImageOptions, addShapeOptions, addSourceOptions } from './dataOptions.js';
@@ -43,7 +43,7 @@ function previewCommand(): Command {
       const data = loaded.dataset;
       const n = Math.min(o.n ?? 64, data.size);
       if (n === 0) throw new DcganError('the dataset is empty');
-      const indices = Rng.derive(s, 0).permutation(data.size).subarray(0, n);
+      const indices = Rng.derive(s, RngStream.unnamed).permutation(data.size).subarray(0, n);
       const batch = new Float32Array(n * imageSize * imageSize * channels); // (n, S, S, C) in [-1, 1]
       data.fillBatch(indices, batch);
       let min = Infinity;

@@ -1,12 +1,11 @@
-import { type ImageDataset, Rng } from '@dcgan-ts/core';
+import { type ImageDataset, Rng, RngStream } from '@dcgan-ts/core';
 import { closeDataset } from './source.js';
 
 /** The run's Rng stream for flips (core's RngStream names streams 1-5; this one stays clear of them). */
-export const FLIP_STREAM = 101;
 
 /**
  * Random horizontal flips (torchvision's RandomHorizontalFlip, p = 0.5) that a resume reproduces exactly: whether
- * image i is flipped in epoch e is bit i of a bitmask drawn from Rng(seed, FLIP_STREAM, e), so it depends on
+ * image i is flipped in epoch e is bit i of a bitmask drawn from Rng(seed, RngStream.flip, e), so it depends on
  * (seed, epoch, index) alone, never on how many batches this process has served. The trainer's epoch is read through
  * `epochOf`, set by whoever owns the trainer (train.ts); until then it is epoch 0 (previews).
  */
@@ -38,7 +37,7 @@ export class FlipDataset implements ImageDataset {
   /** Whether image `index` is mirrored in `epoch`. */
   flipped(index: number, epoch: number): boolean {
     if (epoch !== this.maskEpoch) {
-      const rng = Rng.derive(this.seed, FLIP_STREAM, epoch);
+      const rng = Rng.derive(this.seed, RngStream.flip, epoch);
       this.mask = Uint32Array.from({ length: Math.ceil(this.size / 32) }, () => rng.nextUint32());
       this.maskEpoch = epoch;
     }

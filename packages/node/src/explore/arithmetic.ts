@@ -1,4 +1,4 @@
-import { DcganError, type Image8, Rng, composeRows, latentArithmetic, latentNeighbours, meanLatent } from '@dcgan-ts/core';
+import { DcganError, type Image8, Rng, RngStream, composeRows, latentArithmetic, latentNeighbours, meanLatent } from '@dcgan-ts/core';
 import { loadGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
 import { pictureFormat, renderLatents, writePicture } from './render.js';
@@ -41,7 +41,7 @@ export async function arithmetic(request: ArithmeticRequest): Promise<Arithmetic
       await parseLatentList(request.c, '--c', nz, z),
     ];
     const result = latentArithmetic(groups[0]!, groups[1]!, groups[2]!);
-    const neighbours = latentNeighbours(result, 8, radius, Rng.derive(request.seed ?? 0));
+    const neighbours = latentNeighbours(result, 8, radius, Rng.derive(request.seed ?? 0, RngStream.unnamed));
     const width = Math.max(...groups.map((g) => g.length));
     const images = await renderLatents(loaded, [...groups.flat(), ...groups.map(meanLatent), result, ...neighbours]);
     let next = 0;

@@ -1,5 +1,6 @@
 import {
   Rng,
+  RngStream,
   type classifierOutputs,
   classHistogram,
   fitGaussian,
@@ -30,7 +31,7 @@ const PR_MAX = 5000;
 /**
  * The chosen metrics of `sample` (n images' outputs) against `reference` (n images' outputs), the pipeline
  * `dcgan eval` and `dcgan train --eval-every` share: FID of the two feature Gaussians, KID (100 subsets of up to
- * 1,000, drawn from Rng.derive(seed, 12)), precision/recall with k = 3; IS and the class histogram are of `sample`
+ * 1,000, drawn from Rng.derive(seed, RngStream.kidSubsets)), precision/recall with k = 3; IS and the class histogram are of `sample`
  * alone (10 splits).
  */
 export async function featureMetrics(
@@ -49,7 +50,7 @@ export async function featureMetrics(
   }
   if (metrics.has('kid')) {
     say('KID');
-    out.kid = await kernelInceptionDistance(sample.features, n, reference.features, n, d, Rng.derive(seed, 12), 100, 1000);
+    out.kid = await kernelInceptionDistance(sample.features, n, reference.features, n, d, Rng.derive(seed, RngStream.kidSubsets), 100, 1000);
   }
   if (metrics.has('is')) out.is = inceptionScore(sample.probs, n, sample.classes, 10);
   if (metrics.has('hist')) out.hist = classHistogram(sample.probs, n, sample.classes);

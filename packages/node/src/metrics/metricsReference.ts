@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { DcganError, Rng, classifierOutputs, gatherImages, indexRange } from '@dcgan-ts/core';
+import { DcganError, Rng, RngStream, classifierOutputs, gatherImages, indexRange } from '@dcgan-ts/core';
 import { type LabelledSplit, loadLabelledSplit } from '../representation/labelledSplits.js';
 import { type ClassifierInfo, defaultClassifierDir, loadClassifier } from './classifierStore.js';
 import type { ClassifierOutputs } from './featureMetrics.js';
@@ -14,7 +14,7 @@ export interface MetricsReferenceRequest {
   n: number;
   /** A classifier folder (default: the cache of `dcgan train-classifier`). */
   classifier?: string;
-  /** Seeds the draw of the floor's training images (Rng.derive(seed, 11)) and KID's subsets. */
+  /** Seeds the draw of the floor's training images (RngStream.floorImages) and KID's subsets. */
   seed: number;
   /** Hears the slow part (the training split, the extractor's passes), once the quick checks have passed. */
   onProgress?(line: string): void;
@@ -66,7 +66,7 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
     const train = await loadLabelledSplit(dataset, request.data, 'train', s, c);
     const n = Math.min(request.n, test.labels.length, train.labels.length);
     const realTest = gatherImages(test.dataset, indexRange(0, n));
-    const realTrain = gatherImages(train.dataset, Rng.derive(request.seed, 11).permutation(train.labels.length).subarray(0, n));
+    const realTrain = gatherImages(train.dataset, Rng.derive(request.seed, RngStream.floorImages).permutation(train.labels.length).subarray(0, n));
     const outputs = (images: tf.Tensor4D) => classifierOutputs(classifier, images);
     const ofPixels = async (pixels: Float32Array) => {
       const images = tf.tensor4d(pixels, [n, s, s, c]);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DcganError, Rng, buildClassifier, gatherImages, indexRange } from '@dcgan-ts/core';
+import { DcganError, Rng, RngStream, buildClassifier, gatherImages, indexRange } from '@dcgan-ts/core';
 import { loadLabelledSplit } from '../representation/labelledSplits.js';
 import { type ClassifierInfo, defaultClassifierDir, saveClassifier } from './classifierStore.js';
 
@@ -32,7 +32,7 @@ export async function trainClassifier(request: TrainClassifierRequest): Promise<
   const perEpoch = Math.floor(n / batchSize);
   if (perEpoch < 1) throw new DcganError(`${request.dataset} has ${n} labelled images, fewer than one batch of ${batchSize}`);
   const total = request.steps ?? (request.epochs ?? DEFAULT_CLASSIFIER_EPOCHS) * perEpoch;
-  const rng = Rng.derive(request.seed ?? 0, 9);
+  const rng = Rng.derive(request.seed ?? 0, RngStream.classifierTraining);
   const model = buildClassifier(imageSize, channels, classes, request.seed ?? 0);
   // Adam at 1e-3, then 1e-4 for the last 40% of the steps (a fresh optimizer: its moments restart).
   const compile = (lr: number) => model.compile({ optimizer: tf.train.adam(lr), loss: 'sparseCategoricalCrossentropy' });

@@ -181,7 +181,7 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
       for (const [r, indices] of draws.entries()) {
         const x = await extractor.features(train.dataset, indices);
         const y = Uint16Array.from(indices, (i) => train.labels[i]!);
-        const { accuracy: acc, C } = await fitAndScore(x, y, extractor.dims, classes, testX, testY, request.cValues ?? DEFAULT_C, Rng.derive(seed, 7, r));
+        const { accuracy: acc, C } = await fitAndScore(x, y, extractor.dims, classes, testX, testY, request.cValues ?? DEFAULT_C, Rng.derive(seed, RngStream.classifyDraws, r));
         accuracies.push(acc);
         chosenC.push(C);
         say(`${extractor.name}: draw ${r + 1}/${repeats}: accuracy ${(100 * acc).toFixed(2)}% (C ${C})`);
