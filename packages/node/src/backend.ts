@@ -41,7 +41,8 @@ async function tryNative(): Promise<string | null> {
   try {
     mod = (await import(NATIVE_PACKAGE)) as NativeModule;
   } catch (e) {
-    return `${NATIVE_PACKAGE} is not installed (${(e as Error).message.split('\n')[0]}); run npm install in the repository`;
+    // An optional dependency: left out by `npm install --omit=optional`, or where it failed to install.
+    return `the optional package ${NATIVE_PACKAGE} (oneDNN on the CPU) is not installed (${(e as Error).message.split('\n')[0]}); install it without --omit=optional`;
   }
   const error = mod.nativeBackendError?.() ?? null;
   if (error) return error;

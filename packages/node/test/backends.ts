@@ -9,17 +9,21 @@ import { selectBackend } from '../src/backend.js';
 tf.env().set('PROD', true);
 
 /**
- * Why the native tests are skipped (the addon did not build: no oneDNN), else undefined. With DCGAN_REQUIRE_NATIVE=1
- * (CI) a missing addon fails instead of skipping.
+ * Why the native tests are skipped (the optional package is not installed, or its addon did not build: no oneDNN),
+ * else undefined. With DCGAN_REQUIRE_NATIVE=1 (CI) a missing native backend fails instead of skipping. The package is
+ * only ever imported dynamically (`nativeModule`), so that these files load without it.
  */
 export const nativeSkip: string | undefined = await selectBackend('native').then(
   () => undefined,
   (e: Error) => {
     if (process.env.DCGAN_REQUIRE_NATIVE === '1') throw e;
     process.stderr.write(`# skipping native tests: ${e.message}\n`);
-    return e.message;
+    return `no native backend: ${e.message}`;
   },
 );
+
+/** @dcgan-ts/native's exports when the backend runs, else null. */
+export const nativeModule: typeof import('@dcgan-ts/native') | null = nativeSkip === undefined ? await import('@dcgan-ts/native') : null;
 
 /** A shape plus data, recreated as a fresh tensor on each backend. */
 export type Input = { shape: number[]; data: Float32Array };

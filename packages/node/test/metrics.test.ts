@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { nativeSkip } from './backends.js';
 import { TINY, dcgan, tempDir } from './cli.js';
 
 // The small CNN is ~20 s a step on TF.js's JS backend: these run on the native backend, which CI builds.
-test('train-classifier then eval: every metric beside its floor, with its protocol', () => {
+test('train-classifier then eval: every metric beside its floor, with its protocol', { skip: nativeSkip }, () => {
   const cwd = tempDir();
   const clf = dcgan(
     ['train-classifier', '--dataset', 'mnist', '--image-size', '16', '--steps', '30', '--batch-size', '32', '--backend', 'native', '--out', 'clf', '--json'],

@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { PNG } from 'pngjs';
+import { nativeSkip } from './backends.js';
 import { dcgan, tempDir } from './cli.js';
 
 /**
@@ -20,13 +21,14 @@ const readLog = (run: string): Line[] => readFileSync(path.join(cwd, run, 'log.j
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
 
 before(() => {
+  if (nativeSkip) return;
   const clf = dcgan(['train-classifier', '--dataset', 'mnist', '--image-size', '16', '--steps', '30', '--batch-size', '32', '--backend', 'native', '--out', 'clf'], { cwd });
   assert.equal(clf.code, 0, clf.stderr);
   const straight = dcgan([...RUN, ...EVAL, '--steps', '8', '--out', 'straight'], { cwd });
   assert.equal(straight.code, 0, straight.stderr);
 });
 
-test('train --eval-every 3: eval lines at steps 3, 6 and the last, after their step line, finite, in the protocol of dcgan eval', () => {
+test('train --eval-every 3: eval lines at steps 3, 6 and the last, after their step line, finite, in the protocol of dcgan eval', { skip: nativeSkip }, () => {
   const log = readLog('straight');
   const evals = log.filter((l) => l.eval);
   assert.deepEqual(evals.map((e) => e.step), [3, 6, 8]);
@@ -60,7 +62,7 @@ test('train --eval-every 3: eval lines at steps 3, 6 and the last, after their s
   );
 });
 
-test('resume: eval lines past the checkpoint are dropped, --eval-every may change, the numbers equal a straight run', () => {
+test('resume: eval lines past the checkpoint are dropped, --eval-every may change, the numbers equal a straight run', { skip: nativeSkip }, () => {
   assert.equal(dcgan([...RUN, ...EVAL, '--steps', '4', '--out', 'resumed'], { cwd }).code, 0);
   assert.deepEqual(readLog('resumed').filter((l) => l.eval).map((l) => l.step), [3, 4], 'every 3 steps and the last');
   // A crash after the checkpoint at step 4: the log ran ahead (a step line, an eval line, a cut line).
@@ -96,7 +98,7 @@ test('resume: eval lines past the checkpoint are dropped, --eval-every may chang
   assert.match(other.stderr, /this run's evaluations use --eval-n 64/);
 });
 
-test('dcgan report: a valid PNG and a summary that matches the log', () => {
+test('dcgan report: a valid PNG and a summary that matches the log', { skip: nativeSkip }, () => {
   const r = dcgan(['report', '--run', 'straight', '--out', 'report.png', '--json'], { cwd });
   assert.equal(r.code, 0, r.stderr);
   const report = lastJson(r.stdout);
@@ -131,7 +133,7 @@ test('dcgan report: a valid PNG and a summary that matches the log', () => {
   assert.match(plain.stdout, /no quality metrics recorded/);
 });
 
-test('bad inputs: no classifier, no reference split, bad metric lists, a broken or missing log: one line each', () => {
+test('bad inputs: no classifier, no reference split, bad metric lists, a broken or missing log: one line each', { skip: nativeSkip }, () => {
   const emptyCache = { DCGAN_CACHE: tempDir() };
   const noClf = dcgan([...RUN, '--steps', '2', '--eval-every', '1', '--out', 'noclf'], { cwd, env: emptyCache });
   assert.equal(noClf.code, 1);

@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { leakyReluSavingOutput, reluSavingOutput } from '@dcgan-ts/core';
+import { FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL as DCGAN_RELU_GRAD_FROM_OUTPUT, leakyReluSavingOutput, reluSavingOutput } from '@dcgan-ts/core';
 
-import { DCGAN_RELU_GRAD_FROM_OUTPUT } from '@dcgan-ts/native';
 import { input, nativeSkip as skip, runOn, type Input } from './backends.js';
 
 /** The input with every 7th element exactly 0, where the masks' "> 0" matters. */

@@ -6,9 +6,8 @@ import { describe, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-import { batchNormTraining, batchNormTrainingComposite } from '@dcgan-ts/core';
+import { FUSED_BATCH_NORM_TRAINING_KERNEL as DCGAN_BATCH_NORM_TRAINING, batchNormTraining, batchNormTrainingComposite } from '@dcgan-ts/core';
 
-import { DCGAN_BATCH_NORM_TRAINING } from '@dcgan-ts/native';
 import { input, nativeSkip as skip, runOn, type Input } from './backends.js';
 
 /** y, mean, variance, and the gradients w.r.t. x, scale, offset of sum(y * r). */

@@ -17,8 +17,9 @@ import {
   Uint8ImageDataset,
 } from '@dcgan-ts/core';
 
-import { nativeFallbackCounts } from '@dcgan-ts/native';
-import { input, nativeSkip as skip } from './backends.js';
+import { input, nativeModule, nativeSkip as skip } from './backends.js';
+
+const nativeFallbackCounts = () => nativeModule!.nativeFallbackCounts();
 
 const config: DcganConfig = {
   ...DEFAULT_MODEL_CONFIG,

@@ -149,8 +149,8 @@ describe('--backend webgpu at the CLI', () => {
 
   test('without the optional package: webgpu fails in one line naming the install, auto still trains', () => {
     const cwd = tempDir();
-    const hook = path.join(FIXTURES, 'without-webgpu.mjs');
-    const env = { ...ENV, NODE_OPTIONS: `--import=${pathToFileURL(hook).href}` };
+    const hook = path.join(FIXTURES, 'without-packages.mjs');
+    const env = { ...ENV, NODE_OPTIONS: `--import=${pathToFileURL(hook).href}`, DCGAN_TEST_WITHOUT: 'webgpu' };
     const r = dcgan([...train, '--backend', 'webgpu', '--out', 'a'], { cwd, env });
     assert.notEqual(r.code, 0);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
