@@ -23,6 +23,8 @@ export * from './training/loop.js';
 export * from './latent/noise.js';
 export * from './data/dataset.js';
 export * from './data/resize.js';
+export * from './data/fakeDataset.js';
+export * from './data/flipDataset.js';
 export * from './images/grid.js';
 export * from './checkpoint/manifest.js';
 export * from './generate.js';

@@ -5,6 +5,7 @@ import {
   type DcganConfig,
   DcganError,
   DcganTrainer,
+  FlipDataset,
   type EvalEntry,
   type ImageDataset,
   type LatentDistribution,
@@ -24,7 +25,6 @@ import path from 'node:path';
 import { type BackendChoice, describeBackend, selectBackend } from './backend.js';
 import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
 import { defaultChannels, defaultImageSize, resolveDatasetName } from './datasets/load.js';
-import { FlipDataset } from './datasets/flip.js';
 import { closeDataset } from './datasets/source.js';
 import { writePng } from './io/png.js';
 import { DEFAULT_EVAL_METRICS, DEFAULT_EVAL_N, type EvalPlan, TrainingEvaluator, parseEvalMetrics } from './metrics/trainingEval.js';

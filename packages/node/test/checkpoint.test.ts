@@ -1,9 +1,9 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { DcganTrainer, generate, latentsForSeeds } from '@dcgan-ts/core';
+import { DcganTrainer, fakeDataset, generate, latentsForSeeds } from '@dcgan-ts/core';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fakeDataset, loadCheckpoint, loadMnist, saveCheckpoint } from '../src/index.js';
+import { loadCheckpoint, loadMnist, saveCheckpoint } from '../src/index.js';
 import { tempDir } from './cli.js';
 
 await tf.setBackend('cpu');

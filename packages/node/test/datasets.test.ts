@@ -4,8 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
+import { FlipDataset } from '@dcgan-ts/core';
 import {
-  FlipDataset,
   PackedDataset,
   decodeImage,
   detectSource,

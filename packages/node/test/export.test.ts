@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-web';
-import { exportGenerator, fakeDataset, loadLayersModel, saveCheckpoint } from '../src/index.js';
+import { fakeDataset } from '@dcgan-ts/core';
+import { exportGenerator, loadLayersModel, saveCheckpoint } from '../src/index.js';
 import { FIXTURES, tempDir } from './cli.js';
 
 await tf.setBackend('cpu');

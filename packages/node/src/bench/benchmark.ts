@@ -3,6 +3,7 @@ import {
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
   DcganTrainer,
+  fakeDataset,
   generate,
   latentsForSeeds,
   seedRange,
@@ -10,7 +11,6 @@ import {
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fakeDataset } from '../datasets/fake.js';
 
 /**
  * `dcgan bench`: the paper's DCGAN (ngf = ndf = 64, batch 128) trained and sampled on the active backend, beside

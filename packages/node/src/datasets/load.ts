@@ -1,4 +1,4 @@
-import { DcganError, type ImageDataset } from '@dcgan-ts/core';
+import { DcganError, FlipDataset, type ImageDataset, fakeDataset } from '@dcgan-ts/core';
 import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { loadCifar } from './cifar.js';
@@ -6,8 +6,6 @@ import { datasetDir } from './catalog.js';
 import { type DecodeOptions } from './decodeImage.js';
 import { detectSource } from './detect.js';
 import { cachedDataPath } from './download.js';
-import { fakeDataset } from './fake.js';
-import { FlipDataset } from './flip.js';
 import { loadIdx } from './idxFiles.js';
 import { loadImageFolder } from './imageFolder.js';
 import { openEmbeddedMnist } from './mnist.js';

@@ -1,4 +1,5 @@
-import { Rng, RngStream, Uint8ImageDataset } from '@dcgan-ts/core';
+import { Rng, RngStream } from '../rng.js';
+import { Uint8ImageDataset } from './dataset.js';
 
 /** Random images for smoke tests: smooth blobs rather than white noise, so a model has something to fit. */
 export function fakeDataset(imageSize: number, channels: number, count = 512, seed = 0): Uint8ImageDataset {

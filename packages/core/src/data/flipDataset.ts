@@ -1,13 +1,11 @@
-import { type ImageDataset, Rng, RngStream } from '@dcgan-ts/core';
-import { closeDataset } from './source.js';
-
-/** The run's Rng stream for flips (core's RngStream names streams 1-5; this one stays clear of them). */
+import { Rng, RngStream } from '../rng.js';
+import type { ImageDataset } from './dataset.js';
 
 /**
  * Random horizontal flips (torchvision's RandomHorizontalFlip, p = 0.5) that a resume reproduces exactly: whether
  * image i is flipped in epoch e is bit i of a bitmask drawn from Rng(seed, RngStream.flip, e), so it depends on
  * (seed, epoch, index) alone, never on how many batches this process has served. The trainer's epoch is read through
- * `epochOf`, set by whoever owns the trainer (train.ts); until then it is epoch 0 (previews).
+ * `followEpochs`, set by whoever owns the trainer (Node's train.ts, the studio's worker); until then it is epoch 0 (previews).
  */
 export class FlipDataset implements ImageDataset {
   readonly name: string;
@@ -30,8 +28,9 @@ export class FlipDataset implements ImageDataset {
     this.epochOf = epochOf;
   }
 
+  /** Closes the wrapped dataset, if it holds anything (a packed file's descriptor in Node). */
   close(): void {
-    closeDataset(this.inner);
+    (this.inner as ImageDataset & { close?(): void }).close?.();
   }
 
   /** Whether image `index` is mirrored in `epoch`. */
