@@ -24,7 +24,12 @@
       # -ffp-contract=off: no fused multiply-adds, so float32 results match TF.js's op-by-op ones.
       "cflags_cc": ["-std=c++17", "-O3", "-ffp-contract=off", "-fopenmp", "-fexceptions", "-Wall", "-Wextra",
                     "-Wno-unused-parameter"],
-      "libraries": ["-ldnnl", "-fopenmp"]
+      "libraries": ["-ldnnl", "-fopenmp"],
+      # The prebuilt package (@dcgan-ts/native-linux-x64) ships libdnnl, libgomp and libOpenCL beside the addon: look
+      # there first ($ORIGIN), then where the system keeps them (a source build). DT_RPATH rather than DT_RUNPATH
+      # (--disable-new-dtags), because only DT_RPATH also serves the libraries' own dependencies (libdnnl needs
+      # libOpenCL, which the addon does not name itself).
+      "ldflags": ["-Wl,--disable-new-dtags,-rpath,'$$ORIGIN'"]
     }
   ]
 }

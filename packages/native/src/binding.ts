@@ -79,16 +79,53 @@ export interface NativeAddon {
 
 export type LoadResult = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };
 
+/** Building from source: oneDNN's headers, then the package's install script (which npm 11 runs only if allowed). */
 export const FIX = 'apt-get install -y libdnnl-dev && npm rebuild @dcgan-ts/native';
 
 // dist/src/binding.js -> the package root is two levels up.
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * The platforms with a prebuilt addon: an optional dependency `@dcgan-ts/native-<platform>` per entry, which npm
+ * installs only where its os/cpu/libc match (as sharp ships libvips). It holds lib/dcgan_native.node and the shared
+ * libraries it needs (oneDNN, OpenMP, OpenCL's loader), found through the addon's RPATH $ORIGIN.
+ */
+export const PREBUILT_PLATFORMS = ['linux-x64'] as const;
+
+/** This machine's platform as the prebuilt packages name it; musl Linux is its own ("linux-x64-musl"). */
+export function platformId(): string {
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  const musl = process.platform === 'linux' && report?.header?.glibcVersionRuntime === undefined;
+  return `${process.platform}-${process.arch}${musl ? '-musl' : ''}`;
+}
+
+export const prebuiltPackage = (platform: string) => `@dcgan-ts/native-${platform}`;
+
+type Candidate = { file: string; kind: 'override' | 'prebuilt' | 'source build' };
+
+/** The prebuilt package's addon, or null when that package is not installed. */
+function prebuiltAddon(platform: string): string | null {
+  try {
+    const manifest = createRequire(import.meta.url).resolve(`${prebuiltPackage(platform)}/package.json`);
+    return path.join(path.dirname(manifest), 'lib', 'dcgan_native.node');
+  } catch {
+    return null;
+  }
+}
+
 /** Where the addon is looked for, in order. DCGAN_NATIVE_ADDON overrides (tests, custom builds). */
 export function addonCandidates(): string[] {
+  return candidates().map((c) => c.file);
+}
+
+function candidates(): Candidate[] {
   const override = process.env.DCGAN_NATIVE_ADDON;
-  if (override) return [path.resolve(override)];
-  return ['Release', 'Debug'].map((c) => path.join(packageRoot, 'build', c, 'dcgan_native.node'));
+  if (override) return [{ file: path.resolve(override), kind: 'override' }];
+  const prebuilt = prebuiltAddon(platformId());
+  return [
+    ...(prebuilt ? [{ file: prebuilt, kind: 'prebuilt' as const }] : []),
+    ...['Release', 'Debug'].map((c) => ({ file: path.join(packageRoot, 'build', c, 'dcgan_native.node'), kind: 'source build' as const })),
+  ];
 }
 
 const REQUIRED: ReadonlyArray<keyof NativeAddon> = [
@@ -106,33 +143,53 @@ export function loadAddon(): LoadResult {
   return cached;
 }
 
+/**
+ * Why no addon was found, naming the actual cause: a platform without a prebuilt package, a prebuilt package that
+ * was left out (--omit=optional), or a source build that never ran (no oneDNN, or npm did not run the install script).
+ */
+function notFound(list: Candidate[]): { reason: string; fix: string } {
+  if (list[0]?.kind === 'override') return { reason: `addon not built (no ${list[0].file})`, fix: FIX };
+  const platform = platformId();
+  const build = path.relative(process.cwd(), list[list.length - 2]!.file) || list[list.length - 2]!.file;
+  const prebuilt = (PREBUILT_PLATFORMS as readonly string[]).includes(platform)
+    ? `the prebuilt package ${prebuiltPackage(platform)} is not installed (an install with --omit=optional?)`
+    : `no prebuilt addon for ${platform} (prebuilt: ${PREBUILT_PLATFORMS.join(', ')})`;
+  return {
+    reason:
+      `addon not built: ${prebuilt}, and there is no source build (no ${build}: oneDNN was missing, the build failed, ` +
+      'or npm did not run the install script of @dcgan-ts/native: npm 11 runs only approved scripts)',
+    fix: (PREBUILT_PLATFORMS as readonly string[]).includes(platform) ? `npm install ${prebuiltPackage(platform)}, or ${FIX}` : FIX,
+  };
+}
+
 function tryLoad(): LoadResult {
   if (process.env.DCGAN_NATIVE_DISABLE === '1') {
     return { ok: false, reason: 'disabled by DCGAN_NATIVE_DISABLE=1', fix: 'unset DCGAN_NATIVE_DISABLE' };
   }
-  const candidates = addonCandidates();
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) {
-    return {
-      ok: false,
-      reason: `addon not built (no ${path.relative(process.cwd(), candidates[0]!) || candidates[0]}; ` +
-        'oneDNN was missing or the build failed at install)',
-      fix: FIX,
-    };
-  }
+  const list = candidates();
+  const found = list.find((c) => existsSync(c.file));
+  if (!found) return { ok: false, ...notFound(list) };
   try {
-    const addon = createRequire(import.meta.url)(found) as NativeAddon;
+    const addon = createRequire(import.meta.url)(found.file) as NativeAddon;
     const missing = REQUIRED.filter((k) => typeof addon[k] !== 'function');
     if (missing.length > 0) {
-      return { ok: false, reason: `addon at ${found} is stale (lacks ${missing.join(', ')})`, fix: 'npm rebuild @dcgan-ts/native' };
+      return { ok: false, reason: `addon at ${found.file} is stale (lacks ${missing.join(', ')})`, fix: 'npm rebuild @dcgan-ts/native' };
     }
-    return { ok: true, addon, path: found };
+    return { ok: true, addon, path: found.file };
   } catch (e) {
     const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
-    const lib = /lib(dnnl|gomp)[^:\s]*/.exec(msg)?.[0];
+    const lib = /lib(dnnl|gomp|OpenCL|stdc\+\+)[^:\s]*/.exec(msg)?.[0];
+    if (found.kind === 'prebuilt') {
+      // The package ships its libraries: one that fails is a broken install or an older system than it was built on.
+      return {
+        ok: false,
+        reason: `the prebuilt addon of ${prebuiltPackage(platformId())} failed to load: ${msg}`,
+        fix: `reinstall ${prebuiltPackage(platformId())} (a library it ships is missing or this system's glibc is older than its build's), or ${FIX}`,
+      };
+    }
     return {
       ok: false,
-      reason: lib ? `addon cannot load ${lib} (${msg})` : `addon failed to load: ${msg}`,
+      reason: lib ? `addon cannot load ${lib}, a library missing on this system (${msg})` : `addon failed to load: ${msg}`,
       fix: FIX,
     };
   }
