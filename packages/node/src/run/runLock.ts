@@ -170,7 +170,7 @@ export class RunLock {
       throw new DcganError(`could not take the lock ${file}: other processes keep taking it; try again`);
     } catch (e) {
       if (e instanceof DcganError) throw e;
-      throw new DcganError(`cannot lock the run directory ${root}: ${describeFsError(e)}`);
+      throw new DcganError(`cannot write the run directory ${root}: ${describeFsError(e)}`);
     }
   }
 
