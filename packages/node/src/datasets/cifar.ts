@@ -14,14 +14,16 @@ export type CifarName = 'cifar10' | 'cifar100';
  */
 interface CifarLayout {
   labelBytes: number;
+  /** How many values each label byte can take (CIFAR-100: coarse, fine); a larger byte means a corrupt record. */
+  labelRanges: number[];
   /** Training files: CIFAR-10 `data_batch_1.bin` ... `data_batch_5.bin`, CIFAR-100 `train.bin`. */
   train: RegExp;
   describe: string;
 }
 
 const LAYOUTS: Record<CifarName, CifarLayout> = {
-  cifar10: { labelBytes: 1, train: /^data_batch_\d+\.bin$/, describe: 'CIFAR-10 training batches (data_batch_1.bin ...)' },
-  cifar100: { labelBytes: 2, train: /^train\.bin$/, describe: 'the CIFAR-100 training file (train.bin)' },
+  cifar10: { labelBytes: 1, labelRanges: [10], train: /^data_batch_\d+\.bin$/, describe: 'CIFAR-10 training batches (data_batch_1.bin ...)' },
+  cifar100: { labelBytes: 2, labelRanges: [20, 100], train: /^train\.bin$/, describe: 'the CIFAR-100 training file (train.bin)' },
 };
 
 const SIDE = 32;
@@ -35,7 +37,7 @@ interface NamedBytes {
   bytes: Uint8Array;
 }
 
-async function cifarFiles(data: string, layout: CifarLayout): Promise<{ batches: NamedBytes[]; classNames?: string }> {
+async function cifarFiles(data: string, layout: CifarLayout): Promise<{ batches: NamedBytes[]; classNames?: NamedBytes }> {
   const stat = await fs.stat(data).catch(() => null);
   if (!stat) throw new DcganError(`--data ${data}: no such file or folder`);
   let files: NamedBytes[];
@@ -62,7 +64,7 @@ async function cifarFiles(data: string, layout: CifarLayout): Promise<{ batches:
   const batches = files.filter((f) => layout.train.test(base(f))).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   if (batches.length === 0) throw new DcganError(`${data} holds no ${layout.describe}`);
   const names = files.find((f) => /^fine_label_names\.txt$|^batches\.meta\.txt$/.test(base(f)));
-  return { batches, classNames: names ? Buffer.from(names.bytes).toString('utf8') : undefined };
+  return { batches, classNames: names };
 }
 
 /** CIFAR-10 or CIFAR-100 training images, 32x32 RGB, with (fine) labels; served at `imageSize`. */
@@ -80,11 +82,23 @@ export async function loadCifar(name: CifarName, data: string, imageSize: number
     }
     count += b.bytes.length / record;
   }
+  // One class name a line (batches.meta.txt, fine_label_names.txt), as many as the labels take; else CIFAR-10's own.
+  const names = classNames && Buffer.from(classNames.bytes).toString('utf8').split('\n').map((s) => s.trim()).filter((s) => s !== '');
+  const labelCount = layout.labelRanges[layout.labelBytes - 1]!;
+  if (names && names.length !== labelCount) {
+    throw new DcganError(`${classNames!.name} lists ${names.length} class names; ${name} has ${labelCount} classes`);
+  }
+  const classes = names ?? (name === 'cifar10' ? CIFAR10_CLASSES : undefined);
   const pixels = new Uint8Array(count * PIXELS); // (N, 32, 32, 3)
   const labels = new Uint16Array(count);
   let i = 0;
   for (const b of batches) {
     for (let r = 0; r < b.bytes.length; r += record, i++) {
+      layout.labelRanges.forEach((range, k) => {
+        if (b.bytes[r + k]! >= range) {
+          throw new DcganError(`${b.name} is corrupt or not a ${name} file: record ${r / record} has label ${b.bytes[r + k]} (0 to ${range - 1})`);
+        }
+      });
       labels[i] = b.bytes[r + layout.labelBytes - 1]!; // CIFAR-100: the fine label, the second byte
       const planes = b.bytes.subarray(r + layout.labelBytes, r + record); // (3, 32, 32)
       const dst = i * PIXELS;
@@ -95,8 +109,6 @@ export async function loadCifar(name: CifarName, data: string, imageSize: number
       }
     }
   }
-  const classes =
-    classNames?.split('\n').map((s) => s.trim()).filter((s) => s !== '') ?? (name === 'cifar10' ? CIFAR10_CLASSES : undefined);
   const dataset = new Uint8ImageDataset(name, { pixels, height: SIDE, width: SIDE, channels: 3 }, imageSize, channels);
   return { dataset, labels, classes, path: path.resolve(data), skipped: noProblems(), upscaled: noProblems() };
 }

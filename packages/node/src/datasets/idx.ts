@@ -17,6 +17,8 @@ export function parseIdxImages(bytes: Uint8Array, name: string): IdxImages {
     throw new DcganError(`${name} is not an IDX image file (wrong magic number)`);
   }
   const [count, rows, cols] = [view.getUint32(4), view.getUint32(8), view.getUint32(12)];
+  // A side of 0 would make every count agree with a 16-byte file, and images of no pixels.
+  if (rows === 0 || cols === 0) throw new DcganError(`${name} is corrupt: its header says ${rows}x${cols} images`);
   const expected = 16 + count * rows * cols;
   if (bytes.byteLength !== expected) {
     throw new DcganError(`${name} is truncated or padded: ${bytes.byteLength} bytes, its header says ${expected}`);

@@ -87,6 +87,44 @@ export function isPackedFile(file: string): boolean {
   }
 }
 
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isPositiveInteger(x: unknown): x is number {
+  return Number.isInteger(x) && (x as number) >= 1;
+}
+
+function isProblems(x: unknown): x is FileProblems {
+  return isRecord(x) && Number.isInteger(x.count) && (x.count as number) >= 0 && Array.isArray(x.first) && x.first.every((l) => typeof l === 'string');
+}
+
+/**
+ * The header JSON checked field by field (it comes from a file: a number may be a string, a list may be missing), so
+ * that what the size check and the readers compute from it is what it means. Returns what is wrong, or null.
+ */
+function headerProblem(h: unknown): string | null {
+  if (!isRecord(h) || h.format !== 'dcgan-ts packed images') return 'it is not a dcgan-ts packed images header';
+  if (h.version !== 1) {
+    return `${typeof h.version === 'number' ? `version ${h.version}` : 'its version'} is not supported (this dcgan-ts reads version 1)`;
+  }
+  for (const key of ['count', 'imageSize'] as const) if (!isPositiveInteger(h[key])) return `${key} must be a positive integer`;
+  if (h.channels !== 1 && h.channels !== 3) return 'channels must be 1 or 3';
+  if (typeof h.hasLabels !== 'boolean') return 'hasLabels must be true or false';
+  const classes = h.classes;
+  if (classes !== undefined && !(Array.isArray(classes) && classes.length <= 65_536 && classes.every((c) => typeof c === 'string'))) {
+    return 'classes must be a list of names';
+  }
+  if (typeof h.source !== 'string' || typeof h.createdAt !== 'string') return 'source and createdAt must be strings';
+  if (h.crop !== undefined && !isPositiveInteger(h.crop)) return 'crop must be a positive integer';
+  const background = h.background;
+  if (!Array.isArray(background) || background.length !== 3 || !background.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
+    return 'background must be three values from 0 to 255';
+  }
+  if (!isProblems(h.skipped) || !isProblems(h.upscaled)) return 'skipped and upscaled must be { count, first }';
+  return null;
+}
+
 /** Opens a packed file and checks that its parts add up to its length. */
 export function readPackedHeader(file: string): { fd: number; header: PackedHeader; labels?: Uint16Array } {
   let fd: number;
@@ -109,14 +147,21 @@ export function readPackedHeader(file: string): { fd: number; header: PackedHead
     if (trailer.toString('latin1', 4) !== END_MAGIC) {
       throw new DcganError(`${file} is truncated (no end marker): was dcgan prepare interrupted? Run it again`);
     }
+    // The length comes from the file: checked against the file's size before anything that long is allocated.
     const headerLength = trailer.readUInt32LE(0);
-    let header: PackedHeader;
+    if (headerLength > length - PACKED_DATA_OFFSET - TRAILER) {
+      throw new DcganError(`${file} is truncated or corrupt: its header length (${headerLength} bytes) is more than the file holds`);
+    }
+    let json: unknown;
     try {
-      header = JSON.parse(read(length - TRAILER - headerLength, headerLength).toString('utf8')) as PackedHeader;
+      json = JSON.parse(read(length - TRAILER - headerLength, headerLength).toString('utf8'));
     } catch (e) {
       if (e instanceof DcganError) throw e;
-      throw new DcganError(`${file} has a corrupt header`);
+      throw new DcganError(`${file} has a corrupt header (not valid JSON)`);
     }
+    const problem = headerProblem(json);
+    if (problem !== null) throw new DcganError(`${file} has a corrupt header: ${problem}`);
+    const header = json as PackedHeader;
     const imageBytes = header.count * header.imageSize * header.imageSize * header.channels;
     const labelBytes = header.hasLabels ? header.count * 2 : 0;
     if (PACKED_DATA_OFFSET + imageBytes + labelBytes + headerLength + TRAILER !== length) {
@@ -126,6 +171,11 @@ export function readPackedHeader(file: string): { fd: number; header: PackedHead
     if (header.hasLabels) {
       const le = read(PACKED_DATA_OFFSET + imageBytes, labelBytes);
       labels = Uint16Array.from({ length: header.count }, (_, i) => le.readUInt16LE(i * 2));
+      const classes = header.classes?.length;
+      const outside = classes === undefined ? -1 : labels.findIndex((l) => l >= classes);
+      if (outside !== -1) {
+        throw new DcganError(`${file} is corrupt: image ${outside} has label ${labels[outside]}, its header names ${classes} classes`);
+      }
     }
     return { fd, header, labels };
   } catch (e) {
