@@ -9,9 +9,12 @@ import {
   makeGrid,
   seedRange,
   toImages,
+  type ModelConfig,
 } from '@dcgan-ts/core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
 import { writePng } from './io/png.js';
 import { loadGenerator } from './run/checkpoints.js';
 import { describeFsError } from './run/runDirectory.js';
@@ -28,54 +31,138 @@ export interface SampleRequest {
   separate?: string;
   /** Draw one large image from a K x K map of the latents of seeds seed..seed+K*K-1 (G is fully convolutional). */
   spatial?: number;
+  /** Images written to `separate` so far, after every batch. */
+  onProgress?(done: number, total: number): void;
+  /** One line for what the user should know (a leftover of an interrupted run removed). */
+  onNotice?(line: string): void;
 }
 
 export interface SampleResult {
   checkpoint: string;
   step: number;
+  /** The grid first (when drawn), then one file per image of `separate` in seed order. */
   files: string[];
+}
+
+/** A grid holds at most this many images (100 x 100 tiles: 3,200 pixels a side at 32x32, 6,400 at 64x64). */
+export const SAMPLE_GRID_MAX = 10_000;
+/** `--separate` alone streams up to this many (the standard evaluation draws 50,000). */
+export const SAMPLE_SEPARATE_MAX = 1_000_000;
+/**
+ * Images generated, encoded and written per round of `--separate`: memory stays at one batch of G's output
+ * (256 x 64 x 64 x 3 float32 = 12 MiB) whatever `--n` is.
+ */
+const SEPARATE_BATCH = 256;
+/** PNG writes in flight at once: enough to hide the file system's latency behind encoding. */
+const WRITES_IN_FLIGHT = 16;
+
+function checkCount(request: SampleRequest, n: number, first: number): void {
+  const gridWanted = request.out !== undefined || request.separate === undefined;
+  const max = gridWanted ? SAMPLE_GRID_MAX : SAMPLE_SEPARATE_MAX;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    const more = gridWanted && Number.isInteger(n) && n > max && n <= SAMPLE_SEPARATE_MAX
+      ? `; for more, write one file per image with --separate DIR and no --out`
+      : '';
+    throw new DcganError(`--n must be an integer from 1 to ${max}${gridWanted ? ' for a grid' : ''}, got ${n}${more}`);
+  }
+  if (first + n - 1 > 0xffffffff) throw new DcganError(`--seed ${first} with --n ${n} runs past the last seed, 4294967295`);
 }
 
 /** `dcgan sample` as a library call. */
 export async function sample(request: SampleRequest): Promise<SampleResult> {
   const n = request.n ?? 64;
   const first = request.seed ?? 0;
-  if (!Number.isInteger(n) || n < 1 || n > 10000) throw new DcganError(`--n must be an integer from 1 to 10000, got ${n}`);
   if (request.spatial !== undefined) return sampleSpatial(request, request.spatial);
+  checkCount(request, n, first);
   const loaded = await loadGenerator(request.checkpoint);
-  const { nz, z, imageSize: s, channels: c } = loaded.state.config;
-  const seeds = seedRange(first, n);
-  const images = generate(loaded.generator, latentsForSeeds(seeds, nz, z), nz);
   try {
-    const values = await images.data<'float32'>();
     const files: string[] = [];
-    if (request.separate) {
-      try {
-        await fs.mkdir(request.separate, { recursive: true });
-      } catch (e) {
-        throw new DcganError(`cannot create ${request.separate}: ${describeFsError(e)}`);
-      }
-      const singles = toImages(values, n, s, s, c);
-      for (let i = 0; i < n; i++) {
-        const file = path.join(request.separate, `seed-${String(seeds[i]).padStart(6, '0')}.png`);
-        await writePng(file, singles[i]!);
-        files.push(file);
-      }
-    }
-    if (request.out || !request.separate) {
-      const file = request.out ?? 'grid.png';
-      try {
-        await writePng(file, makeGrid(values, n, s, s, c));
-      } catch (e) {
-        throw new DcganError(`cannot write ${file}: ${describeFsError(e)}`);
-      }
-      files.unshift(file);
-    }
+    if (request.separate) files.push(...(await writeSeparate(loaded.generator, loaded.state.config, request.separate, first, n, request)));
+    if (request.out || !request.separate) files.unshift(await writeGrid(loaded.generator, loaded.state.config, request.out ?? 'grid.png', first, n, request));
     return { checkpoint: loaded.dir, step: loaded.state.step, files };
   } finally {
-    tf.dispose(images);
     loaded.generator.dispose();
   }
+}
+
+type GeneratorConfig = Pick<ModelConfig, 'nz' | 'z' | 'imageSize' | 'channels'>;
+
+/** The file of seed `seed` in a `--separate` folder: seed-000042.png (six digits, more for larger seeds). */
+export function separateFileName(seed: number): string {
+  return `seed-${String(seed).padStart(6, '0')}.png`;
+}
+
+/** The images of seeds first..first+n-1 as one grid PNG. */
+async function writeGrid(generator: tfl.LayersModel, config: GeneratorConfig, file: string, first: number, n: number, request: SampleRequest): Promise<string> {
+  const { nz, z, imageSize: s, channels: c } = config;
+  const images = generate(generator, latentsForSeeds(seedRange(first, n), nz, z), nz);
+  try {
+    const values = await images.data<'float32'>();
+    for (const removed of await removeLeftoversOf(file)) request.onNotice?.(describeRemovedLeftover(removed));
+    await writePng(file, makeGrid(values, n, s, s, c));
+  } catch (e) {
+    if (e instanceof DcganError) throw e;
+    throw new DcganError(`cannot write ${file}: ${describeFsError(e)}`);
+  } finally {
+    tf.dispose(images);
+  }
+  return file;
+}
+
+async function removeLeftoversOf(file: string) {
+  return removeLeftovers(path.dirname(file), { of: path.basename(file) }).catch(() => []);
+}
+
+/**
+ * One PNG per image into `dir`, streamed: a batch of SEPARATE_BATCH images is generated, read back and written
+ * before the next is drawn, so `--n 50000` needs no more memory than `--n 256`. Each file is written under a
+ * temporary name and renamed into place (a kill leaves finished files and at most a few dot-named leftovers, which
+ * the next `dcgan sample` into the same folder removes); the files are not flushed to disk one by one, since a
+ * sample is redrawn exactly from its seed and 50,000 fsyncs would cost more than drawing them.
+ */
+async function writeSeparate(generator: tfl.LayersModel, config: GeneratorConfig, dir: string, first: number, n: number, request: SampleRequest): Promise<string[]> {
+  const { nz, z, imageSize: s, channels: c } = config;
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    for (const removed of await removeLeftovers(dir)) request.onNotice?.(describeRemovedLeftover(removed));
+  } catch (e) {
+    throw new DcganError(`cannot create ${dir}: ${describeFsError(e)}`);
+  }
+  const files: string[] = [];
+  for (let start = 0; start < n; start += SEPARATE_BATCH) {
+    const seeds = seedRange(first + start, Math.min(SEPARATE_BATCH, n - start));
+    const images = generate(generator, latentsForSeeds(seeds, nz, z), nz, SEPARATE_BATCH);
+    let values: Float32Array;
+    try {
+      values = await images.data<'float32'>();
+    } finally {
+      tf.dispose(images);
+    }
+    const singles = toImages(values, seeds.length, s, s, c);
+    const batchFiles = seeds.map((seed) => path.join(dir, separateFileName(seed)));
+    try {
+      await forEachLimited(batchFiles.length, WRITES_IN_FLIGHT, (i) => writePng(batchFiles[i]!, singles[i]!, { durable: false }));
+    } catch (e) {
+      throw new DcganError(`cannot write into ${dir}: ${describeFsError(e)}`);
+    }
+    files.push(...batchFiles);
+    request.onProgress?.(files.length, n);
+  }
+  return files;
+}
+
+/** Runs task(0..count-1) with at most `limit` at a time; the first failure is thrown once the others have settled. */
+async function forEachLimited(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown = null;
+  const lane = async () => {
+    while (next < count && failure === null) {
+      const i = next++;
+      await task(i).catch((e: unknown) => (failure ??= e));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane));
+  if (failure !== null) throw failure;
 }
 
 /** `dcgan sample --spatial K`: one (K + 3) * S / 4 pixel image from a K x K map of latents (dcgan.torch's trick). */

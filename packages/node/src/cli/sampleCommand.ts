@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice } from '../backend.js';
 import { type SampleRequest, sample } from '../sample.js';
+import { countProgressPrinter } from './countProgress.js';
 import { positiveInteger, seed } from './parse.js';
 import { useBackend } from './useBackend.js';
 
@@ -9,6 +10,7 @@ Examples:
   $ dcgan sample --checkpoint runs/00000-mnist32                 # 64 images of seeds 0..63 -> grid.png
   $ dcgan sample --checkpoint runs/00000-mnist32/checkpoints/step-002000 --n 100 --seed 500 --out late.png
   $ dcgan sample --checkpoint runs/00000-mnist32 --n 16 --separate digits/   # digits/seed-000000.png ...
+  $ dcgan sample --checkpoint runs/00000-mnist32 --n 50000 --separate fid-50k/   # streamed in batches, any count
   $ dcgan sample --checkpoint runs/00000-mnist32 --spatial 6 --out wide.png  # one 72x72 image from a 6x6 map of z`;
 
 type SampleCliOptions = SampleRequest & { backend?: BackendChoice; json?: boolean };
@@ -17,7 +19,7 @@ export function sampleCommand(): Command {
   return new Command('sample')
     .description("draw images from a trained generator (batch norm in inference mode: one seed, one image)")
     .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
-    .option('--n <n>', 'number of images (default: 64)', positiveInteger)
+    .option('--n <n>', 'number of images (default: 64; a grid holds up to 10000, --separate alone up to 1000000)', positiveInteger)
     .option('--seed <n>', 'image i uses the latent of seed S+i (default: 0)', seed)
     .option('--out <file>', 'grid PNG (default: grid.png)')
     .option('--separate <dir>', 'also (or, without --out, only) write one PNG per image into DIR')
@@ -27,7 +29,11 @@ export function sampleCommand(): Command {
     .addHelpText('after', EXAMPLES)
     .action(async (options: SampleCliOptions) => {
       await useBackend(options.backend);
-      const result = await sample(options);
+      const result = await sample({
+        ...options,
+        onProgress: countProgressPrinter('writing images', 'images'),
+        onNotice: (line) => process.stderr.write(`dcgan: ${line}\n`),
+      });
       process.stdout.write(`step ${result.step} of ${result.checkpoint} -> ${result.files.length === 1 ? result.files[0] : `${result.files.length} files`}\n`);
       if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
     });

@@ -1,6 +1,6 @@
 import { type Image8 } from '@dcgan-ts/core';
 import { PNG } from 'pngjs';
-import { writeFileAtomic } from './atomic.js';
+import { type AtomicWriteOptions, writeFileAtomic } from './atomic.js';
 
 /** Encodes a gray or RGB image as an 8-bit PNG (gray stays one channel). */
 export function encodePng(image: Image8): Buffer {
@@ -13,8 +13,8 @@ export function encodePng(image: Image8): Buffer {
   return PNG.sync.write(png, { colorType: channels === 1 ? 0 : 2 });
 }
 
-export async function writePng(file: string, image: Image8): Promise<void> {
-  await writeFileAtomic(file, encodePng(image));
+export async function writePng(file: string, image: Image8, options?: AtomicWriteOptions): Promise<void> {
+  await writeFileAtomic(file, encodePng(image), options);
 }
 
 /** Decodes a PNG into packed gray (if it is gray) or RGB bytes. */
