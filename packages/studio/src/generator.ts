@@ -17,7 +17,12 @@ export async function loadGenerator(base = 'model/'): Promise<Generator> {
   const manifest = parseGeneratorManifest(await response.json());
   // The model path must stay beside the manifest: a manifest is data and must not send the page elsewhere.
   if (!/^[\w.-]+\.json$/.test(manifest.model)) throw new Error(`manifest names an unexpected model path: ${manifest.model}`);
-  const model = await tfl.loadLayersModel(`${base}${manifest.model}`, { requestInit: { cache: 'no-store' } });
+  // `dcgan studio` names the export this manifest belongs to; model.json and its weights are read from that export,
+  // so a checkpoint arriving between the requests cannot pair this manifest with another step's weights. A plain
+  // file server (the static build) sends no such header: the files beside the manifest are the model.
+  const exportId = response.headers.get('X-Dcgan-Export');
+  const dir = exportId && /^export-\d+$/.test(exportId) ? `${base}${exportId}/` : base;
+  const model = await tfl.loadLayersModel(`${dir}${manifest.model}`, { requestInit: { cache: 'no-store' } });
   return { manifest, model };
 }
 

@@ -7,6 +7,8 @@ import { LATEST_POINTER, loadGenerator, resolveCheckpointDir } from '../run/chec
 
 /** One export of G: manifest.json, model.json, weights.bin in `dir`. */
 export interface ModelExport {
+  /** Names this export for the server's lifetime (`export-3`): the page loads all three files under one id. */
+  id: string;
   dir: string;
   step: number;
   checkpoint: string;
@@ -14,13 +16,23 @@ export interface ModelExport {
 }
 
 /**
+ * How long a replaced export stays readable under its id: a page that read the manifest of export N just before
+ * export N+1 took over still loads N's model.json and weights.bin (three requests, seconds apart on a slow link),
+ * never N's manifest with N+1's weights.
+ */
+const RETIRED_EXPORT_MS = 60_000;
+/** At most this many replaced exports are kept (a run checkpointing every few seconds must not fill the disk). */
+const RETIRED_EXPORT_MAX = 4;
+
+/**
  * The model the studio serves: G of a checkpoint exported as TF.js (`dcgan export --format tfjs`) into a temporary
  * folder. When the studio was pointed at a run (not at one checkpoint), it watches the run's `checkpoints/latest`
  * and exports again when training moves it; the new export replaces the old one only once it is complete, so a
- * request always reads one whole export.
+ * request always reads one whole export, and the replaced one stays readable by id for a while (RETIRED_EXPORT_MS).
  */
 export class LiveModel {
   private current: ModelExport;
+  private retired: { model: ModelExport; until: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pointer = '';
   /** A pointer whose export failed: not retried every poll (checkpoints are written atomically, so it will not heal). */
@@ -34,7 +46,7 @@ export class LiveModel {
     private readonly followDir: string | undefined,
     private readonly onError: (message: string) => void,
   ) {
-    this.current = { dir: '', step: -1, checkpoint: '', files: new Set() };
+    this.current = { id: '', dir: '', step: -1, checkpoint: '', files: new Set() };
   }
 
   static async open(checkpoint: string, onError: (message: string) => void): Promise<LiveModel> {
@@ -58,6 +70,12 @@ export class LiveModel {
 
   get model(): ModelExport {
     return this.current;
+  }
+
+  /** The current export or a recently replaced one, by id; undefined once it is gone. */
+  byId(id: string): ModelExport | undefined {
+    if (id === this.current.id) return this.current;
+    return this.retired.find((r) => r.model.id === id && r.until > Date.now())?.model;
   }
 
   /** The checkpoint directory's parent run, when it lies in one (…/run/checkpoints/step-N). */
@@ -100,7 +118,7 @@ export class LiveModel {
         throw e;
       }
       this.pointer = pointer;
-      await fs.rm(previous.dir, { recursive: true, force: true });
+      await this.retire(previous);
     } catch (e) {
       this.onError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -108,15 +126,25 @@ export class LiveModel {
     }
   }
 
+  /** Keeps `previous` readable by id for RETIRED_EXPORT_MS; removes what expired (a request mid-read keeps its fd). */
+  private async retire(previous: ModelExport): Promise<void> {
+    const now = Date.now();
+    this.retired.push({ model: previous, until: now + RETIRED_EXPORT_MS });
+    const expired = this.retired.filter((r, i) => r.until <= now || i < this.retired.length - RETIRED_EXPORT_MAX);
+    this.retired = this.retired.filter((r) => !expired.includes(r));
+    for (const r of expired) await fs.rm(r.model.dir, { recursive: true, force: true });
+  }
+
   private async exportOnce(checkpoint: string): Promise<ModelExport> {
     const loaded = await loadGenerator(checkpoint);
     try {
-      const dir = path.join(this.tempRoot, `export-${this.count++}`);
+      const id = `export-${this.count++}`;
+      const dir = path.join(this.tempRoot, id);
       await fs.mkdir(dir);
       const files = await exportTfjs(loaded, dir).catch((e: unknown) => {
         throw new DcganError(`cannot export ${checkpoint} for the studio: ${(e as Error).message}`);
       });
-      return { dir, step: loaded.state.step, checkpoint: loaded.dir, files: new Set(files) };
+      return { id, dir, step: loaded.state.step, checkpoint: loaded.dir, files: new Set(files) };
     } finally {
       loaded.generator.dispose();
     }

@@ -19,6 +19,12 @@ const LIVE_FLOOR_SECONDS = 120;
 
 export class RunFiles {
   private readonly run: RunDirectory;
+  /**
+   * The last parse of log.jsonl and the file version it read (inode, size, mtime): every page polls the status
+   * (which counts the log's lines) every second, so without it each poll re-reads and re-parses the whole log, and
+   * 50 pages at once hold 50 copies of it. A parse in flight is shared by the requests that arrive meanwhile.
+   */
+  private parsed: { version: string; entries: Promise<LogLine[]> } | null = null;
 
   constructor(root: string) {
     this.run = new RunDirectory(root);
@@ -26,9 +32,16 @@ export class RunFiles {
 
   /**
    * log.jsonl as an array (per-step lines and eval lines); a line being appended right now (no newline yet, or cut
-   * JSON) is left for the next poll.
+   * JSON) is left for the next poll. Callers share the array: they must not change it.
    */
   async log(): Promise<LogLine[]> {
+    const stat = await fs.stat(this.run.logFile).catch(() => null);
+    const version = stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : 'none';
+    if (this.parsed?.version !== version) this.parsed = { version, entries: this.readLog() };
+    return this.parsed.entries;
+  }
+
+  private async readLog(): Promise<LogLine[]> {
     const text = await fs.readFile(this.run.logFile, 'utf8').catch(() => '');
     const entries: LogLine[] = [];
     for (const line of text.split('\n').slice(0, -1)) {

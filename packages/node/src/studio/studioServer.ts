@@ -2,6 +2,7 @@ import { DcganError } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { MNIST_TRAIN_IMAGES, embeddedMnistDir } from '../datasets/mnist.js';
 import { LiveModel } from './liveModel.js';
@@ -82,11 +83,14 @@ export async function startStudio(options: StudioOptions): Promise<StudioServer>
     const p = parsed.path;
 
     if (p.startsWith('/model/')) {
+      // /model/NAME: the current export; /model/ID/NAME: one export by id (X-Dcgan-Export of the current answer),
+      // so that the page's three requests (manifest, model.json, weights) read one export even if training moves on.
       if (!live) return notFound(res);
-      const model = live.model;
-      const name = p.slice('/model/'.length);
-      if (!model.files.has(name)) return notFound(res);
-      return sendFile(req, res, path.join(model.dir, name), { 'X-Dcgan-Step': String(model.step) });
+      const m = /^\/model\/(?:(export-\d+)\/)?([^/]+)$/.exec(p);
+      const model = m?.[1] ? live.byId(m[1]) : live.model;
+      const name = m?.[2];
+      if (!model || !name || !model.files.has(name)) return notFound(res);
+      return sendFile(req, res, path.join(model.dir, name), { 'X-Dcgan-Step': String(model.step), 'X-Dcgan-Export': model.id });
     }
     if (p === '/api/status') {
       const status: StudioStatus = { modelStep: live ? live.model.step : null, run: run ? await run.snapshot() : null };
@@ -175,5 +179,7 @@ async function sendFile(req: http.IncomingMessage, res: http.ServerResponse, fil
     res.end();
     return;
   }
-  handle.createReadStream().pipe(res);
+  // pipeline, not pipe: a client that goes away mid-body (or a read error) closes the file too; with pipe the
+  // descriptor stays open until garbage collection (Node warns: DEP0137), so many hang-ups can exhaust them.
+  await pipeline(handle.createReadStream(), res).catch(() => {});
 }
