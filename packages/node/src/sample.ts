@@ -16,7 +16,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
 import { writePng } from './io/png.js';
-import { loadGenerator } from './run/checkpoints.js';
+import { withGenerator } from './run/checkpoints.js';
 import { describeFsError } from './run/runDirectory.js';
 
 export interface SampleRequest {
@@ -74,15 +74,12 @@ export async function sample(request: SampleRequest): Promise<SampleResult> {
   const first = request.seed ?? 0;
   if (request.spatial !== undefined) return sampleSpatial(request, request.spatial);
   checkCount(request, n, first);
-  const loaded = await loadGenerator(request.checkpoint);
-  try {
+  return withGenerator(request.checkpoint, async (loaded) => {
     const files: string[] = [];
     if (request.separate) files.push(...(await writeSeparate(loaded.generator, loaded.state.config, request.separate, first, n, request)));
     if (request.out || !request.separate) files.unshift(await writeGrid(loaded.generator, loaded.state.config, request.out ?? 'grid.png', first, n, request));
     return { checkpoint: loaded.dir, step: loaded.state.step, files };
-  } finally {
-    loaded.generator.dispose();
-  }
+  });
 }
 
 type GeneratorConfig = Pick<ModelConfig, 'nz' | 'z' | 'imageSize' | 'channels'>;
@@ -169,21 +166,19 @@ async function forEachLimited(count: number, limit: number, task: (i: number) =>
 async function sampleSpatial(request: SampleRequest, k: number): Promise<SampleResult> {
   if (!Number.isInteger(k) || k < 1 || k > 32) throw new DcganError(`--spatial must be an integer from 1 to 32, got ${k}`);
   if (request.separate) throw new DcganError('--spatial draws one image; --separate does not apply');
-  const loaded = await loadGenerator(request.checkpoint);
-  const { nz, z, channels: c } = loaded.state.config;
-  const map = latentMap(seedRange(request.seed ?? 0, k * k).map((seed) => latentForSeed(seed, nz, z)), k);
-  const image = generateSpatial(loaded.generator, map, k, nz);
-  try {
+  return withGenerator(request.checkpoint, async (loaded) => {
+    const { nz, z, channels: c } = loaded.state.config;
+    const map = latentMap(seedRange(request.seed ?? 0, k * k).map((seed) => latentForSeed(seed, nz, z)), k);
+    const image = generateSpatial(loaded.generator, map, k, nz);
     const side = image.shape[1];
     const file = request.out ?? 'spatial.png';
     try {
       await writePng(file, toImages(await image.data<'float32'>(), 1, side, side, c)[0]!);
     } catch (e) {
       throw new DcganError(`cannot write ${file}: ${describeFsError(e)}`);
+    } finally {
+      tf.dispose(image);
     }
     return { checkpoint: loaded.dir, step: loaded.state.step, files: [file] };
-  } finally {
-    tf.dispose(image);
-    loaded.generator.dispose();
-  }
+  });
 }

@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
+import { backendOption } from './useBackend.js';
 import { DcganError } from '@dcgan-ts/core';
 import { spawnSync } from 'node:child_process';
-import { BACKEND_CHOICES, type BackendChoice, describeBackend, selectBackend } from '../backend.js';
+import { type BackendChoice, describeBackend, selectBackend } from '../backend.js';
 import {
   BENCH_CASES,
   type BenchCase,
@@ -55,7 +56,7 @@ export function benchCommand(): Command {
     .option('--steps <n>', 'timed training steps and sampling batches per size, after one warm-up (default: 4)', positiveInteger)
     .option('--sizes <list>', 'image sizes to run (default: 32,64)')
     .option('--threads <n>', 'threads for both engines (default: DCGAN_THREADS or 2)', positiveInteger)
-    .addOption(new Option('--backend <name>', 'TF.js backend (default: native)').choices(BACKEND_CHOICES))
+    .addOption(backendOption('TF.js backend (default: native)'))
     .addOption(new Option('--single <size>', 'internal: measure one size in this process and print JSON').argParser(Number).hideHelp())
     .option('--json', 'print the results as one JSON object on the last line')
     .addHelpText('after', '\nExamples:\n  $ dcgan bench\n  $ dcgan bench --sizes 64 --steps 8 --json\n\nWork per training image: 0.41 GFLOP at 32x32x1, 2.50 at 64x64x3. Speed is a benchmark, not a test:\nrun it on a quiet machine and repeat it; the ratios come from one run of both engines.')

@@ -1,8 +1,8 @@
-import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice } from '../backend.js';
+import { Command } from 'commander';
+import { type BackendChoice } from '../backend.js';
 import { classify } from '../representation/classify.js';
 import { positiveInteger, seed } from './parse.js';
-import { useBackend } from './useBackend.js';
+import { backendOption, useBackend } from './useBackend.js';
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
@@ -16,7 +16,7 @@ export function classifyCommand(): Command {
     .option('--repeats <n>', 'random label draws (default: 5)', positiveInteger)
     .option('--test-limit <n>', 'use only the first N test images (default: all)', positiveInteger)
     .option('--seed <n>', 'seed of the label draws (default: 0)', seed)
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText(
       'after',

@@ -1,17 +1,17 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice } from '../backend.js';
+import { type BackendChoice } from '../backend.js';
 import { arithmetic } from '../explore/arithmetic.js';
 import { interpolate } from '../explore/interpolate.js';
 import { sweep } from '../explore/sweep.js';
 import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
-import { useBackend } from './useBackend.js';
+import { backendOption, useBackend } from './useBackend.js';
 
 /** Shared by the commands that only run G: --checkpoint, --backend, --json. */
 function generatorCommand(name: string, description: string, examples: string): Command {
   return new Command(name)
     .description(description)
     .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', `\nExamples:\n${examples}`);
 }

@@ -1,10 +1,9 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BACKEND_HELP } from '../backend.js';
 import { extractFeatures } from '../representation/features.js';
 import { ablate, visualize } from '../representation/inside.js';
 import { probe } from '../representation/probe.js';
 import { positiveInteger, positiveNumber, seed } from './parse.js';
-import { useBackend } from './useBackend.js';
+import { backendOption, useBackend } from './useBackend.js';
 
 const indexList = (value: string) => value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v) : Number.NaN));
 
@@ -18,7 +17,7 @@ export function visualizeCommand(): Command {
     .option('--dataset <name>', 'labelled IDX set for the images (default: the checkpoint\'s)')
     .option('--data <path>', 'folder of the IDX files')
     .option('--out <file>', 'PNG (default: filters.png): first row the images, then one row per filter')
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .addHelpText('after', '\nExamples:\n  $ dcgan visualize --checkpoint runs/00000-mnist32 --layer 3 --filters 0,1,2,3')
     .action(async (o) => {
       await useBackend(o.backend);
@@ -36,7 +35,7 @@ export function ablateCommand(): Command {
     .option('--n <n>', 'samples (default: 8)', positiveInteger)
     .option('--seed <n>', 'samples use seeds S..S+n-1 (default: 0)', seed)
     .option('--out <file>', 'PNG (default: ablation.png): originals above, ablated below')
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .addHelpText('after', '\nExamples:\n  $ dcgan ablate --checkpoint runs/00000-mnist32 --layer 2 --maps 0,5,9,17')
     .action(async (o) => {
       await useBackend(o.backend);
@@ -58,7 +57,7 @@ export function probeCommand(): Command {
     .option('--top <k>', 'maps the suggested dcgan ablate drops: the K largest positive weights (default: 5)', positiveInteger)
     .option('--l2 <lambda>', 'L2 strength of the logistic regression (default: 1)', positiveNumber)
     .option('--json', 'print the result as one JSON object (last line)')
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .addHelpText(
       'after',
       `
@@ -92,7 +91,7 @@ export function featuresCommand(): Command {
     .addOption(new Option('--split <split>', 'train or test (default: train)').choices(['train', 'test']))
     .option('--n <n>', 'first N images (default: all)', positiveInteger)
     .requiredOption('--out <file>', 'FILE.f32 (features) and FILE.json (shape, labels, protocol)')
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .addHelpText('after', '\nExamples:\n  $ dcgan features --checkpoint runs/00000-mnist32 --split test --out mnist-test.f32')
     .action(async (o) => {
       await useBackend(o.backend);

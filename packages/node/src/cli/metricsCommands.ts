@@ -1,10 +1,9 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { DcganError } from '@dcgan-ts/core';
-import { BACKEND_CHOICES, BACKEND_HELP } from '../backend.js';
 import { METRIC_NAMES, type MetricName, evaluate } from '../metrics/evaluate.js';
 import { DEFAULT_CLASSIFIER_EPOCHS, trainClassifier } from '../metrics/trainClassifier.js';
 import { integer, positiveInteger, seed } from './parse.js';
-import { useBackend } from './useBackend.js';
+import { backendOption, useBackend } from './useBackend.js';
 
 export function trainClassifierCommand(): Command {
   return new Command('train-classifier')
@@ -18,7 +17,7 @@ export function trainClassifierCommand(): Command {
     .option('--batch-size <n>', 'minibatch (default: 128)', positiveInteger)
     .option('--seed <n>', 'seed (default: 0)', seed)
     .option('--out <dir>', 'where to save it (default: the cache dcgan eval reads)')
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', '\nExamples:\n  $ dcgan train-classifier --dataset mnist\n  $ dcgan train-classifier --dataset fashion-mnist --image-size 64')
     .action(async (o) => {
@@ -52,7 +51,7 @@ export function evalCommand(): Command {
     .option('--nn-samples <n>', 'samples checked against every training image (default: 500)', positiveInteger)
     .option('--classifier <dir>', 'feature extractor: any TF.js LayersModel with a "features" layer (default: the cached one)')
     .option('--seed <n>', 'samples use the latents of seeds S..S+n-1 (default: 0)', seed)
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', '\nExamples:\n  $ dcgan train-classifier --dataset mnist && dcgan eval --checkpoint runs/00000-mnist32\n  $ dcgan eval --checkpoint runs/00000-mnist32 --metrics fid,kid --n 5000 --json')
     .action(async (o) => {

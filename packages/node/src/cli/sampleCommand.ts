@@ -1,9 +1,9 @@
-import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice } from '../backend.js';
+import { Command } from 'commander';
+import { type BackendChoice } from '../backend.js';
 import { type SampleRequest, sample } from '../sample.js';
 import { countProgressPrinter } from './countProgress.js';
 import { positiveInteger, seed } from './parse.js';
-import { useBackend } from './useBackend.js';
+import { backendOption, useBackend } from './useBackend.js';
 
 const EXAMPLES = `
 Examples:
@@ -24,7 +24,7 @@ export function sampleCommand(): Command {
     .option('--out <file>', 'grid PNG (default: grid.png)')
     .option('--separate <dir>', 'also (or, without --out, only) write one PNG per image into DIR')
     .option('--spatial <k>', 'one large image from a KxK map of latents (seeds S..S+K*K-1); G is fully convolutional', positiveInteger)
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)
     .action(async (options: SampleCliOptions) => {

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BACKEND_HELP } from '../backend.js';
+import { backendOption } from './useBackend.js';
 import { addImageOptions, addSourceOptions } from './dataOptions.js';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
 import { DEFAULT_EPOCHS, type TrainRequest, planTraining, train } from '../train.js';
@@ -51,7 +51,7 @@ export function trainCommand(): Command {
       'continue the run in --out (default: the newest in runs/) from its latest checkpoint; with a checkpoint archive ' +
         "(.zip, the studio's download), continue that checkpoint in a new run directory --out",
     )
-    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES))
+    .addOption(backendOption())
     .option('--log-every <n>', 'log every N steps (default: 50)', positiveInteger)
     .option('--sample-every <n>', 'write a sample grid every N steps (default: 500)', positiveInteger)
     .option('--checkpoint-every <n>', 'checkpoint every N steps (default: 500)', positiveInteger)

@@ -1,4 +1,10 @@
-import { type BackendChoice, selectBackend } from '../backend.js';
+import { Option } from 'commander';
+import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice, selectBackend } from '../backend.js';
+
+/** `--backend <name>`, as every command that computes declares it. */
+export function backendOption(help: string = BACKEND_HELP): Option {
+  return new Option('--backend <name>', help).choices(BACKEND_CHOICES);
+}
 
 /**
  * Activates the backend a command's --backend asks for (default auto). Says so on stderr when it is not the usual

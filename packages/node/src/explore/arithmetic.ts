@@ -1,5 +1,5 @@
 import { DcganError, type Image8, Rng, RngStream, composeRows, latentArithmetic, latentNeighbours, meanLatent } from '@dcgan-ts/core';
-import { loadGenerator } from '../run/checkpoints.js';
+import { withGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
 import { pictureFormat, renderLatents, writePicture } from './render.js';
 
@@ -32,8 +32,7 @@ export async function arithmetic(request: ArithmeticRequest): Promise<Arithmetic
   pictureFormat(out, ['png']);
   const radius = request.radius ?? 0.25;
   if (!(radius >= 0)) throw new DcganError(`--radius must be >= 0, got ${radius}`);
-  const loaded = await loadGenerator(request.checkpoint);
-  try {
+  return withGenerator(request.checkpoint, async (loaded) => {
     const { nz, z } = loaded.state.config;
     const groups = [
       await parseLatentList(request.a, '--a', nz, z),
@@ -58,7 +57,5 @@ export async function arithmetic(request: ArithmeticRequest): Promise<Arithmetic
     ]);
     await writePicture(out, composeRows(rows, { gapsAfter: [width - 1, width] }));
     return { file: out, z: Array.from(result) };
-  } finally {
-    loaded.generator.dispose();
-  }
+  });
 }

@@ -1,5 +1,5 @@
 import { DcganError, type Image8, type InterpolationMode, composeRows, walk } from '@dcgan-ts/core';
-import { loadGenerator } from '../run/checkpoints.js';
+import { withGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
 import { pictureFormat, renderLatents, writePicture } from './render.js';
 
@@ -28,8 +28,7 @@ export async function interpolate(request: InterpolateRequest): Promise<Interpol
   const out = request.out ?? 'walk.png';
   const format = pictureFormat(out);
   if (!Number.isInteger(steps) || steps < 1 || steps > 256) throw new DcganError(`--steps must be from 1 to 256, got ${steps}`);
-  const loaded = await loadGenerator(request.checkpoint);
-  try {
+  return withGenerator(request.checkpoint, async (loaded) => {
     const { nz, z } = loaded.state.config;
     const points = await parseLatentList(request.seeds ?? '0,1,2,3,4,5,6,7,8', '--seeds', nz, z);
     if (points.length < 2) throw new DcganError('--seeds: a walk needs at least two points');
@@ -45,7 +44,5 @@ export async function interpolate(request: InterpolateRequest): Promise<Interpol
       await writePicture(out, composeRows(rows));
     }
     return { file: out, frames: frames.length, points: points.length };
-  } finally {
-    loaded.generator.dispose();
-  }
+  });
 }

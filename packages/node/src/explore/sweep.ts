@@ -1,5 +1,5 @@
 import { DcganError, type Image8, composeRows, linspace, sweepDimension } from '@dcgan-ts/core';
-import { loadGenerator } from '../run/checkpoints.js';
+import { withGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
 import { pictureFormat, renderLatents, writePicture } from './render.js';
 
@@ -28,8 +28,7 @@ export async function sweep(request: SweepRequest): Promise<SweepResult> {
   const format = pictureFormat(out);
   const steps = request.steps ?? 9;
   if (!Number.isInteger(steps) || steps < 2 || steps > 64) throw new DcganError(`--steps must be from 2 to 64, got ${steps}`);
-  const loaded = await loadGenerator(request.checkpoint);
-  try {
+  return withGenerator(request.checkpoint, async (loaded) => {
     const { nz, z: distribution } = loaded.state.config;
     const range = request.range ?? (distribution === 'uniform' ? 1 : 2);
     const [base] = await parseLatentList(request.seed ?? '0', '--seed', nz, distribution);
@@ -46,9 +45,7 @@ export async function sweep(request: SweepRequest): Promise<SweepResult> {
         : composeRows(rows);
     await writePicture(out, picture, 120);
     return { file: out, dims: dims.length, values };
-  } finally {
-    loaded.generator.dispose();
-  }
+  });
 }
 
 /** Arranges images into a near-square grid of rows. */

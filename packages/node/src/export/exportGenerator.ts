@@ -2,7 +2,7 @@ import { DcganError } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeRemovedLeftover, removeLeftovers } from '../io/leftovers.js';
-import { loadGenerator } from '../run/checkpoints.js';
+import { withGenerator } from '../run/checkpoints.js';
 import { describeFsError } from '../run/runDirectory.js';
 import { exportCheckpointArchive } from './checkpointArchive.js';
 import { exportMl5 } from './ml5.js';
@@ -31,8 +31,7 @@ export interface ExportResult {
 export async function exportGenerator(request: ExportRequest): Promise<ExportResult> {
   const writer = { tfjs: exportTfjs, ml5: exportMl5, onnx: exportOnnx, checkpoint: exportCheckpointArchive }[request.format];
   if (!writer) throw new DcganError(`unknown export format ${request.format}; known: ${EXPORT_FORMATS.join(', ')}`);
-  const loaded = await loadGenerator(request.checkpoint);
-  try {
+  return withGenerator(request.checkpoint, async (loaded) => {
     try {
       await fs.mkdir(request.out, { recursive: true });
       for (const removed of await removeLeftovers(request.out)) request.onNotice?.(describeRemovedLeftover(removed));
@@ -44,7 +43,5 @@ export async function exportGenerator(request: ExportRequest): Promise<ExportRes
       throw new DcganError(`cannot write the export into ${request.out}: ${describeFsError(e)}`);
     });
     return { format: request.format, dir: request.out, files: files.map((f) => path.join(request.out, f)), step: loaded.state.step };
-  } finally {
-    loaded.generator.dispose();
-  }
+  });
 }

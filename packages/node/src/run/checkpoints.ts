@@ -162,6 +162,19 @@ export async function loadGenerator(p: string): Promise<LoadedGenerator> {
   return { dir, state, generator: await loadNetwork(dir, 'generator', state) };
 }
 
+/**
+ * Runs `use` with G of checkpoint `p` (as loadGenerator reads it) and disposes G when `use` settles, whatever it
+ * returns or throws: the readers (sample, explore, export, the studio) hold G for one task each.
+ */
+export async function withGenerator<T>(p: string, use: (loaded: LoadedGenerator) => Promise<T>): Promise<T> {
+  const loaded = await loadGenerator(p);
+  try {
+    return await use(loaded);
+  } finally {
+    loaded.generator.dispose();
+  }
+}
+
 export interface LoadedCheckpoint extends LoadedGenerator {
   discriminator: tfl.LayersModel;
   trainerState: TrainerState;

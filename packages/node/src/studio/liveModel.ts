@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportTfjs } from '../export/tfjs.js';
-import { LATEST_POINTER, loadGenerator, resolveCheckpointDir } from '../run/checkpoints.js';
+import { LATEST_POINTER, resolveCheckpointDir, withGenerator } from '../run/checkpoints.js';
 
 /** One export of G: manifest.json, model.json, weights.bin in `dir`. */
 export interface ModelExport {
@@ -136,8 +136,7 @@ export class LiveModel {
   }
 
   private async exportOnce(checkpoint: string): Promise<ModelExport> {
-    const loaded = await loadGenerator(checkpoint);
-    try {
+    return withGenerator(checkpoint, async (loaded) => {
       const id = `export-${this.count++}`;
       const dir = path.join(this.tempRoot, id);
       await fs.mkdir(dir);
@@ -145,8 +144,6 @@ export class LiveModel {
         throw new DcganError(`cannot export ${checkpoint} for the studio: ${(e as Error).message}`);
       });
       return { id, dir, step: loaded.state.step, checkpoint: loaded.dir, files: new Set(files) };
-    } finally {
-      loaded.generator.dispose();
-    }
+    });
   }
 }
