@@ -42,6 +42,7 @@ export * from './representation/linearSvm.js';
 export * from './representation/discriminatorFeatures.js';
 export * from './metrics/classifierNetwork.js';
 export * from './metrics/evalLog.js';
+export type { RunSnapshot, StudioStatus } from './studio/studioStatus.js';
 export * from './representation/guidedBackprop.js';
 export * from './representation/ablation.js';
 export * from './representation/logisticRegression.js';

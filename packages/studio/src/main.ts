@@ -1,4 +1,5 @@
 import './style.css';
+import type { StudioStatus } from '@dcgan-ts/core';
 import { mountArithmetic } from './arithmetic.js';
 import { chooseBackend } from './backend.js';
 import { NoModelError, loadGenerator } from './generator.js';
@@ -6,7 +7,7 @@ import { mountInspector } from './inspector.js';
 import { mountInterpolation } from './interpolation.js';
 import { mountSampleGrid } from './sampleGrid.js';
 import { StudioState } from './state.js';
-import { mountTraining, type StudioStatus } from './training.js';
+import { mountTraining } from './training.js';
 import { mountTrainView } from './trainView.js';
 
 /** How often the page asks the server whether the run moved on (new log lines, sample grid or checkpoint). */

@@ -1,13 +1,6 @@
-import { type EvalEntry, isEvalEntry } from '@dcgan-ts/core';
+import { type EvalEntry, type StudioStatus, isEvalEntry } from '@dcgan-ts/core';
 import { drawLossChart, type LossPoint } from './lossChart.js';
 import { drawMetricCharts } from './metricCharts.js';
-
-/** /api/status of `dcgan studio` (packages/node/src/studio/studioServer.ts). */
-export interface StudioStatus {
-  /** Null when the server serves no model. */
-  modelStep: number | null;
-  run: { logLines: number; sampleStep: number | null; secondsSinceUpdate: number | null; live: boolean } | null;
-}
 
 /**
  * The training panel: loss curves from the run's log.jsonl and its newest sample grid, refreshed when the status

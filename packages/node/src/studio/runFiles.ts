@@ -1,19 +1,7 @@
-import { type LogEntry, isEvalEntry } from '@dcgan-ts/core';
+import { type LogEntry, type RunSnapshot, isEvalEntry } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type LogLine, RunDirectory } from '../run/runDirectory.js';
-
-/** What the studio shows of a run in progress: its log and its newest sample grid (read-only). */
-export interface RunSnapshot {
-  /** Lines in log.jsonl: the page fetches the log again only when this grows. */
-  logLines: number;
-  /** Step of the newest samples/step-NNNNNN.png, or null before the first. */
-  sampleStep: number | null;
-  /** Seconds since log.jsonl last changed (null without a log). */
-  secondsSinceUpdate: number | null;
-  /** Whether the run is still training: its log changed within three of its own log intervals (at least 2 min). */
-  live: boolean;
-}
 
 const LIVE_FLOOR_SECONDS = 120;
 

@@ -1,14 +1,14 @@
 import { DcganError } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /**
- * The built studio page (packages/studio/dist, written by `npm run build`) as a table from URL path to file. The
- * table is made once at start: the server answers only paths in it, so nothing else under dist/, let alone outside
- * it, can be asked for.
+ * The built studio page: the `dist/` of the package @dcgan-ts/studio (a dependency; `npm run build` writes it in a
+ * checkout). Served as a table from URL path to file, made once at start: the server answers only paths in it, so
+ * nothing else under dist/, let alone outside it, can be asked for.
  */
-export const STUDIO_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../studio/dist');
+export const STUDIO_DIST = path.join(path.dirname(createRequire(import.meta.url).resolve('@dcgan-ts/studio/package.json')), 'dist');
 
 export async function staticFileTable(root: string): Promise<Map<string, string>> {
   const table = new Map<string, string>();

@@ -1,4 +1,4 @@
-import { DcganError } from '@dcgan-ts/core';
+import { DcganError, type StudioStatus } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import { MNIST_TRAIN_IMAGES, embeddedMnistDir } from '../datasets/mnist.js';
 import { LiveModel } from './liveModel.js';
 import { parseRequestPath } from './requestPath.js';
-import { RunFiles, type RunSnapshot } from './runFiles.js';
+import { RunFiles } from './runFiles.js';
 import { STUDIO_DIST, contentType, staticFileTable } from './staticFiles.js';
 
 export interface StudioOptions {
@@ -18,7 +18,7 @@ export interface StudioOptions {
   checkpoint?: string;
   port?: number;
   host?: string;
-  /** Built page to serve; default packages/studio/dist. */
+  /** Built page to serve; default the dist/ of the package @dcgan-ts/studio. */
   pageDir?: string;
   /** How often to look for a newer checkpoint, ms. */
   pollMs?: number;
@@ -34,13 +34,6 @@ export interface StudioServer {
    */
   model(): { step: number; checkpoint: string };
   close(): Promise<void>;
-}
-
-/** /api/status: what the page polls to know when to reload the model, the log or the sample grid. */
-export interface StudioStatus {
-  /** Null when the studio serves no model (started without a checkpoint). */
-  modelStep: number | null;
-  run: RunSnapshot | null;
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
