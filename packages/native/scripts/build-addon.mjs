@@ -30,6 +30,23 @@ function warn(msg) {
 
 if (process.env.DCGAN_SKIP_NATIVE_BUILD === '1') warn('build skipped (DCGAN_SKIP_NATIVE_BUILD=1)');
 
+// An install that got the prebuilt platform package (@dcgan-ts/native-linux-x64 ...) needs no build: the loader
+// prefers it (src/binding.ts). Only --force / --strict build from source beside it.
+if (!force) {
+  const report = process.report?.getReport();
+  const musl = process.platform === 'linux' && report?.header?.glibcVersionRuntime === undefined;
+  const platformPackage = `@dcgan-ts/native-${process.platform}-${process.arch}${musl ? '-musl' : ''}`;
+  try {
+    const manifest = require.resolve(`${platformPackage}/package.json`);
+    if (existsSync(path.join(path.dirname(manifest), 'lib', 'dcgan_native.node'))) {
+      process.stderr.write(`@dcgan-ts/native: using the prebuilt addon of ${platformPackage}; no build needed\n`);
+      process.exit(0);
+    }
+  } catch {
+    // not installed: build from source below
+  }
+}
+
 const addon = path.join(pkgDir, 'build', 'Release', 'dcgan_native.node');
 const sources = ['binding.gyp', ...readdirSync(path.join(pkgDir, 'csrc')).map((f) => path.join('csrc', f))];
 const upToDate = () =>
@@ -63,7 +80,7 @@ let nodeGyp;
 try {
   nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
 } catch {
-  warn('node-gyp is not installed (it is a devDependency; run npm install in the repository)');
+  warn('node-gyp is not installed (a devDependency of the repository: npm install there, or npm install -g node-gyp)');
 }
 
 // node-gyp downloads Node's headers unless told where they are; machines here are offline. A Node

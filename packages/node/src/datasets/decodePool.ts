@@ -1,7 +1,7 @@
 import { DcganError } from '@dcgan-ts/core';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type DecodeOptions, type DecodeResult, decodeImage } from './decodeImage.js';
+import { type DecodeOptions, type DecodeResult, decodeImage, loadSharp } from './decodeImage.js';
 import type { DecodeJob, DecodeJobResult } from './decodeWorker.js';
 
 export interface DecodePoolOptions {
@@ -27,6 +27,7 @@ export async function decodeFiles(
   onResult: (index: number, result: DecodeResult) => void,
   pool: DecodePoolOptions = {},
 ): Promise<void> {
+  if (files.length > 0) await loadSharp(); // here, so that a missing sharp is one line, not a worker's crash
   const workers = pool.workers ?? defaultDecodeWorkers();
   const perJob = pool.filesPerJob ?? 16;
   const jobs = Math.ceil(files.length / perJob);
