@@ -76,7 +76,10 @@ export class BufferPool {
     if (this.escaped.has(buf) || this.pooledBytes + buf.byteLength > this.capBytes) return;
     const whole = new Float32Array(buf as ArrayBuffer);
     let list = this.free.get(whole.length);
-    if (list === undefined) this.free.set(whole.length, (list = []));
+    if (list === undefined) {
+      list = [];
+      this.free.set(whole.length, list);
+    }
     list.push(whole);
     this.pooledBytes += buf.byteLength;
   }

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-import { NativeBackend } from '../src/index.js';
+import type { NativeBackend } from '../src/index.js';
 import { rand, skip } from './util.js';
 
 const N = 1 << 16;  // above the pool's minimum size
@@ -116,7 +116,7 @@ describe('nativeStats', { skip }, () => {
     const s = nativeStats()!;
     assert.ok(s.pool !== null && s.pool.hits >= 1, JSON.stringify(s));
     assert.equal(s.pool.hits + s.pool.misses, 2);
-    assert.equal(s.fallbacks['Add'], 1);
+    assert.equal(s.fallbacks.Add, 1);
     tf.tidy(() => tf.conv2d(tf.zeros([1, 3, 3, 1]) as tf.Tensor4D, tf.zeros([2, 2, 1, 1]) as tf.Tensor4D, 1, 'valid')).dispose();
     assert.ok(nativeStats()!.convPrimitives >= 1);
     x.dispose();

@@ -90,10 +90,10 @@ describe('Conv2D family, native vs cpu', { skip }, () => {
     // Every case above is expressible in oneDNN: only prelu (FusedConv2D) and the dilated conv's
     // gradients (not computed) may have gone to cpu.
     const counts = nativeFallbackCounts(true);
-    assert.equal(counts['Conv2D'], undefined, JSON.stringify(counts));
-    assert.equal(counts['Conv2DBackpropInput'], undefined, JSON.stringify(counts));
-    assert.equal(counts['Conv2DBackpropFilter'], undefined, JSON.stringify(counts));
-    assert.equal(counts['FusedConv2D'], 1, JSON.stringify(counts));
+    assert.equal(counts.Conv2D, undefined, JSON.stringify(counts));
+    assert.equal(counts.Conv2DBackpropInput, undefined, JSON.stringify(counts));
+    assert.equal(counts.Conv2DBackpropFilter, undefined, JSON.stringify(counts));
+    assert.equal(counts.FusedConv2D, 1, JSON.stringify(counts));
     // A 3x3 all-ones filter over all-ones input: interior 18 (9 taps x 2 channels), corner 8.
     tf.setBackend('native');
     const v = tf.tidy(() => tf.conv2d(tf.ones([1, 5, 5, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 1]) as tf.Tensor4D, 1, 'same').dataSync());

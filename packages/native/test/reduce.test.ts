@@ -66,7 +66,7 @@ describe('transpose, native vs cpu', { skip }, () => {
     for (const [shape, perm] of cases) {
       assertParity(`transpose ${JSON.stringify(shape)} ${JSON.stringify(perm)}`, [input(shape, 8)], (x) => tf.transpose(x!, perm), 0, 0);
     }
-    assert.equal(nativeFallbackCounts()['Transpose'], undefined);
+    assert.equal(nativeFallbackCounts().Transpose, undefined);
   });
 });
 
@@ -90,7 +90,7 @@ describe('batch matmul, native vs cpu', { skip }, () => {
       assertParity(`matMul ${JSON.stringify(sa)} ${JSON.stringify(sb)} ${ta} ${tb}`, [input(sa, 9), input(sb, 10)],
         (a, b) => tf.matMul(a!, b!, ta, tb), 1e-4, 1e-5);
     }
-    assert.equal(nativeFallbackCounts()['BatchMatMul'], undefined);
+    assert.equal(nativeFallbackCounts().BatchMatMul, undefined);
   });
 
   test('fused matMul: bias and activations, and its gradients', () => {
@@ -119,6 +119,6 @@ describe('batch norm, native vs cpu', { skip }, () => {
     // Mixed lengths: the general cyclic path.
     assertParity('bn mixed parameters', [x, wc(28), wc(29, 0.1, 2), input([1, 6], 30), input([1, 6], 31)],
       (v, m, s2, o, s) => tf.batchNorm(v!, m!, s2!, o, s, 1e-3), 1e-5, 1e-6);
-    assert.equal(nativeFallbackCounts()['FusedBatchNorm'], undefined);
+    assert.equal(nativeFallbackCounts().FusedBatchNorm, undefined);
   });
 });

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { FlipDataset } from '@dcgan-ts/core';
 import {
-  PackedDataset,
+  type PackedDataset,
   decodeImage,
   detectSource,
   loadCifar,

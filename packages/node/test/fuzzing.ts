@@ -79,7 +79,7 @@ const RSS_BUDGET = 1024 * 1024 * 1024;
 
 /** A DcganError's message must print as one clean line: no line breaks or control characters, not a wall of text. */
 export function checkCleanMessage(message: string): void {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this looks for
   if (/[\u0000-\u001f\u007f]/.test(message)) throw new Error(`DcganError message is not one clean line: ${JSON.stringify(message.slice(0, 300))}`);
   if (message.length > 1000) throw new Error(`DcganError message of ${message.length} characters: ${JSON.stringify(message.slice(0, 300))}...`);
 }

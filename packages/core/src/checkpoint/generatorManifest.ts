@@ -42,7 +42,7 @@ export function generatorManifest(config: ModelConfig, step: number, generatedBy
 /** Checks untrusted manifest JSON (the studio fetches it). */
 export function parseGeneratorManifest(json: unknown): GeneratorManifest {
   const m = json as Partial<GeneratorManifest> | null;
-  if (!m || m.format !== 'dcgan-ts-generator' || m.formatVersion !== 1) throw new DcganError('not a dcgan-ts generator manifest');
+  if (m?.format !== 'dcgan-ts-generator' || m.formatVersion !== 1) throw new DcganError('not a dcgan-ts generator manifest');
   const ints = [m.latentSize, m.imageSize, m.channels, m.step];
   if (!ints.every((x) => Number.isInteger(x) && (x as number) >= 0) || typeof m.model !== 'string') {
     throw new DcganError('generator manifest is malformed');

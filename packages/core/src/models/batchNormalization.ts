@@ -36,7 +36,7 @@ export class DcganBatchNormalization extends StockLayer {
     const x = Array.isArray(inputs) ? inputs[0]! : inputs;
     const own = this as unknown as StockFields;
     const channelsLast = own.axis === -1 || own.axis === x.rank - 1;
-    if (kwargs['training'] !== true || !hasFusedBatchNormTraining() || !channelsLast || !own.center || !own.scale) {
+    if (kwargs.training !== true || !hasFusedBatchNormTraining() || !channelsLast || !own.center || !own.scale) {
       return super.call(inputs, kwargs);
     }
     return tf.tidy(() => {

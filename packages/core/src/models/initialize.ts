@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { Rng } from '../rng.js';
+import type { Rng } from '../rng.js';
 
 /** The paper's init (section 4): conv weights N(0, 0.02); batch-norm gamma N(1, 0.02) and beta 0 as in the
  * PyTorch reference; running statistics mean 0, variance 1. Drawn from our seeded Rng so that a seed gives the same

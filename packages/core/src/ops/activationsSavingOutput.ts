@@ -38,6 +38,9 @@ const leakyReluOps = new Map<number, Unary>();
 export function leakyReluSavingOutput(alpha: number): Unary {
   if (!(alpha > 0)) throw new Error(`leakyReluSavingOutput: the slope must be > 0 (its sign tells the mask), not ${alpha}`);
   let op = leakyReluOps.get(alpha);
-  if (op === undefined) leakyReluOps.set(alpha, (op = savingOutput(alpha)));
+  if (op === undefined) {
+    op = savingOutput(alpha);
+    leakyReluOps.set(alpha, op);
+  }
   return op;
 }

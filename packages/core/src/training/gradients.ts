@@ -164,7 +164,11 @@ function backpropagate(nodes: TapeNode[], y: tf.Tensor): Map<number, tf.Tensor> 
       }
       // One tensor per input: a gradient function may return one object for two inputs, which are freed apart.
       const seen = new Set<tf.Tensor>();
-      return [...sums.values()].map((g) => (seen.has(g) ? tf.clone(g) : (seen.add(g), g)));
+      return [...sums.values()].map((g) => {
+        if (seen.has(g)) return tf.clone(g);
+        seen.add(g);
+        return g;
+      });
     });
     const kept = new Set<tf.Tensor>(updated);
     [...new Set(inputs.map(([, x]) => x.id))].forEach((id, k) => {

@@ -23,7 +23,7 @@ export function reduceKernelConfig(
     const [outShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
     const out = backend.alloc(sizeOf(outShape));
     backend.addon.reduce(op, xv, x.shape, axes, out);
-    const shape = attrs['keepDims'] ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
+    const shape = attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape;
     return output(backend, shape, out);
   };
   return { kernelName, backendName: 'native', kernelFunc: kernelFunc as unknown as KernelFunc };

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { type BackendChoice } from '../backend.js';
+import type { BackendChoice } from '../backend.js';
 import { classify } from '../representation/classify.js';
 import { positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { type BackendChoice } from '../backend.js';
+import type { BackendChoice } from '../backend.js';
 import { arithmetic } from '../explore/arithmetic.js';
 import { interpolate } from '../explore/interpolate.js';
 import { sweep } from '../explore/sweep.js';

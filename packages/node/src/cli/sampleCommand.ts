@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { type BackendChoice } from '../backend.js';
+import type { BackendChoice } from '../backend.js';
 import { type SampleRequest, sample } from '../sample.js';
 import { countProgressPrinter } from './countProgress.js';
 import { positiveInteger, seed } from './parse.js';

@@ -1,6 +1,6 @@
 import { DcganError, Uint8ImageDataset } from '@dcgan-ts/core';
 import path from 'node:path';
-import { type DecodeOptions } from './decodeImage.js';
+import type { DecodeOptions } from './decodeImage.js';
 import { type DecodePoolOptions, decodeFiles } from './decodePool.js';
 import { type ImageFileList, listImageFiles } from './imageFiles.js';
 import { type FileProblems, type LoadedDataset, addProblem, noProblems } from './source.js';

@@ -3,7 +3,7 @@ import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { loadCifar } from './cifar.js';
 import { datasetDir } from './catalog.js';
-import { type DecodeOptions } from './decodeImage.js';
+import type { DecodeOptions } from './decodeImage.js';
 import { detectSource } from './detect.js';
 import { cachedDataPath } from './download.js';
 import { loadIdx } from './idxFiles.js';

@@ -44,8 +44,13 @@ export async function arithmetic(request: ArithmeticRequest): Promise<Arithmetic
     const width = Math.max(...groups.map((g) => g.length));
     const images = await renderLatents(loaded, [...groups.flat(), ...groups.map(meanLatent), result, ...neighbours]);
     let next = 0;
-    const exemplars = groups.map((g) => images.slice(next, (next += g.length)));
-    const means = images.slice(next, (next += 3));
+    const take = (n: number) => {
+      const part = images.slice(next, next + n);
+      next += n;
+      return part;
+    };
+    const exemplars = groups.map((g) => take(g.length));
+    const means = take(3);
     const [resultImage, ...around] = images.slice(next);
     // The 3x3 block, row-major, result in the middle.
     const block: Image8[] = [...around.slice(0, 4), resultImage!, ...around.slice(4)];

@@ -1,4 +1,4 @@
-import { type Image8 } from '@dcgan-ts/core';
+import type { Image8 } from '@dcgan-ts/core';
 import { PNG } from 'pngjs';
 import { type AtomicWriteOptions, writeFileAtomic } from './atomic.js';
 

@@ -68,7 +68,7 @@ export class TrainingEvaluator {
     const started = performance.now();
     say(`generating ${this.n} samples`);
     const images = generate(generator, this.latents, this.nz);
-    let scores;
+    let scores: Awaited<ReturnType<typeof featureMetrics>>;
     try {
       say('classifier features');
       const outputs = await this.ref.outputs(images);

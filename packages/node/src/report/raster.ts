@@ -56,7 +56,10 @@ export class Raster {
    * joints are not darkened by overlapping segments.
    */
   polyline(points: readonly [number, number][], color: Rgb, w = 2, alpha = 1): void {
-    if (points.length === 1) return this.dot(points[0]![0], points[0]![1], w, color);
+    if (points.length === 1) {
+      this.dot(points[0]![0], points[0]![1], w, color);
+      return;
+    }
     const cover = new Map<number, number>();
     const r = w / 2;
     for (let s = 0; s + 1 < points.length; s++) {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   DcganError,
+  type Image8,
   downsampleMask,
   generatorActivations,
   generatorBlockWidth,
@@ -64,7 +65,7 @@ async function masksFromFolder(dir: string, imageSize: number): Promise<Map<numb
   const out = new Map<number, Uint8Array>();
   for (const name of names) {
     const file = path.join(dir, name);
-    let image;
+    let image: Image8;
     try {
       image = decodePng(await fs.readFile(file));
     } catch (e) {

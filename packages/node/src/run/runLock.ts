@@ -1,6 +1,6 @@
 import { DcganError } from '@dcgan-ts/core';
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { type Stats, promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { temporarySibling } from '../io/atomic.js';
@@ -85,8 +85,8 @@ interface LockFile {
 }
 
 async function readLockFile(file: string): Promise<LockFile | null> {
-  let stat;
-  let text;
+  let stat: Stats;
+  let text: string;
   try {
     stat = await fs.stat(file);
     text = await fs.readFile(file, 'utf8');

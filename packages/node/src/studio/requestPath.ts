@@ -7,7 +7,7 @@
 export type RequestPath = { ok: true; path: string } | { ok: false; status: 400 | 403 };
 
 export function parseRequestPath(rawUrl: string | undefined): RequestPath {
-  if (!rawUrl || !rawUrl.startsWith('/') || rawUrl.startsWith('//')) return { ok: false, status: 403 };
+  if (!rawUrl?.startsWith('/') || rawUrl.startsWith('//')) return { ok: false, status: 403 };
   const rawPath = rawUrl.split(/[?#]/, 1)[0]!;
   let decoded: string;
   try {
