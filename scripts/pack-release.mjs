@@ -19,7 +19,7 @@ const out = path.resolve(outArg === -1 ? path.join(root, 'release') : process.ar
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** The packages a user installs, dependencies first. */
-const PACKAGES = ['core', 'webgpu', 'studio', 'native', 'node'];
+const PACKAGES = ['core', 'webgpu', 'studio', 'native', 'node', 'cli'];
 
 function fail(message) {
   process.stderr.write(`pack-release: ${message}\n`);

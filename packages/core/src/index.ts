@@ -2,50 +2,181 @@
  * @dcgan-ts/core: the DCGAN of Radford, Metz & Chintala (arXiv 1511.06434) on TF.js. Browser-safe: nothing here
  * touches the file system or Node APIs; packages/node supplies data and storage through the interfaces below.
  */
-export * from './config.js';
-export * from './errors.js';
-export * from './rng.js';
-export * from './models/architecture.js';
-export * from './models/generator.js';
-export * from './models/discriminator.js';
-export * from './models/initialize.js';
-export * from './models/batchNormalization.js';
-export * from './models/convolution.js';
-export * from './models/activations.js';
-export * from './models/layerChain.js';
-export * from './ops/activationsSavingOutput.js';
-export * from './ops/batchNormTraining.js';
-export * from './training/losses.js';
-export * from './training/adam.js';
-export * from './training/gradients.js';
-export * from './training/trainer.js';
-export * from './training/loop.js';
-export * from './latent/noise.js';
-export * from './data/dataset.js';
-export * from './data/resize.js';
-export * from './data/fakeDataset.js';
-export * from './data/flipDataset.js';
-export * from './images/grid.js';
-export * from './checkpoint/manifest.js';
-export * from './generate.js';
-export * from './latent/interpolate.js';
-export * from './latent/arithmetic.js';
-export * from './latent/spatial.js';
-export * from './images/layout.js';
-export * from './checkpoint/generatorManifest.js';
-export * from './metrics/linalg.js';
-export * from './metrics/fid.js';
-export * from './metrics/kid.js';
-export * from './metrics/inceptionScore.js';
-export * from './metrics/neighbours.js';
-export * from './representation/linearSvm.js';
-export * from './representation/discriminatorFeatures.js';
-export * from './metrics/classifierNetwork.js';
-export * from './metrics/evalLog.js';
+
+// Configuration, errors, the seeded RNG and its named streams
+export {
+  type DcganConfig,
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_TRAINING_CONFIG,
+  type LatentDistribution,
+  MAX_IMAGE_SIZE,
+  MIN_IMAGE_SIZE,
+  type ModelConfig,
+  modelConfigOf,
+  type TrainingConfig,
+  validateModelConfig,
+  validateTrainingConfig,
+} from './config.js';
+export { DcganError } from './errors.js';
+export { Rng, type RngState, RngStream } from './rng.js';
+
+// Models (section 3): G and D from one layer plan, the paper's init (section 4), their layers
+export {
+  BATCH_NORM_EPSILON,
+  BATCH_NORM_MOMENTUM,
+  type ConvStage,
+  hiddenStages,
+  LEAKY_RELU_SLOPE,
+  referenceParameterCounts,
+} from './models/architecture.js';
+export { buildGenerator } from './models/generator.js';
+export { buildDiscriminator } from './models/discriminator.js';
+export { countTrainableParameters, INIT_STD, initializeWeights } from './models/initialize.js';
+export { batchNormalization, DcganBatchNormalization } from './models/batchNormalization.js';
+export { conv2d, DcganConv2D } from './models/convolution.js';
+export { DcganLeakyReLU, DcganReLU, leakyReLU, reLU } from './models/activations.js';
+export { applyChainInTraining } from './models/layerChain.js';
+
+// Fused ops: custom kernels a backend may implement, with composite fallbacks
+export {
+  FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL,
+  leakyReluSavingOutput,
+  reluSavingOutput,
+} from './ops/activationsSavingOutput.js';
+export {
+  batchNormTraining,
+  batchNormTrainingComposite,
+  type BatchNormTrainingResult,
+  FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL,
+  FUSED_BATCH_NORM_TRAINING_KERNEL,
+  hasFusedBatchNormTraining,
+} from './ops/batchNormTraining.js';
+
+// Training (section 4): losses, Adam, the backward pass, one D and one G update, the loop
+export { discriminatorLoss, generatorLoss, lossOnFake, lossOnReal, meanProbability } from './training/losses.js';
+export { Adam, type AdamSettings, type AdamState, FUSED_ADAM_KERNEL } from './training/adam.js';
+export { RecordedForward, recordForward, type VariableGradients, variableGradsFreeing } from './training/gradients.js';
+export { DcganTrainer, type StepMetrics, type TrainerState } from './training/trainer.js';
+export {
+  DivergenceError,
+  type LogEntry,
+  runTrainingLoop,
+  type TrainCallbacks,
+  type TrainLoopResult,
+} from './training/loop.js';
+
+// Data: the dataset interface that Node and the browser fill, resizing, the fake dataset, flips
+export { gatherImages, type ImageDataset, indexRange, Uint8ImageDataset, type Uint8Source } from './data/dataset.js';
+export { BilinearResizer } from './data/resize.js';
+export { fakeDataset } from './data/fakeDataset.js';
+export { FlipDataset } from './data/flipDataset.js';
+
+// Latent space: seeded noise, G's images, walks, arithmetic on z, spatial maps (section 6)
+export { drawLatents, latentForSeed, latentsForSeeds, seedRange } from './latent/noise.js';
+export { generate, generateSpatial } from './generate.js';
+export { type InterpolationMode, lerp, norm, slerp, walk } from './latent/interpolate.js';
+export {
+  latentArithmetic,
+  latentNeighbours,
+  linspace,
+  meanLatent,
+  packLatents,
+  sweepDimension,
+} from './latent/arithmetic.js';
+export { latentMap } from './latent/spatial.js';
+
+// Pictures: grids and layouts
+export { type Image8, makeGrid, toByte, toImages } from './images/grid.js';
+export { composeRows } from './images/layout.js';
+
+// Checkpoints: the files, the .zip archive, the manifests
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_FORMAT_VERSION,
+  type CheckpointState,
+  decodeAdamState,
+  encodeAdamState,
+  type OptimizerManifest,
+  parseCheckpointState,
+  trainerStateOf,
+} from './checkpoint/manifest.js';
+export { generatorManifest, type GeneratorManifest, parseGeneratorManifest } from './checkpoint/generatorManifest.js';
+export {
+  checkNetwork,
+  type CheckpointFiles,
+  type CheckpointMeta,
+  decodeCheckpointFiles,
+  type DecodedCheckpoint,
+  encodeCheckpointFiles,
+  layersModelFiles,
+  layersModelFromFiles,
+  MODEL_JSON,
+  NETWORK_DIRS,
+  type NetworkName,
+  parseCheckpointStateBytes,
+  STATE_JSON,
+  WEIGHTS_BIN,
+} from './checkpoint/checkpointFiles.js';
+export { CHECKPOINT_ARCHIVE_EXTENSION, isZip, unzipCheckpoint, zipCheckpoint } from './checkpoint/checkpointArchive.js';
+
+// Metrics: FID, KID, IS, precision/recall, neighbours, the classifier network, eval log lines
+export {
+  columnMeans,
+  covariance,
+  matmulSquare,
+  sqrtPsd,
+  symmetricEigen,
+  type SymmetricEigen,
+  toFloat64,
+  trace,
+} from './metrics/linalg.js';
+export { type FeatureGaussian, fitGaussian, frechetDistance } from './metrics/fid.js';
+export { kernelInceptionDistance } from './metrics/kid.js';
+export { classHistogram, inceptionScore } from './metrics/inceptionScore.js';
+export { kthNeighbourRadii, nearestDistances, type NeighbourOptions, precisionRecall } from './metrics/neighbours.js';
+export { buildClassifier, CLASSIFIER_FEATURES_LAYER, classifierOutputs } from './metrics/classifierNetwork.js';
+export {
+  EVAL_SCALARS,
+  type EvalEntry,
+  type EvalScalar,
+  type EvalScores,
+  type FeatureMetricResults,
+  flattenScores,
+  formatScores,
+  isEvalEntry,
+  PLOTTED_EVAL_SCALARS,
+} from './metrics/evalLog.js';
+
+// Representation (section 5-6): D's features, the L2-SVM, guided backprop, ablation, the feature-map probe
+export {
+  accuracy,
+  type LinearSvmModel,
+  predictLinearSvm,
+  Standardizer,
+  type SvmOptions,
+  trainLinearSvm,
+  trainLinearSvmPath,
+} from './representation/linearSvm.js';
+export { discriminatorFeatures, featureLayerNames, featureSize } from './representation/discriminatorFeatures.js';
+export { blockWidth, discriminatorBlocks, guidedBackprop } from './representation/guidedBackprop.js';
+export {
+  generateAblated,
+  generatorActivations,
+  generatorBlocks,
+  generatorBlockWidth,
+} from './representation/ablation.js';
+export {
+  fitLogisticRegression,
+  type LogisticModel,
+  logisticScores,
+  rocAuc,
+} from './representation/logisticRegression.js';
+export {
+  downsampleMask,
+  type MapWeight,
+  probeFeatureMaps,
+  type ProbeResult,
+} from './representation/featureMapProbe.js';
+
+// The studio's HTTP protocol
 export type { RunSnapshot, StudioStatus } from './studio/studioStatus.js';
-export * from './representation/guidedBackprop.js';
-export * from './representation/ablation.js';
-export * from './representation/logisticRegression.js';
-export * from './representation/featureMapProbe.js';
-export * from './checkpoint/checkpointFiles.js';
-export * from './checkpoint/checkpointArchive.js';

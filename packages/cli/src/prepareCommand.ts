@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { DcganError } from '@dcgan-ts/core';
-import { DEFAULT_BACKGROUND } from '../datasets/load.js';
-import { prepareFolder } from '../datasets/prepare.js';
+import { DEFAULT_BACKGROUND, prepareFolder } from '@dcgan-ts/node';
 import { addImageOptions, addShapeOptions } from './dataOptions.js';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
 import { integer } from './parse.js';

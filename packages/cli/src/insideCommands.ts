@@ -1,7 +1,5 @@
 import { Command, Option } from 'commander';
-import { extractFeatures } from '../representation/features.js';
-import { ablate, visualize } from '../representation/inside.js';
-import { probe } from '../representation/probe.js';
+import { ablate, extractFeatures, probe, visualize } from '@dcgan-ts/node';
 import { positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { DcganError } from '@dcgan-ts/core';
-import { METRIC_NAMES, type MetricName, evaluate } from '../metrics/evaluate.js';
-import { DEFAULT_CLASSIFIER_EPOCHS, trainClassifier } from '../metrics/trainClassifier.js';
+import { DEFAULT_CLASSIFIER_EPOCHS, evaluate, METRIC_NAMES, type MetricName, trainClassifier } from '@dcgan-ts/node';
 import { integer, positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { PACKAGE_VERSION } from '../version.js';
+import { PACKAGE_VERSION } from '@dcgan-ts/node';
 import { reportFailure } from './fail.js';
 import { dataCommand } from './dataCommand.js';
 import { downloadCommand } from './downloadCommand.js';

@@ -1,7 +1,11 @@
 import { Argument, Command } from 'commander';
-import { REMOTE_DATASETS, REMOTE_DATASET_NAMES, type RemoteDatasetName } from '../datasets/catalog.js';
-import { downloadDataset } from '../datasets/download.js';
-import { describeRemovedLeftover } from '../io/leftovers.js';
+import {
+  describeRemovedLeftover,
+  downloadDataset,
+  REMOTE_DATASET_NAMES,
+  REMOTE_DATASETS,
+  type RemoteDatasetName,
+} from '@dcgan-ts/node';
 
 const EXAMPLES = `
 Examples:

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import type { BackendChoice } from '../backend.js';
-import { classify } from '../representation/classify.js';
+import { type BackendChoice, classify } from '@dcgan-ts/node';
 import { positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The `dcgan` command: the compiled CLI (npm run build writes dist/).
-import '../dist/src/cli/main.js';
+import '../dist/src/main.js';

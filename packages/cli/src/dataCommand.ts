@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { DEFAULT_MODEL_CONFIG, DcganError, Rng, RngStream, makeGrid, validateModelConfig } from '@dcgan-ts/core';
-import { defaultChannels, defaultImageSize, openDataset, resolveDatasetName } from '../datasets/load.js';
-import { writePng } from '../io/png.js';
+import { defaultChannels, defaultImageSize, openDataset, resolveDatasetName, writePng } from '@dcgan-ts/node';
 import { type DataCliOptions, addImageOptions, addShapeOptions, addSourceOptions } from './dataOptions.js';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
 import { positiveInteger, seed } from './parse.js';

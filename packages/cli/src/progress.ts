@@ -1,6 +1,6 @@
 import { type LogEntry, type StepMetrics, formatScores } from '@dcgan-ts/core';
 import cliProgress from 'cli-progress';
-import type { TrainReporter } from '../train.js';
+import type { TrainReporter } from '@dcgan-ts/node';
 
 function fmt(x: number, digits = 4): string {
   return x.toFixed(digits);

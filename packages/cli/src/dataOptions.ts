@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { DATASET_NAMES } from '../datasets/load.js';
+import { DATASET_NAMES } from '@dcgan-ts/node';
 import { integer, positiveInteger } from './parse.js';
 
 const NAMED_COLOURS: Record<string, [number, number, number]> = {

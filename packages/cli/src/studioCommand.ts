@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { selectBackend } from '../backend.js';
-import { startStudio } from '../studio/studioServer.js';
+import { selectBackend, startStudio } from '@dcgan-ts/node';
 import { integer } from './parse.js';
 
 export function studioCommand(): Command {

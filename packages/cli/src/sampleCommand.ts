@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import type { BackendChoice } from '../backend.js';
-import { type SampleRequest, sample } from '../sample.js';
+import { type BackendChoice, sample, type SampleRequest } from '@dcgan-ts/node';
 import { countProgressPrinter } from './countProgress.js';
 import { positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';

@@ -1,5 +1,5 @@
 import { countProgressPrinter } from './countProgress.js';
-import type { DataPlan } from '../datasets/trainingData.js';
+import type { DataPlan } from '@dcgan-ts/node';
 
 /** What the user should know about the data before training starts: skipped files and upscaled images, a few named. */
 export function dataNotes(data: DataPlan): string[] {

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { backendOption } from './useBackend.js';
 import { addImageOptions, addSourceOptions } from './dataOptions.js';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
-import { DEFAULT_EPOCHS, type TrainRequest, planTraining, train } from '../train.js';
+import { DEFAULT_EPOCHS, planTraining, train, type TrainRequest } from '@dcgan-ts/node';
 import { integer, positiveInteger, positiveNumber, seed, unitInterval } from './parse.js';
 import { consoleReporter } from './progress.js';
 

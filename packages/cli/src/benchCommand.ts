@@ -2,17 +2,19 @@ import { Command, Option } from 'commander';
 import { backendOption } from './useBackend.js';
 import { DcganError } from '@dcgan-ts/core';
 import { spawnSync } from 'node:child_process';
-import { type BackendChoice, describeBackend, selectBackend } from '../backend.js';
 import {
+  type BackendChoice,
   BENCH_CASES,
   type BenchCase,
-  type OurMeasurement,
-  type TorchMeasurement,
+  describeBackend,
   measureOurs,
   measureSgemmPeak,
   measureTorch,
+  type OurMeasurement,
+  selectBackend,
+  type TorchMeasurement,
   torchUnavailable,
-} from '../bench/benchmark.js';
+} from '@dcgan-ts/node';
 import { CLI_ENTRY } from './entry.js';
 import { positiveInteger } from './parse.js';
 

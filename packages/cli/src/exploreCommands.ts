@@ -1,8 +1,5 @@
 import { Command, Option } from 'commander';
-import type { BackendChoice } from '../backend.js';
-import { arithmetic } from '../explore/arithmetic.js';
-import { interpolate } from '../explore/interpolate.js';
-import { sweep } from '../explore/sweep.js';
+import { arithmetic, type BackendChoice, interpolate, sweep } from '@dcgan-ts/node';
 import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice, selectBackend } from '../backend.js';
+import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice, selectBackend } from '@dcgan-ts/node';
 
 /** `--backend <name>`, as every command that computes declares it. */
 export function backendOption(help: string = BACKEND_HELP): Option {

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { EXPORT_FORMATS, exportGenerator } from '../export/exportGenerator.js';
-import { selectBackend } from '../backend.js';
+import { EXPORT_FORMATS, exportGenerator, selectBackend } from '@dcgan-ts/node';
 
 export function exportCommand(): Command {
   return new Command('export')

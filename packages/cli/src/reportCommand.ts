@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { writePng } from '../io/png.js';
-import { formatRunReport, readRunLog, renderRunReport, summarizeRun } from '../report/runReport.js';
+import { formatRunReport, readRunLog, renderRunReport, summarizeRun, writePng } from '@dcgan-ts/node';
 
 export function reportCommand(): Command {
   return new Command('report')
