@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { DcganError } from '@dcgan-ts/core';
-import { DEFAULT_CLASSIFIER_EPOCHS, evaluate, METRIC_NAMES, type MetricName, trainClassifier } from '@dcgan-ts/node';
+import { METRICS, parseMetricList } from '@dcgan-ts/core';
+import { DEFAULT_CLASSIFIER_EPOCHS, evaluate, evaluationLines, trainClassifier } from '@dcgan-ts/node';
 import { integer, positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 
@@ -37,15 +37,13 @@ export function trainClassifierCommand(): Command {
     });
 }
 
-const f = (x: number, digits = 3) => x.toFixed(digits);
-
 export function evalCommand(): Command {
   return new Command('eval')
     .description("sample quality: FID, KID, Inception-style score, precision/recall, class histogram, memorisation check")
     .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
     .option('--dataset <name>', 'reference set (default: what the checkpoint trained on)')
     .option('--data <path>', 'folder of the IDX files, for fashion-mnist and idx')
-    .option('--metrics <list>', `comma-separated from ${METRIC_NAMES.join(',')} (default: all)`)
+    .option('--metrics <list>', `comma-separated from ${METRICS.map((m) => m.name).join(',')} (default: all)`)
     .option('--n <n>', 'samples and reference images (default: 10000)', positiveInteger)
     .option('--nn-samples <n>', 'samples checked against every training image (default: 500)', positiveInteger)
     .option('--classifier <dir>', 'feature extractor: any TF.js LayersModel with a "features" layer (default: the cached one)')
@@ -55,22 +53,15 @@ export function evalCommand(): Command {
     .addHelpText('after', '\nExamples:\n  $ dcgan train-classifier --dataset mnist && dcgan eval --checkpoint runs/00000-mnist32\n  $ dcgan eval --checkpoint runs/00000-mnist32 --metrics fid,kid --n 5000 --json')
     .action(async (o) => {
       await useBackend(o.backend);
-      const metrics = o.metrics === undefined ? undefined : (o.metrics as string).split(',').map((m) => m.trim());
-      const unknown = metrics?.filter((m) => !(METRIC_NAMES as readonly string[]).includes(m)) ?? [];
-      if (unknown.length > 0) throw new DcganError(`unknown metric ${unknown.join(', ')}; known: ${METRIC_NAMES.join(', ')}`);
-      const r = await evaluate({ ...o, metrics: metrics as MetricName[] | undefined, onProgress: (line) => process.stderr.write(line + '\n') });
+      const metrics = o.metrics === undefined ? undefined : parseMetricList(o.metrics, '--metrics', 'eval');
+      const r = await evaluate({ ...o, metrics, onProgress: (line) => process.stderr.write(line + '\n') });
       const p = r.protocol;
       const lines = [
         `checkpoint step ${p.step}: ${p.samples} samples (seeds ${p.sampleSeeds}); features: ${p.extractor}` +
           (p.extractorTestAccuracy === null ? '' : ` (test accuracy ${(100 * p.extractorTestAccuracy).toFixed(2)}%)`),
         `reference: ${p.reference}; floor: ${p.floor}`,
+        ...evaluationLines(r),
       ];
-      if (r.fid) lines.push(`  FID        ${f(r.fid.value)}   (floor ${f(r.fid.floor)})`);
-      if (r.kid) lines.push(`  KID        ${f(r.kid.value.mean, 5)} +- ${f(r.kid.value.std, 5)}   (floor ${f(r.kid.floor.mean, 5)}; ${r.kid.value.subsetSize}-image subsets x 100)`);
-      if (r.is) lines.push(`  IS         ${f(r.is.value.mean)} +- ${f(r.is.value.std)}   (test set ${f(r.is.floor.mean)}; 10 splits)`);
-      if (r.pr) lines.push(`  precision  ${f(r.pr.value.precision)}  recall ${f(r.pr.value.recall)}   (floor ${f(r.pr.floor.precision)} / ${f(r.pr.floor.recall)}; k = 3)`);
-      if (r.hist) lines.push(`  classes    ${r.hist.value.counts.join(' ')}   KL to uniform ${f(r.hist.value.klToUniform)}, ${r.hist.value.modesCovered} modes covered (test set KL ${f(r.hist.floor.klToUniform)})`);
-      if (r.nn) lines.push(`  nearest training image of ${r.nn.samples} samples: median ${f(r.nn.value.median)}, 1% ${f(r.nn.value.p1)}   (test images: median ${f(r.nn.floor.median)}, 1% ${f(r.nn.floor.p1)}; ${r.nn.space})`);
       process.stdout.write(lines.join('\n') + '\n');
       if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
     });

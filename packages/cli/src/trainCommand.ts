@@ -1,9 +1,7 @@
-import { Command, Option } from 'commander';
-import { backendOption } from './useBackend.js';
-import { addImageOptions, addSourceOptions } from './dataOptions.js';
+import { Command } from 'commander';
+import { DEFAULT_EPOCHS, planTraining, TRAIN_OPTIONS, train, type TrainRequest } from '@dcgan-ts/node';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
-import { DEFAULT_EPOCHS, planTraining, train, type TrainRequest } from '@dcgan-ts/node';
-import { integer, positiveInteger, positiveNumber, seed, unitInterval } from './parse.js';
+import { commanderOption } from './declaredOptions.js';
 import { consoleReporter } from './progress.js';
 
 const EXAMPLES = `
@@ -30,37 +28,8 @@ export function trainCommand(): Command {
   const command = new Command('train').description(
     "train the paper's DCGAN (Radford et al. 2016, sections 3-4) and write a run directory",
   );
-  addImageOptions(addSourceOptions(command));
+  for (const declared of TRAIN_OPTIONS) command.addOption(commanderOption(declared));
   return command
-    .option('--image-size <n>', 'image side, a power of two from 16 to 256 (default: 32)', integer)
-    .addOption(new Option('--channels <n>', "1 or 3 (default: the dataset's)").argParser(integer))
-    .option('--batch-size <n>', 'minibatch size (default: 128, the paper)', positiveInteger)
-    .option('--steps <n>', 'total optimisation steps of the run', positiveInteger)
-    .option('--epochs <n>', `total epochs of the run (default: ${DEFAULT_EPOCHS})`, positiveNumber)
-    .option('--lr <x>', 'Adam learning rate (default: 0.0002)', positiveNumber)
-    .option('--beta1 <x>', 'Adam beta1 (default: 0.5)', unitInterval)
-    .option('--nz <n>', 'latent size (default: 100)', positiveInteger)
-    .option('--ngf <n>', "G's base width (default: 64)", positiveInteger)
-    .option('--ndf <n>', "D's base width (default: 64)", positiveInteger)
-    .addOption(new Option('--kernel <n>', 'kernel of the strided convolutions (default: 4)').choices(['4', '5']).argParser(Number))
-    .addOption(new Option('--z <dist>', 'latent distribution (default: normal)').choices(['normal', 'uniform']))
-    .option('--seed <n>', 'run seed: weights, data order and noise (default: random, recorded)', seed)
-    .option('--out <dir>', 'run directory (default: runs/NNNNN-<dataset><size>)')
-    .option(
-      '--resume [archive]',
-      'continue the run in --out (default: the newest in runs/) from its latest checkpoint; with a checkpoint archive ' +
-        "(.zip, the studio's download), continue that checkpoint in a new run directory --out",
-    )
-    .addOption(backendOption())
-    .option('--log-every <n>', 'log every N steps (default: 50)', positiveInteger)
-    .option('--sample-every <n>', 'write a sample grid every N steps (default: 500)', positiveInteger)
-    .option('--checkpoint-every <n>', 'checkpoint every N steps (default: 500)', positiveInteger)
-    .option('--eval-every <n>', 'quality metrics every N steps and at the end, into log.jsonl (default: none; 0 turns them off on --resume)', integer)
-    .option('--eval-n <n>', 'samples (and reference images) per evaluation (default: 2000)', positiveInteger)
-    .option('--eval-metrics <list>', 'comma-separated from fid,kid,is,pr,hist (default: fid,kid,is,pr)')
-    .option('--classifier <dir>', 'feature extractor of the metrics (default: the one `dcgan train-classifier` cached)')
-    .option('--dry-run', 'print the resolved config with parameter counts and exit')
-    .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)
     .action(async (options: TrainCliOptions) => {
       const { dryRun, json, resume, ...rest } = options;

@@ -135,17 +135,36 @@ export { kernelInceptionDistance } from './metrics/kid.js';
 export { classHistogram, inceptionScore } from './metrics/inceptionScore.js';
 export { kthNeighbourRadii, nearestDistances, type NeighbourOptions, precisionRecall } from './metrics/neighbours.js';
 export { buildClassifier, CLASSIFIER_FEATURES_LAYER, classifierOutputs } from './metrics/classifierNetwork.js';
+export { type EvalEntry, formatScores, isEvalEntry } from './metrics/evalLog.js';
+
+// The metric registry: one declaration per metric (name, inputs, computation, floor, display) that options, eval
+// lines, `dcgan eval`, the report, the studio and the docs read
 export {
+  type ClassifierOutputs,
+  type FeatureMetric,
+  type FeatureMetricInputs,
+  type FloorKind,
+  type PixelMetric,
+  type PixelMetricInputs,
+  type ScalarDisplay,
+} from './metrics/registry/metric.js';
+export {
+  DEFAULT_EVAL_METRICS,
   EVAL_SCALARS,
-  type EvalEntry,
   type EvalScalar,
   type EvalScores,
+  FEATURE_METRICS,
+  type FeatureMetricName,
   type FeatureMetricResults,
   flattenScores,
-  formatScores,
-  isEvalEntry,
+  floorOfScalar,
+  METRICS,
+  type MetricName,
+  parseMetricList,
+  PIXEL_METRICS,
   PLOTTED_EVAL_SCALARS,
-} from './metrics/evalLog.js';
+} from './metrics/registry/index.js';
+export { memorisation } from './metrics/registry/memorisation.js';
 
 // Representation (section 5-6): D's features, the L2-SVM, guided backprop, ablation, the feature-map probe
 export {

@@ -18,7 +18,6 @@ export {
   selectBackend,
 } from './backend.js';
 export {
-  DEFAULT_EPOCHS,
   planTraining,
   RUNS_DIR,
   train,
@@ -35,6 +34,16 @@ export {
   type SampleResult,
   separateFileName,
 } from './sample.js';
+export {
+  DEFAULT_EPOCHS,
+  type OptionDeclaration,
+  type OptionValue,
+  optionsFixedOnResume,
+  type ResumeRule,
+  TRAIN_OPTIONS,
+  trainOption,
+  usageOf,
+} from './trainOptions.js';
 export { PACKAGE_VERSION } from './version.js';
 
 // Datasets: IDX, MNIST, CIFAR, image folders, packed files, downloads, the training data plan

@@ -1,5 +1,6 @@
 import {
   type CheckpointState,
+  DEFAULT_EVAL_METRICS,
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
   type DcganConfig,
@@ -13,6 +14,7 @@ import {
   type StepMetrics,
   latentsForSeeds,
   makeGrid,
+  parseMetricList,
   referenceParameterCounts,
   runTrainingLoop,
   seedRange,
@@ -27,11 +29,12 @@ import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/tr
 import { defaultChannels, defaultImageSize, resolveDatasetName } from './datasets/load.js';
 import { closeDataset } from './datasets/source.js';
 import { writePng } from './io/png.js';
-import { DEFAULT_EVAL_METRICS, DEFAULT_EVAL_N, type EvalPlan, TrainingEvaluator, parseEvalMetrics } from './metrics/trainingEval.js';
+import { DEFAULT_EVAL_N, type EvalPlan, TrainingEvaluator } from './metrics/trainingEval.js';
 import { loadCheckpoint, readArchiveState, readCheckpointState, resolveCheckpointDir, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
 import { RunLock, RunLockHeldError } from './run/runLock.js';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
+import { DEFAULT_EPOCHS, optionsFixedOnResume, TRAIN_OPTIONS, trainOption } from './trainOptions.js';
 import { PACKAGE_VERSION } from './version.js';
 
 /** What a user asks of `dcgan train`; undefined fields take the paper's defaults (or, on --resume, the run's). */
@@ -75,14 +78,13 @@ export interface TrainRequest {
   evalEvery?: number;
   /** Samples per evaluation (default 2000). */
   evalN?: number;
-  /** Comma-separated from fid,kid,is,pr,hist (default fid,kid,is,pr). */
+  /** Comma-separated feature metrics (core's FEATURE_METRICS; default DEFAULT_EVAL_METRICS). */
   evalMetrics?: string;
   /** The feature extractor's folder (default: the cache of `dcgan train-classifier`). */
   classifier?: string;
 }
 
-/** Epochs of a run given neither --steps nor --epochs: MNIST digits are clearly recognizable after 3. */
-export const DEFAULT_EPOCHS = 5;
+/** Where numbered run directories go when --out is not given. */
 export const RUNS_DIR = 'runs';
 
 /** The resolved run: every option, as config.json records it. */
@@ -104,13 +106,6 @@ export interface TrainingPlan {
   packageVersion: string;
 }
 
-/** Options that fix a run's networks or its data and noise streams: a resume must not change them. */
-const FIXED_ON_RESUME = ['dataset', 'imageSize', 'channels', 'batchSize', 'lr', 'beta1', 'nz', 'ngf', 'ndf', 'kernel', 'z', 'seed'] as const;
-
-function optionName(key: string): string {
-  return '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-}
-
 /**
  * The evaluation settings: asked, or on --resume the run's (config.json). A resume may change --eval-every (0 turns
  * evaluations off, and the run keeps its protocol for a later resume) but not what one evaluation measures, so that
@@ -121,14 +116,15 @@ function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | unde
   if (!Number.isInteger(every) || every < 0) throw new DcganError(`--eval-every must be a whole number of steps, got ${every}`);
   const asked = {
     n: request.evalN,
-    metrics: request.evalMetrics === undefined ? undefined : parseEvalMetrics(request.evalMetrics),
+    metrics: request.evalMetrics === undefined ? undefined : parseMetricList(request.evalMetrics, '--eval-metrics', 'training'),
     classifier: request.classifier === undefined ? undefined : path.resolve(request.classifier),
   };
   if (recorded) {
     const same = { n: recorded.n, metrics: recorded.metrics, classifier: recorded.classifier ?? undefined };
+    const protocol = { n: 'evalN', metrics: 'evalMetrics', classifier: 'classifier' } as const;
     for (const key of ['n', 'metrics', 'classifier'] as const) {
       if (asked[key] !== undefined && JSON.stringify(asked[key]) !== JSON.stringify(same[key])) {
-        const option = key === 'n' ? '--eval-n' : key === 'metrics' ? '--eval-metrics' : '--classifier';
+        const option = trainOption(protocol[key]).flag;
         throw new DcganError(
           `--resume: this run's evaluations use ${option} ${String(same[key] ?? '(the cached classifier)')}; ` +
             'its curve keeps one protocol: drop the option or start a new run',
@@ -138,8 +134,8 @@ function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | unde
     return { ...recorded, every };
   }
   if (every === 0) {
-    const given = (['evalN', 'evalMetrics', 'classifier'] as const).find((k) => request[k] !== undefined);
-    if (given) throw new DcganError(`${optionName(given)} needs --eval-every N`);
+    const given = TRAIN_OPTIONS.find((o) => o.resume === 'eval protocol' && request[o.key as keyof TrainRequest] !== undefined);
+    if (given) throw new DcganError(`${given.flag} needs --eval-every N`);
     return null;
   }
   const metrics = asked.metrics ?? DEFAULT_EVAL_METRICS;
@@ -202,11 +198,15 @@ export async function planTraining(
     base = { ...previous, dataset: state.dataset.name };
     resumedSteps = previousSteps;
     recordedSize = state.dataset.size;
-    for (const key of FIXED_ON_RESUME) {
-      const asked = request[key];
+    // The fixed options the checkpoint's config records; the data's (--crop, --flip, --background) are checked
+    // against config.json's data record when the data opens (trainingData.ts).
+    for (const option of optionsFixedOnResume()) {
+      if (!(option.key in base)) continue;
+      const key = option.key as keyof typeof base;
+      const asked = request[key as keyof TrainRequest];
       if (asked !== undefined && asked !== base[key]) {
         throw new DcganError(
-          `--resume: ${out} was trained with ${optionName(key)} ${String(base[key])}, not ${String(asked)}; ` +
+          `--resume: ${out} was trained with ${option.flag} ${String(base[key])}, not ${String(asked)}; ` +
             'drop the option or start a new run',
         );
       }

@@ -26,7 +26,8 @@ test('bad options: unknown option, unknown dataset, size not a power of two, bad
   assertOneLineError(dcgan(['train', '--dataset', 'imagenet']), /argument 'imagenet' is invalid.*mnist, fashion-mnist, .*folder, packed, fake/);
   assertOneLineError(dcgan(['train', '--image-size', '48', '--dry-run']), /power of two from 16 to 256, got 48/);
   assertOneLineError(dcgan(['train', '--image-size', '512', '--dry-run']), /power of two from 16 to 256, got 512/);
-  assertOneLineError(dcgan(['train', '--channels', '2', '--dry-run']), /channels must be 1 or 3/);
+  assertOneLineError(dcgan(['train', '--channels', '2', '--dry-run']), /option '--channels <n>' argument '2' is invalid\. Allowed choices are 1, 3\./);
+  assertOneLineError(dcgan(['train', '--kernel', '7', '--dry-run']), /option '--kernel <n>' argument '7' is invalid\. Allowed choices are 4, 5\./);
   assertOneLineError(dcgan(['train', '--batch-size', 'lots']), /--batch-size.*not an integer/);
   assertOneLineError(dcgan(['train', '--steps', '3', '--epochs', '1', '--dry-run']), /--steps or --epochs, not both/);
   assertOneLineError(dcgan(['nonsense']), /unknown command 'nonsense'/);

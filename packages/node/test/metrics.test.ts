@@ -35,5 +35,5 @@ test('train-classifier then eval: every metric beside its floor, with its protoc
   const missing = dcgan(['eval', '--checkpoint', 'run', '--classifier', 'nowhere', '--backend', 'cpu'], { cwd });
   assert.match(missing.stderr, /^dcgan: error: no classifier in nowhere\n$/);
   const unknown = dcgan(['eval', '--checkpoint', 'run', '--metrics', 'fid,lpips', '--backend', 'cpu'], { cwd });
-  assert.match(unknown.stderr, /^dcgan: error: unknown metric lpips; known: fid, kid, is, pr, nn, hist\n$/);
+  assert.match(unknown.stderr, /^dcgan: error: --metrics: unknown metric lpips; known: fid, kid, is, pr, hist, nn\n$/);
 });

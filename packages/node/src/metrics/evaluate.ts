@@ -1,10 +1,18 @@
-import { gatherImages as gather, generate, indexRange, latentsForSeeds, nearestDistances, seedRange } from '@dcgan-ts/core';
-import { loadGenerator } from '../run/checkpoints.js';
+import {
+  FEATURE_METRICS,
+  type FeatureMetricResults,
+  gatherImages as gather,
+  generate,
+  indexRange,
+  latentsForSeeds,
+  METRICS,
+  type MetricName,
+  memorisation,
+  seedRange,
+} from '@dcgan-ts/core';
+import { withGenerator } from '../run/checkpoints.js';
 import { featureMetrics, floorMetrics } from './featureMetrics.js';
-import { type MetricsReference, openMetricsReference } from './metricsReference.js';
-
-export const METRIC_NAMES = ['fid', 'kid', 'is', 'pr', 'nn', 'hist'] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
+import { openMetricsReference } from './metricsReference.js';
 
 export interface EvaluateRequest {
   checkpoint: string;
@@ -24,7 +32,7 @@ export interface EvaluateRequest {
 
 type Pair<T> = { value: T; floor: T };
 
-export interface EvaluateResult {
+export type EvaluateResult = {
   protocol: {
     samples: number;
     sampleSeeds: string;
@@ -35,76 +43,77 @@ export interface EvaluateResult {
     checkpoint: string;
     step: number;
   };
-  fid?: Pair<number>;
-  kid?: Pair<{ mean: number; std: number; subsetSize: number }>;
-  is?: Pair<{ mean: number; std: number }>;
-  pr?: Pair<{ precision: number; recall: number; k: number }>;
-  nn?: Pair<{ p1: number; p10: number; median: number }> & { samples: number; space: string };
-  hist?: Pair<{ counts: number[]; klToUniform: number; modesCovered: number }>;
-}
+} & { [K in keyof FeatureMetricResults]?: Pair<NonNullable<FeatureMetricResults[K]>> } & {
+  nn?: Pair<Awaited<ReturnType<typeof memorisation.compute>>> & { samples: number; space: string };
+};
 
 /**
  * `dcgan eval`: sample quality of a checkpoint, each number beside its floor (the same metric between two real
  * sets: a random subset of the training split against the test split), with the protocol it was computed under.
  */
 export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult> {
-  const metrics = new Set<MetricName>(request.metrics ?? ['fid', 'kid', 'is', 'pr', 'nn', 'hist']);
+  const metrics = new Set<MetricName>(request.metrics ?? METRICS.map((m) => m.name));
   const say = request.onProgress ?? (() => {});
-  const loaded = await loadGenerator(request.checkpoint);
-  const { config } = loaded.state;
-  const dataset = request.dataset ?? loaded.state.dataset.name;
-  const { imageSize: s, channels: c, nz } = config;
-  const first = request.seed ?? 0;
-  let ref: MetricsReference;
-  try {
-    ref = await openMetricsReference({ dataset, data: request.data, imageSize: s, channels: c, n: request.n ?? 10000, classifier: request.classifier, seed: first });
-  } catch (e) {
-    loaded.generator.dispose();
-    throw e;
-  }
-  try {
-    const n = ref.n;
-    say(`generating ${n} samples (seeds ${first}..${first + n - 1})`);
-    const fakeImages = generate(loaded.generator, latentsForSeeds(seedRange(first, n), nz, config.z), nz);
-    say('classifier features of the samples');
-    const fake = await ref.outputs(fakeImages);
-    const result: EvaluateResult = {
-      protocol: {
-        samples: n,
-        sampleSeeds: `${first}..${first + n - 1}`,
-        extractor: ref.extractor,
-        extractorTestAccuracy: ref.info?.testAccuracy ?? null,
-        ...ref.protocol,
-        checkpoint: loaded.dir,
-        step: loaded.state.step,
-      },
-    };
-    const value = await featureMetrics(fake, ref.reference, n, metrics, first, say);
-    const floor = await floorMetrics(ref.floorSet, ref.reference, n, metrics, first);
-    if (value.fid !== undefined) result.fid = { value: value.fid, floor: floor.fid! };
-    if (value.kid) result.kid = { value: value.kid, floor: floor.kid! };
-    if (value.is) result.is = { value: value.is, floor: floor.is! };
-    if (value.pr) result.pr = { value: value.pr, floor: floor.pr! };
-    if (value.hist) result.hist = { value: value.hist, floor: floor.hist! };
-    if (metrics.has('nn')) {
-      const m = Math.min(request.nnSamples ?? 500, n);
-      say(`memorisation: nearest training image of ${m} samples (pixels)`);
-      const dims = s * s * c;
-      const { train } = ref;
-      const all = Float64Array.from(gather(train.dataset, indexRange(0, train.labels.length)));
-      const fakePixels = Float64Array.from((await fakeImages.data<'float32'>()).subarray(0, m * dims));
-      const testPixels = Float64Array.from(ref.realTest.subarray(0, m * dims));
-      result.nn = {
-        value: (await nearestDistances(fakePixels, m, all, train.labels.length, dims)).quantiles,
-        floor: (await nearestDistances(testPixels, m, all, train.labels.length, dims)).quantiles,
-        samples: m,
-        space: `L2 in pixel space ([-1, 1]), against all ${train.labels.length} training images`,
+  return withGenerator(request.checkpoint, async (loaded) => {
+    const { config } = loaded.state;
+    const dataset = request.dataset ?? loaded.state.dataset.name;
+    const { imageSize: s, channels: c, nz } = config;
+    const first = request.seed ?? 0;
+    const ref = await openMetricsReference({ dataset, data: request.data, imageSize: s, channels: c, n: request.n ?? 10000, classifier: request.classifier, seed: first });
+    try {
+      const n = ref.n;
+      say(`generating ${n} samples (seeds ${first}..${first + n - 1})`);
+      const fakeImages = generate(loaded.generator, latentsForSeeds(seedRange(first, n), nz, config.z), nz);
+      say('classifier features of the samples');
+      const fake = await ref.outputs(fakeImages);
+      const result: EvaluateResult = {
+        protocol: {
+          samples: n,
+          sampleSeeds: `${first}..${first + n - 1}`,
+          extractor: ref.extractor,
+          extractorTestAccuracy: ref.info?.testAccuracy ?? null,
+          ...ref.protocol,
+          checkpoint: loaded.dir,
+          step: loaded.state.step,
+        },
       };
+      const value = await featureMetrics(fake, ref.reference, n, metrics, first, say);
+      const floor = await floorMetrics(ref.floorSet, ref.reference, n, metrics, first);
+      for (const { name } of FEATURE_METRICS) {
+        if (value[name] !== undefined) Object.assign(result, { [name]: { value: value[name], floor: floor[name] } });
+      }
+      if (metrics.has(memorisation.name)) {
+        const m = Math.min(request.nnSamples ?? 500, n);
+        say(`memorisation: nearest training image of ${m} samples (pixels)`);
+        const dims = s * s * c;
+        const { train } = ref;
+        const all = Float64Array.from(gather(train.dataset, indexRange(0, train.labels.length)));
+        const fakePixels = Float64Array.from((await fakeImages.data<'float32'>()).subarray(0, m * dims));
+        const testPixels = Float64Array.from(ref.realTest.subarray(0, m * dims));
+        const against = { m, train: all, trainN: train.labels.length, dims };
+        result.nn = {
+          value: await memorisation.compute({ query: fakePixels, ...against }),
+          floor: await memorisation.compute({ query: testPixels, ...against }),
+          samples: m,
+          space: `L2 in pixel space ([-1, 1]), against all ${train.labels.length} training images`,
+        };
+      }
+      fakeImages.dispose();
+      return result;
+    } finally {
+      ref.dispose();
     }
-    fakeImages.dispose();
-    return result;
-  } finally {
-    ref.dispose();
-    loaded.generator.dispose();
+  });
+}
+
+/** `dcgan eval`'s lines for a result: each metric's value beside its floor, as the metric describes itself. */
+export function evaluationLines(r: EvaluateResult): string[] {
+  const lines: string[] = [];
+  for (const metric of FEATURE_METRICS) {
+    const pair = r[metric.name] as { value: unknown; floor: unknown } | undefined;
+    // Each metric describes its own result type; iterating the union of metrics loses the pairing, hence the cast.
+    if (pair) lines.push(`  ${(metric.describe as (value: unknown, floor: unknown) => string)(pair.value, pair.floor)}`);
   }
+  if (r.nn) lines.push(`  ${memorisation.describe(r.nn.value, r.nn.floor, r.nn.samples, r.nn.space)}`);
+  return lines;
 }

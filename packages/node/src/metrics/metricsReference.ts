@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { DcganError, Rng, RngStream, classifierOutputs, gatherImages, indexRange } from '@dcgan-ts/core';
+import { type ClassifierOutputs, DcganError, Rng, RngStream, classifierOutputs, gatherImages, indexRange } from '@dcgan-ts/core';
 import { type LabelledSplit, loadLabelledSplit } from '../representation/labelledSplits.js';
 import { type ClassifierInfo, defaultClassifierDir, loadClassifier } from './classifierStore.js';
-import type { ClassifierOutputs } from './featureMetrics.js';
 
 export interface MetricsReferenceRequest {
   dataset: string;

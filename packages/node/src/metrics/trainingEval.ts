@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { DcganError, type EvalEntry, type LatentDistribution, flattenScores, generate, latentsForSeeds, seedRange } from '@dcgan-ts/core';
-import { FEATURE_METRIC_NAMES, type FeatureMetricName, featureMetrics, floorMetrics } from './featureMetrics.js';
+import { type EvalEntry, type FeatureMetricName, flattenScores, generate, type LatentDistribution, latentsForSeeds, seedRange } from '@dcgan-ts/core';
+import { featureMetrics, floorMetrics } from './featureMetrics.js';
 import { type MetricsReference, openMetricsReference } from './metricsReference.js';
 
 /** `dcgan train --eval-every N` as config.json records it (null: no evaluations). */
@@ -14,21 +14,7 @@ export interface EvalPlan {
   classifier: string | null;
 }
 
-/** Cheap and telling: the class histogram is cheap too but says little once the classes are balanced. */
-export const DEFAULT_EVAL_METRICS: FeatureMetricName[] = ['fid', 'kid', 'is', 'pr'];
 export const DEFAULT_EVAL_N = 2000;
-
-/** Parses --eval-metrics: a comma-separated subset of the feature metrics, in canonical order. */
-export function parseEvalMetrics(list: string): FeatureMetricName[] {
-  const asked = list.split(',').map((m) => m.trim()).filter((m) => m !== '');
-  if (asked.includes('nn')) {
-    throw new DcganError('--eval-metrics: nn compares samples with every training image and is for `dcgan eval` only; choose from ' + FEATURE_METRIC_NAMES.join(', '));
-  }
-  const unknown = asked.filter((m) => !(FEATURE_METRIC_NAMES as readonly string[]).includes(m));
-  if (unknown.length > 0) throw new DcganError(`--eval-metrics: unknown metric ${unknown.join(', ')}; known: ${FEATURE_METRIC_NAMES.join(', ')}`);
-  if (asked.length === 0) throw new DcganError('--eval-metrics: name at least one metric');
-  return FEATURE_METRIC_NAMES.filter((m) => asked.includes(m));
-}
 
 /**
  * The evaluations of one training run. The reference and floor are computed once when it opens; each evaluation then

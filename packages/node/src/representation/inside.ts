@@ -17,7 +17,7 @@ import {
   toImages,
 } from '@dcgan-ts/core';
 import { writePicture } from '../explore/render.js';
-import { loadCheckpoint, loadGenerator } from '../run/checkpoints.js';
+import { loadCheckpoint, withGenerator } from '../run/checkpoints.js';
 import { loadLabelledSplit } from './labelledSplits.js';
 
 /** `--layer` names one of a network's blocks, counted from 1. */
@@ -90,9 +90,8 @@ export interface AblateRequest {
 
 /** `dcgan ablate`: samples with chosen G feature maps zeroed everywhere, under the same samples unablated. */
 export async function ablate(request: AblateRequest): Promise<{ file: string; samples: number }> {
-  const loaded = await loadGenerator(request.checkpoint);
-  const G = loaded.generator;
-  try {
+  return withGenerator(request.checkpoint, async (loaded) => {
+    const G = loaded.generator;
     checkBlock(request.layer, generatorBlocks(G), 'G');
     checkIndices('--maps', request.maps, generatorBlockWidth(G, request.layer));
     const { nz, z, imageSize: s, channels: c } = loaded.state.config;
@@ -105,7 +104,5 @@ export async function ablate(request: AblateRequest): Promise<{ file: string; sa
     const file = request.out ?? 'ablation.png';
     await writePicture(file, composeRows(rows));
     return { file, samples: n };
-  } finally {
-    G.dispose();
-  }
+  });
 }

@@ -12,7 +12,7 @@ import {
   type MapWeight,
 } from '@dcgan-ts/core';
 import { decodePng } from '../io/png.js';
-import { loadGenerator } from '../run/checkpoints.js';
+import { withGenerator } from '../run/checkpoints.js';
 import { checkBlock } from './inside.js';
 
 /**
@@ -115,9 +115,8 @@ export async function probe(request: ProbeRequest): Promise<ProbeReport> {
   if (!stat) throw new DcganError(`--masks ${request.masks}: no such file or folder`);
   const top = request.top ?? 5;
   if (!Number.isInteger(top) || top < 1) throw new DcganError(`--top must be a positive integer, got ${top}`);
-  const loaded = await loadGenerator(request.checkpoint);
-  const G = loaded.generator;
-  try {
+  return withGenerator(request.checkpoint, async (loaded) => {
+    const G = loaded.generator;
     checkBlock(request.layer, generatorBlocks(G), 'G');
     const { nz, z, imageSize } = loaded.state.config;
     const all = stat.isDirectory() ? await masksFromFolder(request.masks, imageSize) : await masksFromBoxes(request.masks, imageSize);
@@ -156,7 +155,5 @@ export async function probe(request: ProbeRequest): Promise<ProbeReport> {
       drop,
       ablate: drop.length > 0 ? `dcgan ablate --checkpoint ${request.checkpoint} --layer ${request.layer} --maps ${drop.join(',')}` : '',
     };
-  } finally {
-    G.dispose();
-  }
+  });
 }
