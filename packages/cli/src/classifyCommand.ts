@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { type BackendChoice, classify } from '@dcgan-ts/node';
+import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
 import { positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 
@@ -9,8 +10,8 @@ export function classifyCommand(): Command {
   return new Command('classify')
     .description("the paper's section 5: a linear L2-SVM on D's features with few labels, beside raw pixels and a random D")
     .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
-    .option('--dataset <name>', 'labelled IDX set: mnist, fashion-mnist, idx (default: what the checkpoint trained on)')
-    .option('--data <path>', 'folder of the IDX files (train-* and t10k-*), for fashion-mnist and idx')
+    .option('--dataset <name>', `${LABELLED_DATASET_HELP} (default: what the checkpoint trained on)`)
+    .option('--data <path>', LABELLED_DATA_HELP)
     .requiredOption('--labels-per-class <n>', 'labelled training images per class', positiveInteger)
     .option('--repeats <n>', 'random label draws (default: 5)', positiveInteger)
     .option('--test-limit <n>', 'use only the first N test images (default: all)', positiveInteger)

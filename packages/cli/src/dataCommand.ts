@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { DEFAULT_MODEL_CONFIG, DcganError, Rng, RngStream, makeGrid, validateModelConfig } from '@dcgan-ts/core';
-import { defaultChannels, defaultImageSize, openDataset, resolveDatasetName, writePng } from '@dcgan-ts/node';
+import { resolveDatasetSource, writePng } from '@dcgan-ts/node';
 import { type DataCliOptions, addImageOptions, addShapeOptions, addSourceOptions } from './dataOptions.js';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
 import { positiveInteger, seed } from './parse.js';
@@ -30,12 +30,14 @@ function previewCommand(): Command {
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)
     .action(async (o: PreviewCliOptions) => {
-      const dataset = await resolveDatasetName(o.dataset, o.data);
-      const imageSize = o.imageSize ?? (await defaultImageSize(dataset, o.data)) ?? DEFAULT_MODEL_CONFIG.imageSize;
-      const channels = o.channels ?? (await defaultChannels(dataset, o.data));
+      const source = await resolveDatasetSource(o);
+      const dataset = source.name;
+      const imageSize = o.imageSize ?? source.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize;
+      const channels = o.channels ?? source.channels;
       validateModelConfig({ ...DEFAULT_MODEL_CONFIG, imageSize, channels });
       const s = o.seed ?? 0;
-      const loaded = await openDataset({ ...o, dataset, imageSize, channels, seed: s, onProgress: dataProgressPrinter() });
+      const { crop, flip, background, strict } = o;
+      const loaded = await source.open({ imageSize, channels, seed: s, crop, flip, background, strict, onProgress: dataProgressPrinter() });
       for (const line of dataNotes({ ...loaded, path: loaded.path ?? null, crop: null, flip: false, background: null, strict: false, classes: null })) {
         process.stderr.write(`dcgan: ${line}\n`);
       }

@@ -14,6 +14,11 @@ export interface DataCliOptions {
   strict?: boolean;
 }
 
+/** --dataset and --data of the commands that read a labelled set's own train and test splits (classify, eval, ...). */
+export const LABELLED_DATASET_HELP = 'labelled set: mnist, fashion-mnist, idx, cifar10, cifar100, folder';
+export const LABELLED_DATA_HELP =
+  "its files: an IDX folder (train-* and t10k-*), CIFAR's folder or .tar.gz, or a folder of train/ and test/ class folders";
+
 /** --dataset and --data, as train declares them. */
 export function addSourceOptions(command: Command): Command {
   return command.addOption(commanderOption(trainOption('dataset'))).addOption(commanderOption(trainOption('data')));

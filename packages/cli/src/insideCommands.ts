@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { ablate, extractFeatures, probe, visualize } from '@dcgan-ts/node';
+import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
 import { positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 
@@ -12,8 +13,8 @@ export function visualizeCommand(): Command {
     .requiredOption('--layer <n>', "D's block, from 1 (the first strided conv)", positiveInteger)
     .requiredOption('--filters <list>', 'filter indices, comma-separated', indexList)
     .option('--n <n>', 'test images, one column each (default: 8)', positiveInteger)
-    .option('--dataset <name>', 'labelled IDX set for the images (default: the checkpoint\'s)')
-    .option('--data <path>', 'folder of the IDX files')
+    .option('--dataset <name>', `${LABELLED_DATASET_HELP}, its test images (default: the checkpoint's)`)
+    .option('--data <path>', LABELLED_DATA_HELP)
     .option('--out <file>', 'PNG (default: filters.png): first row the images, then one row per filter')
     .addOption(backendOption())
     .addHelpText('after', '\nExamples:\n  $ dcgan visualize --checkpoint runs/00000-mnist32 --layer 3 --filters 0,1,2,3')
@@ -84,8 +85,8 @@ export function featuresCommand(): Command {
   return new Command('features')
     .description("D's features of a labelled split, as the paper's section 5 builds them, saved as float32 + JSON")
     .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
-    .option('--dataset <name>', "labelled IDX set (default: the checkpoint's)")
-    .option('--data <path>', 'folder of the IDX files')
+    .option('--dataset <name>', `${LABELLED_DATASET_HELP} (default: the checkpoint's)`)
+    .option('--data <path>', LABELLED_DATA_HELP)
     .addOption(new Option('--split <split>', 'train or test (default: train)').choices(['train', 'test']))
     .option('--n <n>', 'first N images (default: all)', positiveInteger)
     .requiredOption('--out <file>', 'FILE.f32 (features) and FILE.json (shape, labels, protocol)')

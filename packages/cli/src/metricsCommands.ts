@@ -1,16 +1,17 @@
 import { Command } from 'commander';
 import { METRICS, parseMetricList } from '@dcgan-ts/core';
 import { DEFAULT_CLASSIFIER_EPOCHS, evaluate, evaluationLines, trainClassifier } from '@dcgan-ts/node';
+import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
 import { integer, positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 
 export function trainClassifierCommand(): Command {
   return new Command('train-classifier')
     .description("train the quality metrics' feature extractor for a dataset (a small CNN) and cache it")
-    .option('--dataset <name>', 'labelled IDX set: mnist, fashion-mnist, idx (default: mnist)')
-    .option('--data <path>', 'folder of the IDX files, for fashion-mnist and idx')
+    .option('--dataset <name>', `${LABELLED_DATASET_HELP} (default: mnist)`)
+    .option('--data <path>', LABELLED_DATA_HELP)
     .option('--image-size <n>', 'the size your generators draw (default: 32)', integer)
-    .option('--channels <n>', '1 or 3 (default: 1)', integer)
+    .option('--channels <n>', "1 or 3 (default: the dataset's)", integer)
     .option('--epochs <n>', `epochs over the training split (default: ${DEFAULT_CLASSIFIER_EPOCHS})`, positiveInteger)
     .option('--steps <n>', 'stop after N batches instead', positiveInteger)
     .option('--batch-size <n>', 'minibatch (default: 128)', positiveInteger)
@@ -41,8 +42,8 @@ export function evalCommand(): Command {
   return new Command('eval')
     .description("sample quality: FID, KID, Inception-style score, precision/recall, class histogram, memorisation check")
     .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
-    .option('--dataset <name>', 'reference set (default: what the checkpoint trained on)')
-    .option('--data <path>', 'folder of the IDX files, for fashion-mnist and idx')
+    .option('--dataset <name>', `reference set, a ${LABELLED_DATASET_HELP} (default: what the checkpoint trained on)`)
+    .option('--data <path>', LABELLED_DATA_HELP)
     .option('--metrics <list>', `comma-separated from ${METRICS.map((m) => m.name).join(',')} (default: all)`)
     .option('--n <n>', 'samples and reference images (default: 10000)', positiveInteger)
     .option('--nn-samples <n>', 'samples checked against every training image (default: 500)', positiveInteger)

@@ -53,15 +53,13 @@ export {
   checkDatasetName,
   DATASET_NAMES,
   type DatasetName,
-  type DatasetRequest,
-  DEFAULT_BACKGROUND,
-  defaultChannels,
-  defaultImageSize,
-  loadDataset,
-  nativeChannels,
-  openDataset,
-  resolveDatasetName,
-} from './datasets/load.js';
+  type DatasetSource,
+  detectDataset,
+  resolveDatasetSource,
+  type SourceOpenRequest,
+} from './datasets/registry.js';
+export type { DatasetKind, KindSource, OpenOptions, SplitName } from './datasets/kinds/kind.js';
+export { type DatasetRequest, DEFAULT_BACKGROUND, loadDataset, openDataset } from './datasets/load.js';
 export {
   addProblem,
   closeDataset,
@@ -71,7 +69,7 @@ export {
   PROBLEMS_LISTED,
 } from './datasets/source.js';
 export { findIdxFiles, type IdxFiles, loadIdx, TEST_IMAGES, TRAIN_IMAGES } from './datasets/idxFiles.js';
-export { CIFAR10_CLASSES, type CifarName, loadCifar } from './datasets/cifar.js';
+export { CIFAR10_CLASSES, type CifarName, type CifarSplit, loadCifar } from './datasets/cifar.js';
 export { decodeImage, type DecodeOptions, type DecodeResult, loadSharp } from './datasets/decodeImage.js';
 export { decodeFiles, type DecodePoolOptions, defaultDecodeWorkers } from './datasets/decodePool.js';
 export { type ImageFileList, listImageFiles } from './datasets/imageFiles.js';
@@ -92,7 +90,7 @@ export {
   readPackedHeader,
 } from './datasets/packedFile.js';
 export { prepareFolder, type PrepareResult } from './datasets/prepare.js';
-export { type DetectedSource, detectSource } from './datasets/detect.js';
+export { type PathProbe, probePath } from './datasets/detect.js';
 export {
   cacheRoot,
   datasetDir,

@@ -26,7 +26,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type BackendChoice, describeBackend, selectBackend } from './backend.js';
 import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
-import { defaultChannels, defaultImageSize, resolveDatasetName } from './datasets/load.js';
+import { type DatasetSource, resolveDatasetSource } from './datasets/registry.js';
 import { closeDataset } from './datasets/source.js';
 import { writePng } from './io/png.js';
 import { DEFAULT_EVAL_N, type EvalPlan, TrainingEvaluator } from './metrics/trainingEval.js';
@@ -172,6 +172,7 @@ export async function planTraining(
   let out: string;
   let resumedSteps: number | undefined;
   let recorded: DataPlan | undefined;
+  let source: DatasetSource | undefined;
   let recordedSize: number | undefined;
   let recordedEval: EvalPlan | null | undefined;
   if (resume) {
@@ -212,14 +213,16 @@ export async function planTraining(
       }
     }
   } else {
-    const dataset = await resolveDatasetName(request.dataset, request.data);
-    const imageSize = request.imageSize ?? (await defaultImageSize(dataset, request.data)) ?? DEFAULT_MODEL_CONFIG.imageSize;
+    // Resolved once: its defaults here, its images when the data is opened below.
+    source = await resolveDatasetSource(request);
+    const dataset = source.name;
+    const imageSize = request.imageSize ?? source.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize;
     base = {
       ...DEFAULT_MODEL_CONFIG,
       ...DEFAULT_TRAINING_CONFIG,
       dataset,
       imageSize,
-      channels: request.channels ?? (await defaultChannels(dataset, request.data)),
+      channels: request.channels ?? source.channels,
       nz: request.nz ?? DEFAULT_MODEL_CONFIG.nz,
       ngf: request.ngf ?? DEFAULT_MODEL_CONFIG.ngf,
       ndf: request.ndf ?? DEFAULT_MODEL_CONFIG.ndf,
@@ -250,6 +253,7 @@ export async function planTraining(
     recordedSize,
     runDir: out,
     onProgress: onDataProgress,
+    source,
   });
   const stepsPerEpoch = Math.floor(data.size / base.batchSize);
   if (stepsPerEpoch < 1) {

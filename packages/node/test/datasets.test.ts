@@ -8,7 +8,7 @@ import { FlipDataset } from '@dcgan-ts/core';
 import {
   type PackedDataset,
   decodeImage,
-  detectSource,
+  detectDataset,
   loadCifar,
   loadIdx,
   listImageFiles,
@@ -105,7 +105,7 @@ test('cifar10 and cifar100: planar records to HWC, labels, folders and the .tar.
   const fromTar = await loadCifar('cifar10', archive, 16, 3);
   assert.equal(fromTar.dataset.size, 3);
   assert.equal(fromTar.classes![1], 'b');
-  assert.equal(await detectSource(archive), 'cifar10');
+  assert.equal(await detectDataset(archive), 'cifar10');
 
   const c100 = path.join(dir, 'c100');
   mkdirSync(c100);
@@ -113,7 +113,7 @@ test('cifar10 and cifar100: planar records to HWC, labels, folders and the .tar.
   const hundred = await loadCifar('cifar100', c100, 32, 3);
   assert.equal(hundred.dataset.size, 120);
   assert.equal(hundred.labels![110], 10); // the fine label
-  assert.equal(await detectSource(c100), 'cifar100');
+  assert.equal(await detectDataset(c100), 'cifar100');
 
   writeFileSync(path.join(bin, 'data_batch_2.bin'), cifarRecords(2, 1).subarray(0, 5000));
   await assert.rejects(loadCifar('cifar10', dir, 32, 3), /data_batch_2\.bin is truncated or not a cifar10 file: 5000 bytes/);
@@ -214,7 +214,7 @@ test('prepare: the packed file reads back the same images and labels as the in-m
   assert.equal(prepared.header.count, memory.dataset.size);
   assert.equal(prepared.header.skipped.count, 2);
   assert.deepEqual(prepared.header.classes, ['cats', 'dogs']);
-  assert.equal(await detectSource(out), 'packed');
+  assert.equal(await detectDataset(out), 'packed');
 
   const packed = await openDataset({ dataset: 'packed', data: out, imageSize: 16, channels: 3, seed: 0 });
   assert.deepEqual(Array.from(packed.labels!), Array.from(memory.labels!));

@@ -7,15 +7,15 @@ import {
   type LoadedDataset,
   PackedWriter,
   type PackedHeader,
+  DATASET_NAMES,
   closeDataset,
-  defaultChannels,
-  defaultImageSize,
-  detectSource,
+  detectDataset,
   loadCifar,
   openDataset,
   parseIdxImages,
   parseIdxLabels,
   readTar,
+  resolveDatasetSource,
 } from '../src/index.js';
 import { cifarRecords, idxImages, idxLabels, tarOf } from './datasetFixtures.js';
 import type { FuzzTarget, Outcome } from './fuzzing.js';
@@ -137,7 +137,7 @@ const idxFiles: FuzzTarget<IdxFilesCtx, IdxFilesCase> = {
       const data = c.pass === 'folder' ? dir : images.file;
       if (c.pass === 'file') {
         try {
-          assert.ok(['idx', 'cifar10', 'cifar100', 'folder', 'packed'].includes(await detectSource(data)));
+          assert.ok(DATASET_NAMES.includes(await detectDataset(data)));
         } catch (e) {
           if (!(e instanceof Error && e.name === 'DcganError')) throw e;
         }
@@ -224,7 +224,7 @@ const cifar: FuzzTarget<CifarCtx, CifarCase> = {
     writeFileSync(file, bytes);
     if (c.source !== 'cifar10.bin' && c.source !== 'cifar100.bin') {
       try {
-        await detectSource(file);
+        await detectDataset(file);
       } catch (e) {
         if (!(e instanceof Error && e.name === 'DcganError')) throw e;
       }
@@ -335,11 +335,11 @@ const packed: FuzzTarget<PackedCtx, PackedCase> = {
     show(bytes);
     const file = path.join(ctx.dir, 'data.packed');
     writeFileSync(file, bytes);
-    const channels = await defaultChannels('packed', file);
-    const imageSize = await defaultImageSize('packed', file);
+    const source = await resolveDatasetSource({ dataset: 'packed', data: file });
+    const { channels, imageSize } = source;
     assert.ok(channels === 1 || channels === 3, `default channels ${channels}`);
     assert.ok(Number.isInteger(imageSize) && imageSize! >= 1, `default image size ${imageSize}`);
-    const loaded = await openDataset({ dataset: 'packed', data: file, imageSize: c.imageSize, channels: c.channels, seed: 0, strict: c.strict });
+    const loaded = await source.open({ imageSize: c.imageSize, channels: c.channels, seed: 0, strict: c.strict });
     try {
       checkLoaded(loaded, c.imageSize, c.channels);
     } finally {

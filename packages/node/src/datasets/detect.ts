@@ -2,10 +2,20 @@ import { DcganError } from '@dcgan-ts/core';
 import { closeSync, openSync, promises as fs, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { isPackedFile } from './packedFile.js';
 
-/** The sources a path can be, by what it holds. */
-export type DetectedSource = 'idx' | 'cifar10' | 'cifar100' | 'folder' | 'packed';
+/** What a path holds, read once for every kind's `detect`: a file's first bytes, or a folder's names. */
+export interface PathProbe {
+  path: string;
+  /** The base name, for kinds known by it (cifar-10-binary.tar.gz). */
+  basename: string;
+  isFile: boolean;
+  /** A file's first 64 KiB as stored. */
+  head: Buffer;
+  /** The same, inflated when the file is gzip (enough of the stream to read a magic number). */
+  content: Buffer;
+  /** A folder's entries (empty for a file). */
+  names: string[];
+}
 
 function head(file: string, n: number): Buffer {
   const fd = openSync(file, 'r');
@@ -17,9 +27,7 @@ function head(file: string, n: number): Buffer {
   }
 }
 
-/** The first bytes of a file, inflated when it is gzip (enough of the stream to read a magic number). */
-function contentHead(file: string): Buffer {
-  const raw = head(file, 64 * 1024);
+function inflatedHead(raw: Buffer): Buffer {
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
   try {
     return gunzipSync(raw, { finishFlush: 2 /* Z_SYNC_FLUSH: a prefix inflates without the rest */ });
@@ -28,26 +36,19 @@ function contentHead(file: string): Buffer {
   }
 }
 
-/**
- * What `--data PATH` holds, for `dcgan train --data PATH` without --dataset: a packed file, an IDX file or folder,
- * CIFAR's binary files (folder or archive), or else a folder of images.
- */
-export async function detectSource(data: string): Promise<DetectedSource> {
+/** Looks at `--data PATH` once: its first bytes (a file) or its names (a folder). */
+export async function probePath(data: string): Promise<PathProbe> {
   const stat = await fs.stat(data).catch(() => null);
   if (!stat) throw new DcganError(`--data ${data}: no such file or folder`);
+  const basename = path.basename(data);
   if (stat.isFile()) {
-    if (isPackedFile(data)) return 'packed';
-    const h = contentHead(data);
-    if (h.length >= 4 && h.readUInt32BE(0) === 0x00000803) return 'idx';
-    if (h.length >= 262 && h.toString('latin1', 257, 262) === 'ustar') {
-      if (/cifar-?100/i.test(path.basename(data))) return 'cifar100';
-      if (/cifar-?10/i.test(path.basename(data))) return 'cifar10';
-    }
-    throw new DcganError(`cannot tell what ${data} holds; pass --dataset (idx, cifar10, cifar100, packed)`);
+    const raw = head(data, 64 * 1024);
+    return { path: data, basename, isFile: true, head: raw, content: inflatedHead(raw), names: [] };
   }
-  const names = await fs.readdir(data);
-  if (names.some((n) => /train-images[-.]idx3-ubyte(\.gz)?$/.test(n))) return 'idx';
-  if (names.some((n) => /^data_batch_\d+\.bin$/.test(n) || n === 'cifar-10-batches-bin')) return 'cifar10';
-  if (names.some((n) => n === 'train.bin' || n === 'cifar-100-binary')) return 'cifar100';
-  return 'folder';
+  return { path: data, basename, isFile: false, head: Buffer.alloc(0), content: Buffer.alloc(0), names: await fs.readdir(data) };
+}
+
+/** True when a file's (inflated) first bytes are a tar header (ustar magic at byte 257). */
+export function isTarHead(probe: PathProbe): boolean {
+  return probe.content.length >= 262 && probe.content.toString('latin1', 257, 262) === 'ustar';
 }

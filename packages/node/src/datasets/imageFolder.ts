@@ -67,7 +67,12 @@ export async function decodeFolder(
  * `dcgan prepare`). `onProgress` sees (done, total) as files decode.
  */
 export async function loadImageFolder(root: string, options: FolderOptions): Promise<LoadedDataset> {
-  const list = await listImageFiles(root);
+  return decodeImageList(await listImageFiles(root), options);
+}
+
+/** A listed folder decoded into memory (loadImageFolder, or a list whose labels the caller has set). */
+export async function decodeImageList(list: ImageFileList, options: FolderOptions): Promise<LoadedDataset> {
+  const root = list.root;
   const bytesPer = options.imageSize * options.imageSize * options.channels;
   if (list.files.length * bytesPer > IN_MEMORY_LIMIT) {
     throw new DcganError(

@@ -126,7 +126,7 @@ function headerProblem(h: unknown): string | null {
 }
 
 /** Opens a packed file and checks that its parts add up to its length. */
-export function readPackedHeader(file: string): { fd: number; header: PackedHeader; labels?: Uint16Array } {
+export function readPackedHeader(file: string): { fd: number; header: PackedHeader; labels?: Uint16Array; length: number } {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -177,7 +177,7 @@ export function readPackedHeader(file: string): { fd: number; header: PackedHead
         throw new DcganError(`${file} is corrupt: image ${outside} has label ${labels[outside]}, its header names ${classes} classes`);
       }
     }
-    return { fd, header, labels };
+    return { fd, header, labels, length };
   } catch (e) {
     closeSync(fd);
     throw e;

@@ -1,6 +1,7 @@
 import { DcganError, type ImageDataset } from '@dcgan-ts/core';
 import { RunDirectory } from '../run/runDirectory.js';
-import { DEFAULT_BACKGROUND, openDataset } from './load.js';
+import { DEFAULT_BACKGROUND } from './kinds/folder.js';
+import { type DatasetSource, resolveDatasetSource } from './registry.js';
 import type { FileProblems } from './source.js';
 
 /** The data section of config.json: enough for --resume to reopen the same images, and the report of bad files. */
@@ -42,12 +43,13 @@ function sameAsRun<T>(option: string, asked: T | undefined, recorded: T | null |
 
 /**
  * Opens the training images of a new or resumed run and describes them for config.json. On --resume the recorded data
- * path is reopened (a --data given again may point at a moved copy, provided it holds as many images).
+ * path is reopened (a --data given again may point at a moved copy, provided it holds as many images). `source`: the
+ * source a new run resolved for its defaults, opened as it is; else resolved here.
  */
 export async function openTrainingData(
   request: DataOptions,
   base: { dataset: string; imageSize: number; channels: number; seed: number },
-  resume: { recorded?: DataPlan; recordedSize?: number; runDir?: string; onProgress?(done: number, total: number): void },
+  resume: { recorded?: DataPlan; recordedSize?: number; runDir?: string; onProgress?(done: number, total: number): void; source?: DatasetSource },
 ): Promise<{ dataset: ImageDataset; plan: DataPlan }> {
   const { recorded, recordedSize } = resume;
   const resuming = recordedSize !== undefined;
@@ -62,7 +64,9 @@ export async function openTrainingData(
       }
     : request;
   const { dataset, imageSize, channels, seed } = base;
-  const loaded = await openDataset({ dataset, imageSize, channels, seed, ...options, onProgress: resume.onProgress });
+  const source = resume.source ?? (await resolveDatasetSource({ dataset, data: options.data }));
+  const { crop, flip, background, strict } = options;
+  const loaded = await source.open({ imageSize, channels, seed, crop, flip, background, strict, onProgress: resume.onProgress });
   if (resuming && loaded.dataset.size !== recordedSize) {
     throw new DcganError(
       `--resume: ${options.data ?? dataset} now gives ${loaded.dataset.size} images; the run was trained on ${recordedSize}, ` +

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ClassifierOutputs, DcganError, Rng, RngStream, classifierOutputs, gatherImages, indexRange } from '@dcgan-ts/core';
-import { type LabelledSplit, loadLabelledSplit } from '../representation/labelledSplits.js';
+import { resolveDatasetSource } from '../datasets/registry.js';
+import type { LabelledSplit } from '../representation/labelledSplits.js';
 import { type ClassifierInfo, defaultClassifierDir, loadClassifier } from './classifierStore.js';
 
 export interface MetricsReferenceRequest {
@@ -45,8 +46,12 @@ export interface MetricsReference {
 
 export async function openMetricsReference(request: MetricsReferenceRequest): Promise<MetricsReference> {
   const { dataset, imageSize: s, channels: c } = request;
-  // The reference split first: a dataset without one (fake, folder, cifar) cannot be scored whatever the classifier.
-  const test = await loadLabelledSplit(dataset, request.data, 'test', s, c).catch((e: unknown) => {
+  // The reference split first: a source without one (fake, packed, a folder without test/) cannot be scored at all.
+  const reference = async () => {
+    const source = await resolveDatasetSource({ dataset, data: request.data });
+    return { source, test: await source.split('test', s, c) };
+  };
+  const { source, test } = await reference().catch((e: unknown) => {
     throw new DcganError(`quality metrics need a labelled test split as their reference: ${(e as Error).message}`);
   });
   const classifierDir = request.classifier ?? defaultClassifierDir(dataset, s, c);
@@ -62,7 +67,7 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
       throw new DcganError(`the classifier takes ${inputShape.slice(1).join('x')} images; this generator draws ${s}x${s}x${c}`);
     }
     request.onProgress?.(`loading the reference (${dataset} test split) and the floor (training split) through ${info?.name ?? classifierDir}`);
-    const train = await loadLabelledSplit(dataset, request.data, 'train', s, c);
+    const train = await source.split('train', s, c);
     const n = Math.min(request.n, test.labels.length, train.labels.length);
     const realTest = gatherImages(test.dataset, indexRange(0, n));
     const realTrain = gatherImages(train.dataset, Rng.derive(request.seed, RngStream.floorImages).permutation(train.labels.length).subarray(0, n));

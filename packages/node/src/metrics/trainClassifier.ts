@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DcganError, Rng, RngStream, buildClassifier, gatherImages, indexRange } from '@dcgan-ts/core';
-import { loadLabelledSplit } from '../representation/labelledSplits.js';
+import { resolveDatasetSource } from '../datasets/registry.js';
 import { type ClassifierInfo, defaultClassifierDir, saveClassifier } from './classifierStore.js';
 
 export interface TrainClassifierRequest {
@@ -22,11 +22,12 @@ export const DEFAULT_CLASSIFIER_EPOCHS = 5;
 
 /** `dcgan train-classifier`: the metrics' feature extractor for a dataset, trained on its train split, scored on test. */
 export async function trainClassifier(request: TrainClassifierRequest): Promise<{ dir: string; info: ClassifierInfo }> {
+  const source = await resolveDatasetSource(request);
   const imageSize = request.imageSize ?? 32;
-  const channels = request.channels ?? 1;
+  const channels = request.channels ?? source.channels;
   const batchSize = request.batchSize ?? 128;
-  const train = await loadLabelledSplit(request.dataset, request.data, 'train', imageSize, channels);
-  const test = await loadLabelledSplit(request.dataset, request.data, 'test', imageSize, channels);
+  const train = await source.split('train', imageSize, channels);
+  const test = await source.split('test', imageSize, channels);
   const classes = Math.max(train.classes, test.classes);
   const n = train.labels.length;
   const perEpoch = Math.floor(n / batchSize);

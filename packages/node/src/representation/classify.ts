@@ -18,7 +18,8 @@ import {
   trainLinearSvmPath,
 } from '@dcgan-ts/core';
 import { loadCheckpoint } from '../run/checkpoints.js';
-import { type LabelledSplit, drawPerClass, loadLabelledSplit } from './labelledSplits.js';
+import { resolveDatasetSource } from '../datasets/registry.js';
+import { type LabelledSplit, drawPerClass } from './labelledSplits.js';
 
 export interface ClassifyRequest {
   checkpoint: string;
@@ -157,8 +158,9 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
   const dataset = request.dataset ?? loaded.state.dataset.name;
   const random = buildDiscriminator(config);
   try {
-    const train: LabelledSplit = await loadLabelledSplit(dataset, request.data, 'train', config.imageSize, config.channels);
-    const test: LabelledSplit = await loadLabelledSplit(dataset, request.data, 'test', config.imageSize, config.channels);
+    const source = await resolveDatasetSource({ dataset, data: request.data });
+    const train: LabelledSplit = await source.split('train', config.imageSize, config.channels);
+    const test: LabelledSplit = await source.split('test', config.imageSize, config.channels);
     const classes = Math.max(train.classes, test.classes);
     const testCount = Math.min(request.testLimit ?? test.labels.length, test.labels.length);
     const testIndices = indexRange(0, testCount);
