@@ -274,9 +274,28 @@ test('flips: a function of (seed, epoch, index), about half the images, rows mir
   }
 });
 
-test('tar: regular files with their names; a truncated archive is an error', () => {
-  const archive = tarOf([{ name: 'a/b.bin', data: Buffer.from('hello') }, { name: 'c.txt', data: Buffer.alloc(600, 1) }]);
-  const entries = readTar(archive, 't.tar');
-  assert.deepEqual(entries.map((e) => [e.name, e.data.length]), [['a/b.bin', 5], ['c.txt', 600]]);
-  assert.throws(() => readTar(archive.subarray(0, 1100), 't.tar'), /truncated/);
+test('tar: regular files with their names as stored; truncated, corrupt or unended archives are one DcganError', async () => {
+  const files = [
+    { name: 'a/b.bin', data: Buffer.from('hello') },
+    { name: 'c.txt', data: Buffer.alloc(600, 1) },
+    { name: '../up/out.txt', data: Buffer.from('up') },
+    { name: '/abs/name', data: Buffer.alloc(0) },
+  ];
+  const archive = tarOf(files);
+  const entries = await readTar(archive, 't.tar');
+  // Names come back as the archive spells them, for matching only: nothing is written under them.
+  assert.deepEqual(entries.map((e) => [e.name, e.data.length]), files.map((f) => [f.name, f.data.length]));
+  assert.equal(Buffer.from(entries[1]!.data).toString('hex'), files[1]!.data.toString('hex'));
+  assert.deepEqual((await readTar(archive, 't.tar', (n) => n.endsWith('.bin'))).map((e) => e.name), ['a/b.bin']);
+  const oneLine = (re: RegExp) => (e: Error) => e.name === 'DcganError' && re.test(e.message) && !e.message.includes('\n');
+  await assert.rejects(readTar(archive.subarray(0, 1100), 't.tar'), oneLine(/^t\.tar is truncated/));
+  await assert.rejects(readTar(archive.subarray(0, archive.length - 1024), 't.tar'), oneLine(/^t\.tar is truncated/)); // no end marker
+  const badSum = Buffer.from(archive);
+  badSum[0] = 'A'.charCodeAt(0); // the name changes, the stored checksum does not
+  await assert.rejects(readTar(badSum, 't.tar'), oneLine(/^t\.tar is not a tar archive, or is corrupt \(Invalid tar header checksum\)/));
+  const badSize = tarOf([{ name: 'x', data: Buffer.alloc(10) }]);
+  badSize.write('0000000001x', 124); // not octal (and the checksum recomputed, so only the size is wrong)
+  badSize.fill(' ', 148, 156);
+  badSize.write(badSize.subarray(0, 512).reduce((a, b) => a + b, 0).toString(8).padStart(6, '0') + '\0 ', 148);
+  await assert.rejects(readTar(badSize, 't.tar'), oneLine(/corrupt \(Invalid tar number\)/));
 });

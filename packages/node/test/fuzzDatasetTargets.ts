@@ -258,11 +258,13 @@ const tar: FuzzTarget<{ archives: Uint8Array[]; hints: number[] }, TarCase> = {
   async run({ archives }, c, show) {
     const bytes = applyByteEdits(archives[c.file]!, c.edits);
     show(bytes);
-    for (const e of readTar(bytes, 'archive.tar')) {
+    let total = 0;
+    for (const e of await readTar(bytes, 'archive.tar')) {
       assert.equal(typeof e.name, 'string');
-      assert.equal(e.data.buffer, bytes.buffer, 'entries are views of the archive');
-      assert.ok(e.data.byteOffset >= bytes.byteOffset && e.data.byteOffset + e.data.length <= bytes.byteOffset + bytes.length);
+      assert.ok(e.data instanceof Uint8Array);
+      total += 512 + e.data.length;
     }
+    assert.ok(total <= bytes.length, 'the entries (with their headers) fit in the archive');
     return 'valid';
   },
 };

@@ -70,7 +70,7 @@ async function cifarFiles(data: string, layout: CifarLayout, split: CifarSplit, 
   if (stat.isFile()) {
     const bytes = await readMaybeGzip(data);
     if (isTar(bytes)) {
-      files = readTar(bytes, data).filter((e) => wanted(path.posix.basename(e.name))).map((e) => ({ name: `${data}:${e.name}`, bytes: e.data }));
+      files = (await readTar(bytes, data, (n) => wanted(path.posix.basename(n)))).map((e) => ({ name: `${data}:${e.name}`, bytes: e.data }));
     } else if (batchAlone) {
       return { batches: [{ name: data, bytes }] };
     } else {
