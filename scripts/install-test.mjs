@@ -1,10 +1,10 @@
 // Installs dcgan-ts as a user would and uses it: packs the packages (scripts/pack-release.mjs), installs the tarballs
 // into fresh projects outside the repository, and checks that
 //   1. `npm install ./*.tgz` needs no install script, compiler or apt: the prebuilt addon loads, and
-//      `npx dcgan train --dataset fake --steps 2 --backend native` trains on it;
+//      `npx dcgan train --dataset fake --steps 2 --backend native` trains on it, and `npx dcgan report` draws its PNG;
 //   2. the README's library example runs as written (its ```ts block under "## Library");
 //   3. `npm install --omit=optional` (no native addon, no WebGPU) installs, and `npx dcgan train` trains on `cpu`
-//      with one line saying why.
+//      with one line saying why; image folders (sharp's libvips) and `dcgan report` (resvg's binary) say one line.
 //
 //   npm run build && node scripts/install-test.mjs        (CI: .ci/run; needs the npm registry for the dependencies)
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -65,6 +65,10 @@ if (config.backend !== 'native') fail(`dcgan train ran on ${config.backend}, not
 const prebuilt = readdirSync(modules + '/@dcgan-ts').filter((n) => n.startsWith('native-'));
 if (prebuilt.length !== 1) fail(`expected one prebuilt platform package, found: ${prebuilt.join(', ') || 'none'}`);
 say(`npx dcgan train --backend native: trained 2 steps on the addon of @dcgan-ts/${prebuilt[0]}`);
+// dcgan report draws with resvg's prebuilt binary in the font the package ships (assets/).
+const reported = JSON.parse(run(full, 'npx', ['dcgan', 'report', '--run', 'run', '--out', 'report.png', '--json'], userEnv).stdout.trim().split('\n').pop());
+if (!(reported.width >= 1000) || readFileSync(path.join(full, 'report.png')).length < 10_000) fail(`dcgan report wrote ${JSON.stringify(reported)}`);
+say(`npx dcgan report: ${reported.width}x${reported.height} PNG`);
 
 // 2. The README's library example, as written.
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -99,6 +103,13 @@ if (folder.status === 0 || folderLines.length !== 1 || !/needs sharp's prebuilt 
   fail(`an image folder without sharp's libvips: exit ${folder.status}, stderr:\n${folder.stderr}`);
 }
 say(`--omit=optional: an image folder says: ${folderLines[0]}`);
+// resvg's binary is optional too: dcgan report says so in one line.
+const report = spawnSync('npx', ['dcgan', 'report', '--run', 'run'], { cwd: lean, encoding: 'utf8', env: { ...process.env, ...userEnv } });
+const reportLines = report.stderr.trim().split('\n');
+if (report.status === 0 || reportLines.length !== 1 || !/needs @resvg\/resvg-js's prebuilt binary/.test(reportLines[0])) {
+  fail(`dcgan report without resvg's binary: exit ${report.status}, stderr:\n${report.stderr}`);
+}
+say(`--omit=optional: dcgan report says: ${reportLines[0]}`);
 
 rmSync(work, { recursive: true, force: true });
 say('passed');

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { formatRunReport, readRunLog, renderRunReport, summarizeRun, writePng } from '@dcgan-ts/node';
+import { formatRunReport, readRunLog, renderRunReport, summarizeRun, writeFileAtomic } from '@dcgan-ts/node';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -11,9 +11,9 @@ export function reportCommand(): Command {
     .action(async (o: { run: string; out: string; json?: boolean }) => {
       const { log, config } = await readRunLog(o.run);
       const report = summarizeRun(o.run, log, config);
-      const raster = renderRunReport(report, log);
-      await writePng(o.out, raster.image);
-      process.stdout.write([...formatRunReport(report), `-> ${o.out} (${raster.width}x${raster.height})`].join('\n') + '\n');
-      if (o.json) process.stdout.write(JSON.stringify({ ...report, out: o.out, width: raster.width, height: raster.height }) + '\n');
+      const image = await renderRunReport(report, log);
+      await writeFileAtomic(o.out, image.png);
+      process.stdout.write([...formatRunReport(report), `-> ${o.out} (${image.width}x${image.height})`].join('\n') + '\n');
+      if (o.json) process.stdout.write(JSON.stringify({ ...report, out: o.out, width: image.width, height: image.height }) + '\n');
     });
 }

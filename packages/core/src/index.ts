@@ -199,3 +199,12 @@ export {
 
 // The studio's HTTP protocol
 export type { RunSnapshot, StudioStatus } from './studio/studioStatus.js';
+
+// Charts: one SVG builder, no DOM, for the studio's charts and `dcgan report`'s PNG. A panel (ChartPanel) says what
+// to plot (series of [step, value], bands, a dashed floor, a fixed or fitted y axis); chartSvg draws one into a
+// page's element, chartPageSvg lays many out on one page; lossPanel, dOutputsPanel and metricPanel are the run's
+// charts, built from log.jsonl lines the same way wherever they are drawn
+export { CHART_COLOURS } from './charts/theme.js';
+export type { ChartPanel, ChartPoint, ChartSeries } from './charts/panel.js';
+export { type ChartPage, chartPageSvg, chartSvg, type ChartSvgOptions } from './charts/page.js';
+export { dOutputsPanel, lossPanel, metricPanel, type StepPoint } from './charts/runCharts.js';

@@ -182,7 +182,15 @@ export {
 } from './metrics/evaluate.js';
 
 // Reports, the studio's server, the benchmark
-export { formatRunReport, readRunLog, renderRunReport, summarizeRun } from './report/runReport.js';
+export {
+  formatRunReport,
+  readRunLog,
+  renderRunReport,
+  type RunLog,
+  type RunReport,
+  runReportSvg,
+  summarizeRun,
+} from './report/runReport.js';
 export { type StudioOptions, type StudioServer, startStudio } from './studio/studioServer.js';
 export {
   BENCH_CASES,

@@ -109,6 +109,23 @@ test('dcgan report: a valid PNG and a summary that matches the log', { skip: nat
   const colours = new Set<number>();
   for (let i = 0; i < png.data.length; i += 4) colours.add((png.data[i]! << 16) | (png.data[i + 1]! << 8) | png.data[i + 2]!);
   assert.ok(colours.size > 50, `${colours.size} colours`);
+  // Text in a real font: the heading's dark ink (not the page's light grey) in its strip at the top left, anti-aliased
+  // (many grey levels between ink and page), and none in the page margin above it.
+  const inkIn = (x0: number, y0: number, x1: number, y1: number) => {
+    const levels = new Set<number>();
+    let dark = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const g = png.data[(y * png.width + x) * 4 + 1]!;
+        levels.add(g);
+        if (g < 90) dark++;
+      }
+    }
+    return { dark, levels: levels.size };
+  };
+  const heading = inkIn(0, 0, Math.round(png.width / 3), Math.round(png.height * 0.05));
+  assert.ok(heading.dark > 500 && heading.levels > 10, JSON.stringify(heading));
+  assert.equal(inkIn(0, 0, png.width, 20).dark, 0, 'the margin above the heading is blank');
 
   const log = readLog('straight');
   const evals = log.filter((l) => l.eval);

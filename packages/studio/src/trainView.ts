@@ -53,8 +53,8 @@ export function mountTrainView(onError: (message: string) => void): { autostart(
   const mnistNote = byId('train-mnist-note');
   const filesNote = byId('train-files');
   const drop = byId('train-drop');
-  const lossSvg = byId('train-loss-chart') as unknown as SVGSVGElement;
-  const probSvg = byId('train-prob-chart') as unknown as SVGSVGElement;
+  const lossChart = byId('train-loss-chart');
+  const probChart = byId('train-prob-chart');
   const gridCanvas = byId<HTMLCanvasElement>('train-grid');
   const gridCaption = byId('train-grid-caption');
   const stepLabel = byId('train-step');
@@ -255,8 +255,8 @@ export function mountTrainView(onError: (message: string) => void): { autostart(
     requestAnimationFrame(() => {
       drawPending = false;
       const shown = thin(points);
-      drawLossChart(lossSvg, shown);
-      drawProbabilityChart(probSvg, shown);
+      drawLossChart(lossChart, shown);
+      drawProbabilityChart(probChart, shown);
       const first = stepTimes[0];
       const last = stepTimes[stepTimes.length - 1];
       if (first && last && last.step > first.step) {
@@ -266,7 +266,7 @@ export function mountTrainView(onError: (message: string) => void): { autostart(
       }
     });
   };
-  new ResizeObserver(scheduleDraw).observe(lossSvg);
+  new ResizeObserver(scheduleDraw).observe(lossChart);
 
   const addLogRow = (e: LogEntry) => {
     const row = document.createElement('tr');

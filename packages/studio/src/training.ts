@@ -8,7 +8,7 @@ import { drawMetricCharts } from './metricCharts.js';
  */
 export function mountTraining(): (status: StudioStatus) => Promise<void> {
   const panel = document.getElementById('training')!;
-  const svg = document.getElementById('loss-chart') as unknown as SVGSVGElement;
+  const chart = document.getElementById('loss-chart')!;
   const img = document.getElementById('latest-sample') as HTMLImageElement;
   const caption = document.getElementById('latest-caption')!;
   const stepLabel = document.getElementById('training-step')!;
@@ -19,7 +19,7 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
   let log: LossPoint[] = [];
   let evals: EvalEntry[] = [];
   // The charts are drawn for the width they have; draw them again when that changes.
-  new ResizeObserver(() => drawLossChart(svg, log)).observe(svg);
+  new ResizeObserver(() => drawLossChart(chart, log)).observe(chart);
   new ResizeObserver(() => drawMetricCharts(metrics, evals)).observe(metrics);
 
   return async (status) => {
@@ -36,7 +36,7 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
         const lines = (await response.json()) as unknown[];
         evals = lines.filter(isEvalEntry);
         log = lines.filter((l) => !isEvalEntry(l)) as LossPoint[];
-        drawLossChart(svg, log);
+        drawLossChart(chart, log);
         drawMetricCharts(metrics, evals);
         panel.dataset.evalLines = String(evals.length);
         logLines = run.logLines;

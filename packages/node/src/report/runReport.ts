@@ -1,17 +1,21 @@
 import {
+  type ChartPanel,
+  chartPageSvg,
   DcganError,
+  dOutputsPanel,
   EVAL_SCALARS,
   type EvalEntry,
   type EvalScalar,
-  type LogEntry,
-  PLOTTED_EVAL_SCALARS,
   isEvalEntry,
+  type LogEntry,
+  lossPanel,
+  metricPanel,
+  PLOTTED_EVAL_SCALARS,
 } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { RunDirectory } from '../run/runDirectory.js';
-import { type Box, type ChartPanel, drawPanel } from './chart.js';
-import { Raster, type Rgb } from './raster.js';
+import { REPORT_FONT_FAMILY, svgToPng } from './svgToPng.js';
 
 /** One recorded metric over a run: its curve, last and best values, and what real data reads. */
 export interface MetricSummary {
@@ -98,69 +102,32 @@ function lastStepOf(log: RunLog): number {
   return last;
 }
 
-const D_COLOUR: Rgb = [52, 105, 214];
-const G_COLOUR: Rgb = [228, 116, 28];
-const METRIC_COLOUR: Rgb = [128, 70, 196];
-const COLUMNS = 3;
-const PANEL: Omit<Box, 'x' | 'y'> = { w: 500, h: 300 };
-const GAP = 18;
-const MARGIN = 28;
-const HEADER = 96;
+/** The PNG is drawn at twice the page's size: crisp text and lines on a high-density screen or zoomed in. */
+const REPORT_ZOOM = 2;
 
 /**
- * The report image: a header, then panels in rows of three: losses, D's outputs, then one per recorded metric with
- * its real-data floor dashed (and KID's / IS's spread shaded). Every panel shares the run's step range.
+ * The report page as SVG (core's chart builder, as the studio draws its charts): a heading, then panels in rows of
+ * three: losses, D's outputs, then one per recorded metric with its real-data floor dashed (and KID's / IS's spread
+ * shaded). Every panel shares the run's step range.
  */
-export function renderRunReport(report: RunReport, log: RunLog): Raster {
+export function runReportSvg(report: RunReport, log: RunLog): { svg: string; width: number; height: number } {
   const xRange: [number, number] = [0, lastStepOf(log)];
-  const xLabel = 'step';
   const panels: ChartPanel[] = [];
-  if (log.steps.length > 0) {
-    const curve = (key: keyof LogEntry) => log.steps.map((e): [number, number] => [e.step, e[key]]);
-    panels.push({ title: 'Losses', series: [{ label: 'loss D', color: D_COLOUR, points: curve('lossD') }, { label: 'loss G', color: G_COLOUR, points: curve('lossG') }], xRange, xLabel });
-    panels.push({
-      title: "D's outputs",
-      series: [{ label: 'D(x)', color: D_COLOUR, points: curve('dx') }, { label: 'D(G(z))', color: G_COLOUR, points: curve('dgz1') }],
-      xRange,
-      yRange: [0, 1],
-      xLabel,
-    });
-  }
+  if (log.steps.length > 0) panels.push(lossPanel(log.steps, xRange), dOutputsPanel(log.steps, xRange));
   for (const key of PLOTTED_EVAL_SCALARS) {
-    const m = report.metrics[key];
-    if (!m) continue;
-    const meta = EVAL_SCALARS[key];
-    const spread = 'spread' in meta ? meta.spread : undefined;
-    const band = spread
-      ? log.evals.filter((e) => Number.isFinite(e.eval[key]) && Number.isFinite(e.eval[spread])).map((e): [number, number, number] => [e.step, e.eval[key]! - e.eval[spread]!, e.eval[key]! + e.eval[spread]!])
-      : undefined;
-    const floorName = key === 'is' || key === 'klToUniform' || key === 'modesCovered' ? 'test set' : 'real data';
-    panels.push({
-      title: m.title,
-      note: `${m.better} is better`,
-      series: [{ label: `G, ${report.evalN} samples`, color: METRIC_COLOUR, points: m.values, band }],
-      floor: m.floor === null ? undefined : { value: m.floor, label: `${floorName} ${m.floor.toFixed(meta.digits)}` },
-      xRange,
-      xLabel,
-    });
+    if (report.metrics[key]) panels.push(metricPanel(key, log.evals, { seriesLabel: `G, ${report.evalN} samples`, xRange }));
   }
-  const rows = Math.max(1, Math.ceil(panels.length / COLUMNS));
-  const columns = Math.min(COLUMNS, Math.max(1, panels.length));
-  const width = 2 * MARGIN + columns * PANEL.w + (columns - 1) * GAP;
-  const height = HEADER + MARGIN + rows * PANEL.h + (rows - 1) * GAP;
-  const r = new Raster(width, height, [246, 247, 250]);
-  r.text(`dcgan report: ${path.basename(path.resolve(report.run))}`, MARGIN, 22, 3, [34, 38, 46]);
   const facts = [
     report.description,
     `${report.lastStep} steps`,
     report.evaluations > 0 ? `${report.evaluations} evaluations of ${report.evalN} samples, features: ${report.extractor}` : 'no evaluations (train with --eval-every N)',
   ].filter((s) => s !== null);
-  r.text(facts.join(' | '), MARGIN, 22 + 27 + 14, 2, [108, 114, 128]);
-  panels.forEach((p, i) => {
-    const [col, row] = [i % COLUMNS, Math.floor(i / COLUMNS)];
-    drawPanel(r, { x: MARGIN + col * (PANEL.w + GAP), y: HEADER + row * (PANEL.h + GAP), ...PANEL }, p);
-  });
-  return r;
+  return chartPageSvg({ title: `dcgan report: ${path.basename(path.resolve(report.run))}`, subtitle: facts.join(' · '), panels, fontFamily: REPORT_FONT_FAMILY });
+}
+
+/** The report page as PNG bytes (resvg, in the bundled font: the same pixels on every machine). */
+export async function renderRunReport(report: RunReport, log: RunLog): Promise<{ png: Buffer; width: number; height: number }> {
+  return svgToPng(runReportSvg(report, log).svg, REPORT_ZOOM);
 }
 
 /** The text summary: one line per metric with its last and best values and the real-data floor. */
