@@ -177,8 +177,7 @@ export {
   evaluate,
   type EvaluateRequest,
   type EvaluateResult,
-  METRIC_NAMES,
-  type MetricName,
+  evaluationLines,
 } from './metrics/evaluate.js';
 
 // Reports, the studio's server, the benchmark
