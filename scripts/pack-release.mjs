@@ -31,7 +31,7 @@ function pack(dir) {
   return path.join(out, JSON.parse(json)[0].filename);
 }
 
-/** The file each package's build writes last-needed: the page, the command's entry, or the library's index. */
+/** The file that shows a package is built: the page, the command's entry, else the library's index. */
 const BUILT = { studio: 'dist/index.html', cli: 'dist/src/main.js' };
 for (const p of PACKAGES) {
   if (!existsSync(path.join(root, 'packages', p, BUILT[p] ?? 'dist/src/index.js'))) {
