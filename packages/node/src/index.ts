@@ -17,15 +17,8 @@ export {
   describeBackend,
   selectBackend,
 } from './backend.js';
-export {
-  planTraining,
-  RUNS_DIR,
-  train,
-  type TrainingPlan,
-  type TrainReporter,
-  type TrainRequest,
-  type TrainResult,
-} from './train.js';
+export { train, type TrainReporter, type TrainRequest, type TrainResult } from './train.js';
+export { planTraining, RUNS_DIR, type TrainingPlan } from './trainingPlan.js';
 export {
   sample,
   SAMPLE_GRID_MAX,

@@ -1,9 +1,4 @@
 import {
-  type CheckpointState,
-  DEFAULT_EVAL_METRICS,
-  DEFAULT_MODEL_CONFIG,
-  DEFAULT_TRAINING_CONFIG,
-  type DcganConfig,
   DcganError,
   DcganTrainer,
   FlipDataset,
@@ -14,28 +9,18 @@ import {
   type StepMetrics,
   latentsForSeeds,
   makeGrid,
-  parseMetricList,
-  referenceParameterCounts,
   runTrainingLoop,
   seedRange,
-  validateModelConfig,
-  validateTrainingConfig,
 } from '@dcgan-ts/core';
-import { randomInt } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { type BackendChoice, describeBackend, selectBackend } from './backend.js';
-import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
-import { type DatasetSource, resolveDatasetSource } from './datasets/registry.js';
 import { closeDataset } from './datasets/source.js';
 import { writePng } from './io/png.js';
-import { DEFAULT_EVAL_N, type EvalPlan, TrainingEvaluator } from './metrics/trainingEval.js';
-import { loadCheckpoint, readArchiveState, readCheckpointState, resolveCheckpointDir, saveCheckpoint } from './run/checkpoints.js';
+import { TrainingEvaluator } from './metrics/trainingEval.js';
+import { loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
 import { RunLock, RunLockHeldError } from './run/runLock.js';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
-import { DEFAULT_EPOCHS, optionsFixedOnResume, TRAIN_OPTIONS, trainOption } from './trainOptions.js';
-import { PACKAGE_VERSION } from './version.js';
+import { planTraining, RUNS_DIR, type TrainingPlan } from './trainingPlan.js';
 
 /** What a user asks of `dcgan train`; undefined fields take the paper's defaults (or, on --resume, the run's). */
 export interface TrainRequest {
@@ -82,210 +67,6 @@ export interface TrainRequest {
   evalMetrics?: string;
   /** The feature extractor's folder (default: the cache of `dcgan train-classifier`). */
   classifier?: string;
-}
-
-/** Where numbered run directories go when --out is not given. */
-export const RUNS_DIR = 'runs';
-
-/** The resolved run: every option, as config.json records it. */
-export interface TrainingPlan {
-  config: DcganConfig;
-  dataset: string;
-  out: string;
-  resume: boolean;
-  /** The checkpoint archive a resumed run starts from, when it is not the run's own latest checkpoint. */
-  resumeFrom: string | null;
-  backend: BackendChoice;
-  datasetSize: number;
-  /** Where the images came from and what was left out (config.json's record for --resume and for the user). */
-  data: DataPlan;
-  stepsPerEpoch: number;
-  /** --eval-every and its protocol; null when the run records no quality metrics. */
-  eval: EvalPlan | null;
-  parameters: { generator: number; discriminator: number };
-  packageVersion: string;
-}
-
-/**
- * The evaluation settings: asked, or on --resume the run's (config.json). A resume may change --eval-every (0 turns
- * evaluations off, and the run keeps its protocol for a later resume) but not what one evaluation measures, so that
- * a run's curve keeps one protocol. Null: the run has never evaluated.
- */
-function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | undefined): EvalPlan | null {
-  const every = request.evalEvery ?? recorded?.every ?? 0;
-  if (!Number.isInteger(every) || every < 0) throw new DcganError(`--eval-every must be a whole number of steps, got ${every}`);
-  const asked = {
-    n: request.evalN,
-    metrics: request.evalMetrics === undefined ? undefined : parseMetricList(request.evalMetrics, '--eval-metrics', 'training'),
-    classifier: request.classifier === undefined ? undefined : path.resolve(request.classifier),
-  };
-  if (recorded) {
-    const same = { n: recorded.n, metrics: recorded.metrics, classifier: recorded.classifier ?? undefined };
-    const protocol = { n: 'evalN', metrics: 'evalMetrics', classifier: 'classifier' } as const;
-    for (const key of ['n', 'metrics', 'classifier'] as const) {
-      if (asked[key] !== undefined && JSON.stringify(asked[key]) !== JSON.stringify(same[key])) {
-        const option = trainOption(protocol[key]).flag;
-        throw new DcganError(
-          `--resume: this run's evaluations use ${option} ${String(same[key] ?? '(the cached classifier)')}; ` +
-            'its curve keeps one protocol: drop the option or start a new run',
-        );
-      }
-    }
-    return { ...recorded, every };
-  }
-  if (every === 0) {
-    const given = TRAIN_OPTIONS.find((o) => o.resume === 'eval protocol' && request[o.key as keyof TrainRequest] !== undefined);
-    if (given) throw new DcganError(`${given.flag} needs --eval-every N`);
-    return null;
-  }
-  const metrics = asked.metrics ?? DEFAULT_EVAL_METRICS;
-  // Precision/recall need each sample's 3rd nearest neighbour among the others.
-  const minimum = metrics.includes('pr') ? 4 : 2;
-  if (asked.n !== undefined && !(Number.isInteger(asked.n) && asked.n >= minimum)) {
-    throw new DcganError(`--eval-n must be at least ${minimum}${minimum > 2 ? ' with pr' : ''}, got ${asked.n}`);
-  }
-  return { every, n: asked.n ?? DEFAULT_EVAL_N, metrics, classifier: asked.classifier ?? null };
-}
-
-async function latestRunDirectory(): Promise<string> {
-  const names = (await fs.readdir(RUNS_DIR).catch(() => [] as string[])).filter((n) => /^\d{5}-/.test(n)).sort();
-  if (names.length === 0) throw new DcganError(`--resume: no run to resume in ${RUNS_DIR}/; pass --out RUN_DIR`);
-  return path.join(RUNS_DIR, names[names.length - 1]!);
-}
-
-/**
- * Resolves a request into a plan, validating every option and loading the dataset (to know its size). Throws a
- * DcganError on the first problem; writes nothing.
- */
-export async function planTraining(
-  request: TrainRequest,
-  onDataProgress?: TrainReporter['onDataProgress'],
-  /**
-   * Called as soon as the run directory is known, before its checkpoint is read or the data opened (which can take
-   * minutes for a folder): train() refuses there a run that another process is writing.
-   */
-  checkRunDirectory?: (out: string) => Promise<void>,
-): Promise<{ plan: TrainingPlan; data: ImageDataset }> {
-  const resumeFrom = request.resumeFrom === undefined ? null : path.resolve(request.resumeFrom);
-  const resume = (request.resume ?? false) || resumeFrom !== null;
-  let base: Omit<DcganConfig, 'steps'> & { dataset: string };
-  let out: string;
-  let resumedSteps: number | undefined;
-  let recorded: DataPlan | undefined;
-  let source: DatasetSource | undefined;
-  let recordedSize: number | undefined;
-  let recordedEval: EvalPlan | null | undefined;
-  if (resume) {
-    let state: CheckpointState;
-    if (resumeFrom !== null) {
-      state = await readArchiveState(resumeFrom);
-      out = request.out ?? (await nextRunDirectory(RUNS_DIR, state.dataset.name, state.config.imageSize));
-      await checkRunDirectory?.(out);
-      if (await new RunDirectory(out).holdsRun()) {
-        throw new DcganError(`--resume ${request.resumeFrom}: ${out} already holds a run; a checkpoint archive starts a new run directory, choose another --out`);
-      }
-    } else {
-      out = request.out ?? (await latestRunDirectory());
-      await checkRunDirectory?.(out);
-      const dir = await resolveCheckpointDir(out).catch((e: unknown) => {
-        throw new DcganError(`--resume: ${(e as Error).message}`);
-      });
-      state = await readCheckpointState(dir);
-      recorded = await recordedDataPlan(out);
-      const recordedConfig = await new RunDirectory(out).readConfig().catch(() => ({}) as Record<string, unknown>);
-      recordedEval = recordedConfig.eval as EvalPlan | null | undefined;
-    }
-    const { steps: previousSteps, ...previous } = state.config;
-    base = { ...previous, dataset: state.dataset.name };
-    resumedSteps = previousSteps;
-    recordedSize = state.dataset.size;
-    // The fixed options the checkpoint's config records; the data's (--crop, --flip, --background) are checked
-    // against config.json's data record when the data opens (trainingData.ts).
-    for (const option of optionsFixedOnResume()) {
-      if (!(option.key in base)) continue;
-      const key = option.key as keyof typeof base;
-      const asked = request[key as keyof TrainRequest];
-      if (asked !== undefined && asked !== base[key]) {
-        throw new DcganError(
-          `--resume: ${out} was trained with ${option.flag} ${String(base[key])}, not ${String(asked)}; ` +
-            'drop the option or start a new run',
-        );
-      }
-    }
-  } else {
-    // Resolved once: its defaults here, its images when the data is opened below.
-    source = await resolveDatasetSource(request);
-    const dataset = source.name;
-    const imageSize = request.imageSize ?? source.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize;
-    base = {
-      ...DEFAULT_MODEL_CONFIG,
-      ...DEFAULT_TRAINING_CONFIG,
-      dataset,
-      imageSize,
-      channels: request.channels ?? source.channels,
-      nz: request.nz ?? DEFAULT_MODEL_CONFIG.nz,
-      ngf: request.ngf ?? DEFAULT_MODEL_CONFIG.ngf,
-      ndf: request.ndf ?? DEFAULT_MODEL_CONFIG.ndf,
-      kernel: request.kernel ?? DEFAULT_MODEL_CONFIG.kernel,
-      z: request.z ?? DEFAULT_MODEL_CONFIG.z,
-      batchSize: request.batchSize ?? DEFAULT_TRAINING_CONFIG.batchSize,
-      lr: request.lr ?? DEFAULT_TRAINING_CONFIG.lr,
-      beta1: request.beta1 ?? DEFAULT_TRAINING_CONFIG.beta1,
-      seed: request.seed ?? randomInt(0, 2 ** 32 - 1),
-    };
-    out = request.out ?? (await nextRunDirectory(RUNS_DIR, dataset, imageSize));
-    if (request.out !== undefined) await checkRunDirectory?.(out); // a numbered directory is chosen again if taken
-  }
-  const schedule = {
-    logEvery: request.logEvery ?? base.logEvery,
-    sampleEvery: request.sampleEvery ?? base.sampleEvery,
-    checkpointEvery: request.checkpointEvery ?? base.checkpointEvery,
-  };
-  validateModelConfig(base);
-  validateTrainingConfig({ ...base, ...schedule, steps: 1 });
-  const evalPlan = resolveEvalPlan(request, recordedEval);
-  if (request.steps !== undefined && request.epochs !== undefined) {
-    throw new DcganError('give --steps or --epochs, not both');
-  }
-
-  const { dataset: data, plan: dataPlan } = await openTrainingData(request, base, {
-    recorded,
-    recordedSize,
-    runDir: out,
-    onProgress: onDataProgress,
-    source,
-  });
-  const stepsPerEpoch = Math.floor(data.size / base.batchSize);
-  if (stepsPerEpoch < 1) {
-    throw new DcganError(`dataset ${data.name} has ${data.size} images, fewer than one batch of ${base.batchSize}`);
-  }
-  const epochs = request.epochs ?? DEFAULT_EPOCHS;
-  if (!(epochs > 0)) throw new DcganError(`--epochs must be positive, got ${epochs}`);
-  const steps =
-    request.steps ??
-    (request.epochs === undefined && resumedSteps !== undefined
-      ? resumedSteps
-      : Math.max(1, Math.round(epochs * stepsPerEpoch)));
-  const { dataset, ...rest } = base;
-  const config: DcganConfig = { ...rest, ...schedule, steps };
-  validateTrainingConfig(config);
-  return {
-    plan: {
-      config,
-      dataset,
-      out,
-      resume,
-      resumeFrom,
-      backend: request.backend ?? 'auto',
-      datasetSize: data.size,
-      data: dataPlan,
-      stepsPerEpoch,
-      eval: evalPlan,
-      parameters: referenceParameterCounts(config),
-      packageVersion: PACKAGE_VERSION,
-    },
-    data,
-  };
 }
 
 /** What `train` tells its caller as it goes; every member optional. */

@@ -1,0 +1,250 @@
+import {
+  type CheckpointState,
+  DEFAULT_EVAL_METRICS,
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_TRAINING_CONFIG,
+  type DcganConfig,
+  DcganError,
+  type ImageDataset,
+  parseMetricList,
+  referenceParameterCounts,
+  validateModelConfig,
+  validateTrainingConfig,
+} from '@dcgan-ts/core';
+import { randomInt } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { BackendChoice } from './backend.js';
+import { type DatasetSource, resolveDatasetSource } from './datasets/registry.js';
+import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
+import { DEFAULT_EVAL_N, type EvalPlan } from './metrics/trainingEval.js';
+import { readArchiveState, readCheckpointState, resolveCheckpointDir } from './run/checkpoints.js';
+import { nextRunDirectory, RunDirectory } from './run/runDirectory.js';
+import type { TrainReporter, TrainRequest } from './train.js';
+import { DEFAULT_EPOCHS, optionsFixedOnResume, TRAIN_OPTIONS, trainOption } from './trainOptions.js';
+import { PACKAGE_VERSION } from './version.js';
+
+/**
+ * From what a user asked of `dcgan train` to the resolved run (TrainingPlan, config.json's record): a fresh run takes
+ * the paper's defaults and the dataset's shape; a resumed one takes its checkpoint's config and refuses options that
+ * contradict it (trainOptions.ts declares which); then the evaluation protocol, the data and the number of steps.
+ */
+
+/** Where numbered run directories go when --out is not given. */
+export const RUNS_DIR = 'runs';
+
+/** The resolved run: every option, as config.json records it. */
+export interface TrainingPlan {
+  config: DcganConfig;
+  dataset: string;
+  out: string;
+  resume: boolean;
+  /** The checkpoint archive a resumed run starts from, when it is not the run's own latest checkpoint. */
+  resumeFrom: string | null;
+  backend: BackendChoice;
+  datasetSize: number;
+  /** Where the images came from and what was left out (config.json's record for --resume and for the user). */
+  data: DataPlan;
+  stepsPerEpoch: number;
+  /** --eval-every and its protocol; null when the run records no quality metrics. */
+  eval: EvalPlan | null;
+  parameters: { generator: number; discriminator: number };
+  packageVersion: string;
+}
+
+/**
+ * The evaluation settings: asked, or on --resume the run's (config.json). A resume may change --eval-every (0 turns
+ * evaluations off, and the run keeps its protocol for a later resume) but not what one evaluation measures, so that
+ * a run's curve keeps one protocol. Null: the run has never evaluated.
+ */
+function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | undefined): EvalPlan | null {
+  const every = request.evalEvery ?? recorded?.every ?? 0;
+  if (!Number.isInteger(every) || every < 0) throw new DcganError(`--eval-every must be a whole number of steps, got ${every}`);
+  const asked = {
+    n: request.evalN,
+    metrics: request.evalMetrics === undefined ? undefined : parseMetricList(request.evalMetrics, '--eval-metrics', 'training'),
+    classifier: request.classifier === undefined ? undefined : path.resolve(request.classifier),
+  };
+  if (recorded) {
+    const same = { n: recorded.n, metrics: recorded.metrics, classifier: recorded.classifier ?? undefined };
+    const protocol = { n: 'evalN', metrics: 'evalMetrics', classifier: 'classifier' } as const;
+    for (const key of ['n', 'metrics', 'classifier'] as const) {
+      if (asked[key] !== undefined && JSON.stringify(asked[key]) !== JSON.stringify(same[key])) {
+        const option = trainOption(protocol[key]).flag;
+        throw new DcganError(
+          `--resume: this run's evaluations use ${option} ${String(same[key] ?? '(the cached classifier)')}; ` +
+            'its curve keeps one protocol: drop the option or start a new run',
+        );
+      }
+    }
+    return { ...recorded, every };
+  }
+  if (every === 0) {
+    const given = TRAIN_OPTIONS.find((o) => o.resume === 'eval protocol' && request[o.key as keyof TrainRequest] !== undefined);
+    if (given) throw new DcganError(`${given.flag} needs --eval-every N`);
+    return null;
+  }
+  const metrics = asked.metrics ?? DEFAULT_EVAL_METRICS;
+  // Precision/recall need each sample's 3rd nearest neighbour among the others.
+  const minimum = metrics.includes('pr') ? 4 : 2;
+  if (asked.n !== undefined && !(Number.isInteger(asked.n) && asked.n >= minimum)) {
+    throw new DcganError(`--eval-n must be at least ${minimum}${minimum > 2 ? ' with pr' : ''}, got ${asked.n}`);
+  }
+  return { every, n: asked.n ?? DEFAULT_EVAL_N, metrics, classifier: asked.classifier ?? null };
+}
+
+async function latestRunDirectory(): Promise<string> {
+  const names = (await fs.readdir(RUNS_DIR).catch(() => [] as string[])).filter((n) => /^\d{5}-/.test(n)).sort();
+  if (names.length === 0) throw new DcganError(`--resume: no run to resume in ${RUNS_DIR}/; pass --out RUN_DIR`);
+  return path.join(RUNS_DIR, names[names.length - 1]!);
+}
+
+/** A run's base config: every setting but the number of steps, and the dataset's name. */
+type BaseConfig = Omit<DcganConfig, 'steps'> & { dataset: string };
+
+/** Where a run starts: its base config and directory, and on --resume what the run recorded. */
+interface RunStart {
+  base: BaseConfig;
+  out: string;
+  /** --resume: the checkpoint's steps and dataset size, config.json's data and eval records (absent from an archive). */
+  resumed?: { steps: number; datasetSize: number; data?: DataPlan; eval?: EvalPlan | null };
+  /** A fresh run's dataset, resolved once: its defaults fill the base config, its images open later. */
+  source?: DatasetSource;
+}
+
+/** Called as soon as the run directory is known: train() refuses there a run another process is writing. */
+type DirectoryCheck = (out: string) => Promise<void>;
+
+/** --resume: the run's (or the archive's) checkpoint gives the base config; asked options must agree with it. */
+async function resumedStart(request: TrainRequest, resumeFrom: string | null, checkRunDirectory?: DirectoryCheck): Promise<RunStart> {
+  let state: CheckpointState;
+  let out: string;
+  let recorded: { data?: DataPlan; eval?: EvalPlan | null } = {};
+  if (resumeFrom !== null) {
+    state = await readArchiveState(resumeFrom);
+    out = request.out ?? (await nextRunDirectory(RUNS_DIR, state.dataset.name, state.config.imageSize));
+    await checkRunDirectory?.(out);
+    if (await new RunDirectory(out).holdsRun()) {
+      throw new DcganError(`--resume ${request.resumeFrom}: ${out} already holds a run; a checkpoint archive starts a new run directory, choose another --out`);
+    }
+  } else {
+    out = request.out ?? (await latestRunDirectory());
+    await checkRunDirectory?.(out);
+    const dir = await resolveCheckpointDir(out).catch((e: unknown) => {
+      throw new DcganError(`--resume: ${(e as Error).message}`);
+    });
+    state = await readCheckpointState(dir);
+    const config = await new RunDirectory(out).readConfig().catch(() => ({}) as Record<string, unknown>);
+    recorded = { data: await recordedDataPlan(out), eval: config.eval as EvalPlan | null | undefined };
+  }
+  const { steps, ...previous } = state.config;
+  const base: BaseConfig = { ...previous, dataset: state.dataset.name };
+  refuseChangedOptions(request, base, out);
+  return { base, out, resumed: { steps, datasetSize: state.dataset.size, ...recorded } };
+}
+
+/**
+ * The options a resume may not change (trainOptions.ts: 'fixed') that the checkpoint's config records; the data's
+ * (--crop, --flip, --background) are checked against config.json's data record when the data opens (trainingData.ts).
+ */
+function refuseChangedOptions(request: TrainRequest, base: BaseConfig, out: string): void {
+  for (const option of optionsFixedOnResume()) {
+    if (!(option.key in base)) continue;
+    const key = option.key as keyof BaseConfig;
+    const asked = request[key as keyof TrainRequest];
+    if (asked !== undefined && asked !== base[key]) {
+      throw new DcganError(`--resume: ${out} was trained with ${option.flag} ${String(base[key])}, not ${String(asked)}; drop the option or start a new run`);
+    }
+  }
+}
+
+/** A new run: the paper's defaults, the dataset's size and channels, and what was asked. */
+async function freshStart(request: TrainRequest, checkRunDirectory?: DirectoryCheck): Promise<RunStart> {
+  const source = await resolveDatasetSource(request);
+  const imageSize = request.imageSize ?? source.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize;
+  const base: BaseConfig = {
+    ...DEFAULT_MODEL_CONFIG,
+    ...DEFAULT_TRAINING_CONFIG,
+    dataset: source.name,
+    imageSize,
+    channels: request.channels ?? source.channels,
+    nz: request.nz ?? DEFAULT_MODEL_CONFIG.nz,
+    ngf: request.ngf ?? DEFAULT_MODEL_CONFIG.ngf,
+    ndf: request.ndf ?? DEFAULT_MODEL_CONFIG.ndf,
+    kernel: request.kernel ?? DEFAULT_MODEL_CONFIG.kernel,
+    z: request.z ?? DEFAULT_MODEL_CONFIG.z,
+    batchSize: request.batchSize ?? DEFAULT_TRAINING_CONFIG.batchSize,
+    lr: request.lr ?? DEFAULT_TRAINING_CONFIG.lr,
+    beta1: request.beta1 ?? DEFAULT_TRAINING_CONFIG.beta1,
+    seed: request.seed ?? randomInt(0, 2 ** 32 - 1),
+  };
+  const out = request.out ?? (await nextRunDirectory(RUNS_DIR, source.name, imageSize));
+  if (request.out !== undefined) await checkRunDirectory?.(out); // a numbered directory is chosen again if taken
+  return { base, out, source };
+}
+
+/** --steps, else --epochs over the dataset, else (on --resume) the run's own total, else the default epochs. */
+function totalSteps(request: TrainRequest, stepsPerEpoch: number, resumedSteps: number | undefined): number {
+  const epochs = request.epochs ?? DEFAULT_EPOCHS;
+  if (!(epochs > 0)) throw new DcganError(`--epochs must be positive, got ${epochs}`);
+  if (request.steps !== undefined) return request.steps;
+  if (request.epochs === undefined && resumedSteps !== undefined) return resumedSteps;
+  return Math.max(1, Math.round(epochs * stepsPerEpoch));
+}
+
+/**
+ * Resolves a request into a plan, validating every option and loading the dataset (to know its size). Throws a
+ * DcganError on the first problem; writes nothing.
+ */
+export async function planTraining(
+  request: TrainRequest,
+  onDataProgress?: TrainReporter['onDataProgress'],
+  /** Called before the run's checkpoint is read or its data opened (which can take minutes for a folder). */
+  checkRunDirectory?: DirectoryCheck,
+): Promise<{ plan: TrainingPlan; data: ImageDataset }> {
+  const resumeFrom = request.resumeFrom === undefined ? null : path.resolve(request.resumeFrom);
+  const resume = (request.resume ?? false) || resumeFrom !== null;
+  const { base, out, resumed, source } = resume ? await resumedStart(request, resumeFrom, checkRunDirectory) : await freshStart(request, checkRunDirectory);
+  const schedule = {
+    logEvery: request.logEvery ?? base.logEvery,
+    sampleEvery: request.sampleEvery ?? base.sampleEvery,
+    checkpointEvery: request.checkpointEvery ?? base.checkpointEvery,
+  };
+  validateModelConfig(base);
+  validateTrainingConfig({ ...base, ...schedule, steps: 1 });
+  const evalPlan = resolveEvalPlan(request, resumed?.eval);
+  // Before the data opens, which can take minutes.
+  if (request.steps !== undefined && request.epochs !== undefined) throw new DcganError('give --steps or --epochs, not both');
+
+  const { dataset: data, plan: dataPlan } = await openTrainingData(request, base, {
+    recorded: resumed?.data,
+    recordedSize: resumed?.datasetSize,
+    runDir: out,
+    onProgress: onDataProgress,
+    source,
+  });
+  const stepsPerEpoch = Math.floor(data.size / base.batchSize);
+  if (stepsPerEpoch < 1) {
+    throw new DcganError(`dataset ${data.name} has ${data.size} images, fewer than one batch of ${base.batchSize}`);
+  }
+  const { dataset, ...rest } = base;
+  const config: DcganConfig = { ...rest, ...schedule, steps: totalSteps(request, stepsPerEpoch, resumed?.steps) };
+  validateTrainingConfig(config);
+  return {
+    plan: {
+      config,
+      dataset,
+      out,
+      resume,
+      resumeFrom,
+      backend: request.backend ?? 'auto',
+      datasetSize: data.size,
+      data: dataPlan,
+      stepsPerEpoch,
+      eval: evalPlan,
+      parameters: referenceParameterCounts(config),
+      packageVersion: PACKAGE_VERSION,
+    },
+    data,
+  };
+}
