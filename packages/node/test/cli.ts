@@ -2,11 +2,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI, run as a user would run `dcgan`. */
-/** The `dcgan` command: @dcgan-ts/cli's compiled entry (packages/cli/dist/src/main.js; the root build writes it). */
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../cli/dist/src/main.js');
+/**
+ * The `dcgan` command as a user runs it: the bin of @dcgan-ts/cli, found through the package as npm installed it (the
+ * workspace's link), not by a path into its folder. The root build writes its dist/.
+ */
+export const CLI = path.join(path.dirname(createRequire(import.meta.url).resolve('@dcgan-ts/cli/package.json')), 'bin', 'dcgan.js');
 
 export interface CliResult {
   code: number | null;
