@@ -36,9 +36,15 @@ export interface TrainingConfig {
   sampleCount: number;
 }
 
+/**
+ * A run's whole configuration: the networks' shapes (ModelConfig) with the optimisation settings and schedule
+ * (TrainingConfig), as a checkpoint's state.json records it.
+ */
 export interface DcganConfig extends ModelConfig, TrainingConfig {}
 
+/** Smallest image side a model can have, in pixels (imageSize is a power of two from 16 to 256). */
 export const MIN_IMAGE_SIZE = 16;
+/** Largest image side a model can have, in pixels. */
 export const MAX_IMAGE_SIZE = 256;
 
 /** Paper defaults for the MNIST 32x32 run (batch 128, Adam 2e-4 / 0.5, weights N(0, 0.02)). */
@@ -52,6 +58,10 @@ export const DEFAULT_MODEL_CONFIG: ModelConfig = {
   z: 'normal',
 };
 
+/**
+ * The paper's optimisation settings (section 4: batch 128, Adam lr 0.0002, beta1 0.5) and the default schedule (a log
+ * line every 50 steps, a grid of 64 samples and a checkpoint every 500); steps and seed have no default.
+ */
 export const DEFAULT_TRAINING_CONFIG: Omit<TrainingConfig, 'steps' | 'seed'> = {
   batchSize: 128,
   lr: 0.0002,
@@ -88,6 +98,10 @@ export function validateModelConfig(c: ModelConfig): void {
   if (c.z !== 'normal' && c.z !== 'uniform') throw new DcganError(`z must be normal or uniform, got ${c.z}`);
 }
 
+/**
+ * Throws a DcganError naming the first invalid field: counts must be positive integers, lr positive and finite, beta1
+ * and beta2 in [0, 1), the seed an integer from 0 to 2^32 - 1.
+ */
 export function validateTrainingConfig(c: TrainingConfig): void {
   requirePositiveInteger('batch size', c.batchSize);
   requirePositiveInteger('steps', c.steps);

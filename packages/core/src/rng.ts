@@ -52,6 +52,10 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
+/**
+ * Seeded random numbers (xoshiro128**): `Rng.derive(seed, RngStream.x, index)` gives a stream; `state()` and
+ * `Rng.fromState` checkpoint and resume one bit for bit.
+ */
 export class Rng {
   private s: Uint32Array;
   /** Second Box-Muller output, kept for the next normal() call. */

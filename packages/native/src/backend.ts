@@ -8,6 +8,7 @@ import type { backend_util, DataId, DataType } from '@tensorflow/tfjs-core';
 import type { NativeAddon } from './binding.js';
 import { BufferPool } from './buffer_pool.js';
 
+/** The backend's name for tf.setBackend: 'native'. */
 export const NATIVE_BACKEND_NAME = 'native';
 
 /** Bytes of disposed tensor memory kept for reuse; DCGAN_POOL_MB overrides (0 disables). */
@@ -16,6 +17,11 @@ function poolCap(): number {
   return Number.isFinite(mb) && mb >= 0 ? mb * 2 ** 20 : 2048 * 2 ** 20;
 }
 
+/**
+ * tfjs-backend-cpu's MathBackendCPU with oneDNN / OpenMP kernels in place of its hot ones and a pool that recycles
+ * disposed tensors' arrays (DCGAN_POOL_MB, default 2048). Registered under NATIVE_BACKEND_NAME on import when the addon
+ * loads.
+ */
 export class NativeBackend extends MathBackendCPU {
   /** Output arrays of native kernels, recycled from disposed tensors (see buffer_pool.ts). */
   readonly pool = new BufferPool(poolCap());

@@ -27,6 +27,7 @@ export { DCGAN_RELU_GRAD_FROM_OUTPUT } from './kernels/DcganReluGradFromOutput.j
  */
 export const NATIVE_BACKEND_PRIORITY = 0;
 
+/** What loadNativeBackend says: ok, or why the addon did not load and how to fix it. */
 export type NativeBackendStatus = { ok: true } | { ok: false; reason: string; fix: string };
 
 /** Whether the addon loaded (and so whether `native` is registered), with the reason if not. */

@@ -54,6 +54,10 @@ import { tileConfig } from './kernels/Tile.js';
 import { transposeConfig } from './kernels/Transpose.js';
 import { fusedMatMulConfig } from './kernels/_FusedMatMul.js';
 
+/**
+ * The kernels `native` implements itself: the TF.js ops it accelerates (convolutions, matmul, elementwise ops,
+ * reductions) and the fused Dcgan* kernels packages/core uses.
+ */
 export const NATIVE_KERNELS: readonly KernelConfig[] = [
   absConfig,
   addConfig,

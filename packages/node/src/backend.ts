@@ -3,14 +3,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DcganError } from '@dcgan-ts/core';
 import { type WebgpuAdapterInfo, describeAdapter, findWebgpuAdapter } from './webgpu.js';
 
+/** What --backend (selectBackend) takes: 'auto' picks webgpu on a GPU, else native, else cpu. */
 export const BACKEND_CHOICES = ['auto', 'webgpu', 'native', 'cpu'] as const;
+/** A --backend value: 'auto' or a backend's name. */
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+/** A TF.js backend dcgan-ts runs on: 'webgpu' (Dawn), 'native' (oneDNN, @dcgan-ts/native) or 'cpu'. */
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
 /** The help text of every command's --backend. */
 export const BACKEND_HELP =
   'TF.js backend: auto (webgpu on a GPU, else native, else cpu), webgpu (Dawn: GPUs, macOS, Windows), native (oneDNN), cpu';
 
+/** The backend selectBackend activated, with webgpu's adapter and, for auto, what it picked and why. */
 export interface BackendSelection {
   /** The TF.js backend now active. */
   name: BackendName;

@@ -19,6 +19,10 @@ import { writePng } from './io/png.js';
 import { withGenerator } from './run/checkpoints.js';
 import { describeFsError } from './run/runDirectory.js';
 
+/**
+ * What `dcgan sample` draws: from which checkpoint, how many images from which seed, and where they go (a grid PNG, one
+ * PNG per image, or one spatial image).
+ */
 export interface SampleRequest {
   /** A run directory (its latest checkpoint) or a checkpoint directory. */
   checkpoint: string;
@@ -37,6 +41,7 @@ export interface SampleRequest {
   onNotice?(line: string): void;
 }
 
+/** What `sample` wrote: the checkpoint it read, that checkpoint's training step, and the files. */
 export interface SampleResult {
   checkpoint: string;
   step: number;

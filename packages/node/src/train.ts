@@ -87,6 +87,10 @@ export interface TrainReporter {
   shouldStop?(): boolean;
 }
 
+/**
+ * Where `train` ended: the run directory, the step reached, whether it stopped early (Ctrl-C, shouldStop), and the last
+ * checkpoint this call wrote (null if none).
+ */
 export interface TrainResult {
   out: string;
   step: number;

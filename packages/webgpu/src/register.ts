@@ -8,6 +8,10 @@ import { batchNormTrainingConfig } from './kernels/DcganBatchNormTraining.js';
 import { batchNormTrainingGradConfig } from './kernels/DcganBatchNormTrainingGrad.js';
 import { reluGradFromOutputConfig } from './kernels/DcganReluGradFromOutput.js';
 
+/**
+ * The Dcgan* kernels as WGSL for TF.js's webgpu backend: fused Adam, training-mode batch norm and its gradient, and
+ * ReLU's gradient from its output.
+ */
 export const WEBGPU_KERNELS: KernelConfig[] = [adamConfig, batchNormTrainingConfig, batchNormTrainingGradConfig, reluGradFromOutputConfig];
 
 /** Registers the kernels for backend `webgpu`; safe to call more than once. */

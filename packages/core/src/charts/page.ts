@@ -4,6 +4,7 @@ import { CHART_INK } from './theme.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
+/** chartSvg's document size in px, and its font. */
 export interface ChartSvgOptions {
   width: number;
   height: number;

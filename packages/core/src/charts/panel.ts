@@ -6,6 +6,7 @@ import { CHART_INK } from './theme.js';
 /** [step, value]. */
 export type ChartPoint = readonly [number, number];
 
+/** One line of a chart: [step, value] points in a colour, with an optional legend label, band, dashes and dots. */
 export interface ChartSeries {
   /** Its legend label; a series without one stays out of the legend. */
   label?: string;

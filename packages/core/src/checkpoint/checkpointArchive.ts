@@ -15,6 +15,10 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
+/**
+ * A checkpoint's files as one .zip, at the archive's root, stored uncompressed and in the files' order (state.json
+ * last).
+ */
 export function zipCheckpoint(files: CheckpointFiles): Uint8Array {
   const entries: Record<string, [Uint8Array, { level: 0 }]> = {};
   for (const [name, bytes] of files) entries[name] = [bytes, { level: 0 }];

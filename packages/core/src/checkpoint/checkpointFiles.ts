@@ -27,14 +27,25 @@ import {
  */
 export type CheckpointFiles = Map<string, Uint8Array>;
 
+/** File name of a checkpoint's state.json (CheckpointState), at its root and written last. */
 export const STATE_JSON = 'state.json';
+/**
+ * File name of a network's TF.js model.json (topology and weights manifest), in its folder of a checkpoint or export.
+ */
 export const MODEL_JSON = 'model.json';
+/** File name of a network's float32 weights, beside its model.json. */
 export const WEIGHTS_BIN = 'weights.bin';
+/** Each network's folder inside a checkpoint. */
 export const NETWORK_DIRS = { generator: 'generator', discriminator: 'discriminator' } as const;
 const ADAM_BIN = 'adam.bin';
 
+/** Which network of a checkpoint: 'generator' or 'discriminator'. */
 export type NetworkName = keyof typeof NETWORK_DIRS;
 
+/**
+ * What encodeCheckpointFiles records that the trainer does not know: the backend, the dataset's size in images and the
+ * package version.
+ */
 export interface CheckpointMeta {
   /** The backend that trained it, and its device where it has one (e.g. "webgpu (nvidia hopper)"). */
   backend: string;
@@ -191,6 +202,10 @@ export function parseCheckpointStateBytes(bytes: Uint8Array, where: string): Che
   }
 }
 
+/**
+ * A checkpoint read by decodeCheckpointFiles: its state.json and G, with D and the trainer state to resume from unless
+ * only G was asked for.
+ */
 export interface DecodedCheckpoint {
   state: CheckpointState;
   generator: tfl.LayersModel;

@@ -23,6 +23,10 @@ export interface GeneratorManifest {
   generatedBy: string;
 }
 
+/**
+ * The manifest.json of G exported at training step `step`: z (N, config.nz) from config.z in, (N, S, S, C) in [-1, 1]
+ * out; `model` is the model.json's path relative to it.
+ */
 export function generatorManifest(config: ModelConfig, step: number, generatedBy: string, model = 'model.json'): GeneratorManifest {
   return {
     format: 'dcgan-ts-generator',

@@ -9,8 +9,13 @@ import type { TrainerState } from '../training/trainer.js';
  * optimizer moments. Loading it never executes code.
  */
 export const CHECKPOINT_FORMAT = 'dcgan-ts-checkpoint';
+/** state.json's format version this release writes and the only one it reads. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
 
+/**
+ * One network's Adam state as state.json describes it: its settings and step, the variables' shapes, and the file that
+ * holds the moments.
+ */
 export interface OptimizerManifest {
   /** Relative path of the moments file: for each variable in order, m then v, float32 little-endian. */
   file: string;
@@ -23,6 +28,10 @@ export interface OptimizerManifest {
   shapes: number[][];
 }
 
+/**
+ * A checkpoint's parsed state.json: the run's config, its dataset, the step and position in the epoch, the noise
+ * stream's state and the optimizer manifests: what a resume needs besides the weights.
+ */
 export interface CheckpointState {
   format: typeof CHECKPOINT_FORMAT;
   formatVersion: number;
@@ -61,6 +70,10 @@ export function encodeAdamState(
   };
 }
 
+/**
+ * An Adam state from its moments file (m0 v0 m1 v1 ..., float32 little-endian) and manifest; throws a DcganError when
+ * the file's size disagrees with the shapes.
+ */
 export function decodeAdamState(manifest: OptimizerManifest, data: Uint8Array): AdamState {
   const sizes = manifest.shapes.map((s) => s.reduce((a, b) => a * b, 1));
   const expected = sizes.reduce((n, s) => n + 2 * s, 0) * 4;
@@ -79,6 +92,10 @@ export function decodeAdamState(manifest: OptimizerManifest, data: Uint8Array): 
   return { step: manifest.step, m, v };
 }
 
+/**
+ * The DcganTrainer state a resume starts from: the checkpoint's step, epoch position and noise stream, with G's and D's
+ * decoded Adam states.
+ */
 export function trainerStateOf(checkpoint: CheckpointState, adamG: AdamState, adamD: AdamState): TrainerState {
   return {
     step: checkpoint.step,

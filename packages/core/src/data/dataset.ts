@@ -30,6 +30,7 @@ export function indexRange(start: number, n: number): Uint32Array {
   return Uint32Array.from({ length: n }, (_, i) => start + i);
 }
 
+/** Images in memory as bytes 0-255, as Uint8ImageDataset takes them: N images of height x width x channels, packed. */
 export interface Uint8Source {
   /** Images packed (N, height, width, channels). */
   pixels: Uint8Array;

@@ -4,6 +4,7 @@
  */
 export type InterpolationMode = 'lerp' | 'slerp';
 
+/** Linear interpolation a + t (b - a) between two latents of one size; t from 0 (a) to 1 (b). */
 export function lerp(a: Float32Array, b: Float32Array, t: number): Float32Array {
   checkSameLength(a, b);
   return a.map((x, i) => x + t * (b[i]! - x));
@@ -58,6 +59,7 @@ export function walk(points: Float32Array[], steps: number, mode: InterpolationM
   return out;
 }
 
+/** Euclidean length of a latent. */
 export function norm(a: Float32Array): number {
   let s = 0;
   for (const x of a) s += x * x;

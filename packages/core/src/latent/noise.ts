@@ -21,6 +21,7 @@ export function latentsForSeeds(seeds: readonly number[], nz: number, distributi
   return out;
 }
 
+/** The seeds first, first + 1, ..., first + n - 1 (with latentsForSeeds: n consecutive images of a model). */
 export function seedRange(first: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => first + i);
 }

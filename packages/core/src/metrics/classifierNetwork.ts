@@ -11,6 +11,10 @@ import * as tfl from '@tensorflow/tfjs-layers';
  */
 export const CLASSIFIER_FEATURES_LAYER = 'features';
 
+/**
+ * The metrics classifier (above) for (S, S, C) images and `classes` classes, untrained; `seed` fixes its initial
+ * weights.
+ */
 export function buildClassifier(imageSize: number, channels: number, classes: number, seed = 0): tfl.LayersModel {
   const init = (i: number) => tfl.initializers.heNormal({ seed: seed * 16 + i });
   const model = tfl.sequential({ name: 'classifier' });

@@ -9,6 +9,7 @@ export interface FeatureGaussian {
   count: number;
 }
 
+/** Mean and unbiased covariance of n feature rows of size d (row-major (n, d)): one side of FID. */
 export function fitGaussian(features: Float64Array, n: number, d: number): FeatureGaussian {
   const mean = columnMeans(features, n, d);
   return { mean, covariance: covariance(features, n, d, mean), dims: d, count: n };

@@ -49,6 +49,7 @@ export function matmulSquare(a: Float64Array, b: Float64Array, d: number): Float
   return c;
 }
 
+/** Eigenvalues and eigenvectors of a symmetric (d, d) matrix, as symmetricEigen returns them. */
 export interface SymmetricEigen {
   /** Eigenvalues, unsorted. */
   values: Float64Array;
@@ -121,12 +122,14 @@ export function sqrtPsd(matrix: Float64Array, d: number): Float64Array {
   return out;
 }
 
+/** Sum of the diagonal of a row-major (d, d) matrix. */
 export function trace(m: Float64Array, d: number): number {
   let t = 0;
   for (let i = 0; i < d; i++) t += m[i * d + i]!;
   return t;
 }
 
+/** A float64 copy of numbers (e.g. float32 features), the precision the metrics compute in. */
 export function toFloat64(x: ArrayLike<number>): Float64Array {
   return Float64Array.from(x as ArrayLike<number>);
 }

@@ -23,6 +23,9 @@ export class DcganReLU extends StockReLULayer {
   }
 }
 
+/**
+ * tfjs-layers' LeakyReLU with a gradient that keeps the output, as DcganReLU; with alpha <= 0 it is the stock layer.
+ */
 export class DcganLeakyReLU extends StockLeakyReLULayer {
   static override className = 'LeakyReLU';
 
@@ -35,10 +38,15 @@ export class DcganLeakyReLU extends StockLeakyReLULayer {
 tf.serialization.SerializationMap.register(DcganReLU);
 tf.serialization.SerializationMap.register(DcganLeakyReLU);
 
+/** A DcganReLU layer (G's activation), as tf.layers.reLU makes the stock one. */
 export function reLU(args: { name: string }): DcganReLU {
   return new DcganReLU(args);
 }
 
+/**
+ * A DcganLeakyReLU layer with slope `alpha` below zero (D's activation, with LEAKY_RELU_SLOPE), as tf.layers.leakyReLU
+ * makes the stock one.
+ */
 export function leakyReLU(args: { alpha: number; name: string }): DcganLeakyReLU {
   return new DcganLeakyReLU(args);
 }

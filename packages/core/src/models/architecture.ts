@@ -44,5 +44,7 @@ export function referenceParameterCounts(c: ModelConfig): { generator: number; d
 
 /** PyTorch's BatchNorm defaults as TF.js layer options: running = 0.9 * running + 0.1 * batch, eps 1e-5. */
 export const BATCH_NORM_MOMENTUM = 0.9;
+/** Added to the batch variance in every batch norm of G and D (PyTorch's default). */
 export const BATCH_NORM_EPSILON = 1e-5;
+/** Slope of D's LeakyReLU below zero (paper section 4: 0.2 in all models). */
 export const LEAKY_RELU_SLOPE = 0.2;

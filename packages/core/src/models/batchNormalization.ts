@@ -59,6 +59,10 @@ function updateMovingAverage(running: tfl.LayerVariable, batch: tf.Tensor, momen
 
 tf.serialization.SerializationMap.register(DcganBatchNormalization);
 
+/**
+ * A DcganBatchNormalization layer, as tf.layers.batchNormalization makes the stock one; G and D pass PyTorch's
+ * BATCH_NORM_MOMENTUM and BATCH_NORM_EPSILON.
+ */
 export function batchNormalization(args: { momentum: number; epsilon: number; name: string }): DcganBatchNormalization {
   return new DcganBatchNormalization(args);
 }

@@ -39,6 +39,7 @@ export class DcganConv2D extends StockLayer {
 
 tf.serialization.SerializationMap.register(DcganConv2D);
 
+/** A DcganConv2D layer, from the arguments tf.layers.conv2d takes. */
 export function conv2d(args: ConvLayerArgs): DcganConv2D {
   return new DcganConv2D(args);
 }

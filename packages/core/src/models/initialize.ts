@@ -7,6 +7,10 @@ import type { Rng } from '../rng.js';
  * network on every backend. */
 export const INIT_STD = 0.02;
 
+/**
+ * Sets every weight of G or D in place from `rng` (paper section 4): conv kernels N(0, INIT_STD), batch-norm gamma
+ * N(1, INIT_STD), beta and running mean 0, running variance 1. Throws on any other weight (e.g. a bias).
+ */
 export function initializeWeights(model: tfl.LayersModel, rng: Rng): void {
   for (const layer of model.layers) {
     const weights = layer.weights;

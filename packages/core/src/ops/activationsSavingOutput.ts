@@ -30,6 +30,10 @@ function savingOutput(alpha: number): Unary {
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as Unary;
 }
 
+/**
+ * tf.relu whose gradient reads its output: dx = y > 0 ? dy : 0, as one kernel where the backend registered
+ * FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL.
+ */
 export const reluSavingOutput: Unary = savingOutput(0);
 
 const leakyReluOps = new Map<number, Unary>();

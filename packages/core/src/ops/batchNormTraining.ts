@@ -12,8 +12,10 @@ import * as tf from '@tensorflow/tfjs-core';
  *   outputs dx, dscale, doffset (the full gradient, through the batch statistics).
  */
 export const FUSED_BATCH_NORM_TRAINING_KERNEL = 'DcganBatchNormTraining';
+/** Name of the fused kernel of training-mode batch norm's gradient (inputs and outputs above). */
 export const FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL = 'DcganBatchNormTrainingGrad';
 
+/** What batchNormTraining returns: the normalised y (x's shape) and the batch's per-channel statistics. */
 export interface BatchNormTrainingResult {
   y: tf.Tensor;
   /**
@@ -24,6 +26,10 @@ export interface BatchNormTrainingResult {
   variance: tf.Tensor1D;
 }
 
+/**
+ * Whether the active backend registered FUSED_BATCH_NORM_TRAINING_KERNEL; without it batchNormTraining runs the
+ * composite.
+ */
 export function hasFusedBatchNormTraining(): boolean {
   return tf.getKernel(FUSED_BATCH_NORM_TRAINING_KERNEL, tf.getBackend()) !== undefined;
 }
@@ -37,6 +43,11 @@ export function batchNormTrainingComposite(x: tf.Tensor, scale: tf.Tensor1D, off
   });
 }
 
+/**
+ * Training-mode batch norm of x [..., C] with scale and offset [C], normalising each channel by the batch mean and
+ * biased variance: the fused kernels where hasFusedBatchNormTraining(), else the composite. The caller disposes the
+ * returned mean and variance.
+ */
 export function batchNormTraining(x: tf.Tensor, scale: tf.Tensor1D, offset: tf.Tensor1D, eps: number): BatchNormTrainingResult {
   if (!hasFusedBatchNormTraining()) return batchNormTrainingComposite(x, scale, offset, eps);
   let stats: tf.Tensor[] = [];

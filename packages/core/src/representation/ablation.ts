@@ -9,6 +9,7 @@ export function generatorBlocks(generator: tfl.LayersModel): number {
   return generator.layers.filter((l) => l.getClassName() === 'ReLU').length;
 }
 
+/** The number of feature maps of G's block `block` (from 1); throws when G has no such block. */
 export function generatorBlockWidth(generator: tfl.LayersModel, block: number): number {
   const relu = generator.layers.filter((l) => l.getClassName() === 'ReLU')[block - 1];
   if (!relu) throw new Error(`G has ${generatorBlocks(generator)} blocks, not ${block}`);

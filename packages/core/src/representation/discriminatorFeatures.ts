@@ -10,6 +10,10 @@ export function featureLayerNames(discriminator: tfl.LayersModel): string[] {
   return discriminator.layers.filter((l) => l.getClassName() === 'LeakyReLU').map((l) => l.name);
 }
 
+/**
+ * Length of an image's feature vector from discriminatorFeatures: 16 times the sum of D's block widths (7,168 for the
+ * 32x32 D with ndf 64).
+ */
 export function featureSize(discriminator: tfl.LayersModel): number {
   return featureLayerNames(discriminator).reduce((n, name) => {
     const shape = discriminator.getLayer(name).outputShape as number[];

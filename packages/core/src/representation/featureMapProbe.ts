@@ -26,12 +26,17 @@ export function downsampleMask(mask: Uint8Array, imageSize: number, resolution: 
   return out;
 }
 
+/** One feature map's weight in the probe's logistic regression: positive when the map fires inside the boxes. */
 export interface MapWeight {
   map: number;
   /** Weight of the map's standardised activation (per standard deviation over all positions). */
   weight: number;
 }
 
+/**
+ * What probeFeatureMaps returns: every map ranked by weight, and how well the fit tells inside from outside positions
+ * (accuracy, ROC AUC).
+ */
 export interface ProbeResult {
   /** Every map, largest weight first. */
   ranking: MapWeight[];

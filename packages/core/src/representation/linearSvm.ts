@@ -20,6 +20,10 @@ export interface LinearSvmModel {
   weights: Float64Array;
 }
 
+/**
+ * trainLinearSvm's settings: C, the weight of the squared hinge losses against the regulariser (larger fits the
+ * training rows harder), and when the solver stops.
+ */
 export interface SvmOptions {
   C: number;
   /**
@@ -282,6 +286,7 @@ export async function predictLinearSvm(model: LinearSvmModel, x: Float32Array, n
   return out;
 }
 
+/** The fraction of predictions equal to their labels, in [0, 1]. */
 export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
   let right = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) right++;

@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/**
+ * Adam's learning rate, moment decay rates and epsilon (paper section 4: lr 0.0002, beta1 0.5; beta2 defaults to
+ * 0.999, and the trainer's epsilon is 1e-8).
+ */
 export interface AdamSettings {
   lr: number;
   beta1: number;
@@ -29,6 +33,10 @@ export interface AdamState {
  */
 export const FUSED_ADAM_KERNEL = 'DcganAdam';
 
+/**
+ * Adam over a fixed list of variables with PyTorch's arithmetic (above), as one kernel per variable where the backend
+ * registered FUSED_ADAM_KERNEL; getState and setState carry it across a checkpoint bit for bit.
+ */
 export class Adam {
   private t = 0;
   private readonly m: tf.Variable[];

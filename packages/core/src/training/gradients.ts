@@ -27,6 +27,7 @@ interface EngineInternals {
   tidy<T extends tf.TensorContainer>(name: string, f: () => T): T;
 }
 
+/** What variableGradsFreeing returns: the loss's value and the variables' gradients. */
 export interface VariableGradients {
   value: tf.Scalar;
   /** One gradient per variable, in the order given. */
@@ -46,6 +47,10 @@ export class RecordedForward {
   }
 }
 
+/**
+ * Runs f with its tape kept: f's output and the RecordedForward that a later variableGradsFreeing continues (the
+ * trainer's one G pass serves D's update, then G's). Throws inside another gradient computation.
+ */
 export function recordForward<T extends tf.Tensor>(f: () => T): { output: T; recorded: RecordedForward } {
   const engine = tf.engine() as unknown as EngineInternals;
   if (engine.state.gradientDepth > 0) throw new Error('recordForward: cannot record inside another gradient computation');

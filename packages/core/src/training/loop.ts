@@ -31,6 +31,7 @@ export interface TrainCallbacks {
   shouldStop?(): boolean;
 }
 
+/** How runTrainingLoop ended: the step it reached, and whether shouldStop() ended it early. */
 export interface TrainLoopResult {
   step: number;
   /** True when shouldStop() ended the run before config.steps. */

@@ -8,6 +8,7 @@ export function lossOnReal(logits: tf.Tensor): tf.Scalar {
   return tf.mean(tf.softplus(tf.neg(logits)));
 }
 
+/** D's loss on the logits of generated images (target 0): mean softplus(x) = -log(1 - sigmoid(x)). */
 export function lossOnFake(logits: tf.Tensor): tf.Scalar {
   return tf.mean(tf.softplus(logits));
 }

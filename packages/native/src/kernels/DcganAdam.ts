@@ -10,8 +10,16 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 
 import { f32, output, type NativeKernelArgs } from './kernel_util.js';
 
+/**
+ * Kernel name of the fused Adam step (core's FUSED_ADAM_KERNEL): inputs param, grad, m, v; attrs DcganAdamAttrs;
+ * outputs param', m', v'.
+ */
 export const DCGAN_ADAM = 'DcganAdam';
 
+/**
+ * DcganAdam's attributes: beta1, beta2, epsilon, stepSize = lr / (1 - beta1^t) and sqrtCorrection2 = sqrt(1 - beta2^t)
+ * at step t.
+ */
 export interface DcganAdamAttrs {
   beta1: number;
   beta2: number;

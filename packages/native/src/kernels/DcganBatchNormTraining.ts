@@ -9,6 +9,10 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 
 import { f32, output, type NativeKernelArgs } from './kernel_util.js';
 
+/**
+ * Kernel name of training-mode batch norm (core's FUSED_BATCH_NORM_TRAINING_KERNEL): x [..., C], scale and offset [C]
+ * in; y, mean [C] and biased variance [C] out.
+ */
 export const DCGAN_BATCH_NORM_TRAINING = 'DcganBatchNormTraining';
 
 /** Validates and unpacks the per-channel inputs shared by the forward and backward kernels. */

@@ -9,6 +9,10 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { channelParam } from './DcganBatchNormTraining.js';
 import { f32, output, type NativeKernelArgs } from './kernel_util.js';
 
+/**
+ * Kernel name of DcganBatchNormTraining's gradient through the batch statistics (core's
+ * FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL): dy, x, mean, variance, scale in; dx, dscale, doffset out.
+ */
 export const DCGAN_BATCH_NORM_TRAINING_GRAD = 'DcganBatchNormTrainingGrad';
 
 export function batchNormTrainingGrad(args: NativeKernelArgs): TensorInfo[] {

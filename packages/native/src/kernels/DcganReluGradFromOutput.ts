@@ -7,6 +7,10 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 
 import { f32, output, type NativeKernelArgs } from './kernel_util.js';
 
+/**
+ * Kernel name of (leaky) ReLU's gradient from its output (core's FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL):
+ * dx = y > 0 ? dy : dy * alpha.
+ */
 export const DCGAN_RELU_GRAD_FROM_OUTPUT = 'DcganReluGradFromOutput';
 
 export function reluGradFromOutput(args: NativeKernelArgs): TensorInfo {

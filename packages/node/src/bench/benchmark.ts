@@ -24,6 +24,7 @@ export interface BenchCase {
   gflopPerImage: number;
 }
 
+/** The shapes `dcgan bench` measures: MNIST-like 32x32x1 and the paper's 64x64x3. */
 export const BENCH_CASES: BenchCase[] = [
   { imageSize: 32, channels: 1, gflopPerImage: 0.41 },
   { imageSize: 64, channels: 3, gflopPerImage: 2.5 },
@@ -31,6 +32,7 @@ export const BENCH_CASES: BenchCase[] = [
 
 export const BENCH_BATCH = 128;
 
+/** dcgan-ts on one case: training and sampling throughput (images/s) and the process's peak RSS (MB). */
 export interface OurMeasurement {
   trainImgPerSec: number;
   sampleImgPerSec: number;
@@ -87,6 +89,10 @@ export async function measureSgemmPeak(repeats = 5): Promise<number> {
   return (2 * n ** 3 * repeats) / seconds / 1e9;
 }
 
+/**
+ * PyTorch on the same case: its version and threads, training and sampling throughput (images/s), and its process's
+ * peak RSS (MB).
+ */
 export interface TorchMeasurement {
   version: string;
   threads: number;

@@ -10,6 +10,10 @@ export interface RemoteFile {
   md5: string;
 }
 
+/**
+ * One dataset of the download catalog: where its files are, their checksums, and the path --data names once they are
+ * downloaded.
+ */
 export interface RemoteDataset {
   /** Base URL; a file is fetched from `${base}/${name}`. */
   base: string;
@@ -18,6 +22,7 @@ export interface RemoteDataset {
   dataPath: string;
 }
 
+/** The download catalog: MNIST (torchvision's mirror), Fashion-MNIST and CIFAR-10's binary archive, with their MD5s. */
 export const REMOTE_DATASETS = {
   mnist: {
     // yann.lecun.com refuses automated downloads; torchvision's mirror serves the same files.
@@ -47,7 +52,9 @@ export const REMOTE_DATASETS = {
   },
 } as const satisfies Record<string, RemoteDataset>;
 
+/** A dataset `dcgan download` fetches: 'mnist', 'fashion-mnist' or 'cifar10'. */
 export type RemoteDatasetName = keyof typeof REMOTE_DATASETS;
+/** The names of REMOTE_DATASETS, in catalog order. */
 export const REMOTE_DATASET_NAMES = Object.keys(REMOTE_DATASETS) as RemoteDatasetName[];
 
 /** Where downloads live: $DCGAN_CACHE, else ~/.cache/dcgan-ts. */

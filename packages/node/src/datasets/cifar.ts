@@ -5,6 +5,7 @@ import { readMaybeGzip } from './gzip.js';
 import { type LoadedDataset, noProblems } from './source.js';
 import { readTar } from './tar.js';
 
+/** Which CIFAR: 'cifar10' (10 classes) or 'cifar100' (100 fine classes in 20 coarse ones). */
 export type CifarName = 'cifar10' | 'cifar100';
 
 /** CIFAR's own split of its images: the training batches, or the test batch. */
@@ -48,6 +49,7 @@ const SUBFOLDERS = ['cifar-10-batches-bin', 'cifar-100-binary'];
 const SIDE = 32;
 const PIXELS = SIDE * SIDE * 3;
 
+/** CIFAR-10's class names by label, 0 (airplane) to 9 (truck), as its batches.meta.txt lists them. */
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
 /** A named file's bytes, from a folder (or its cifar-*-bin subfolder) or from inside the .tar.gz archive. */

@@ -12,6 +12,10 @@ export interface DecodeOptions {
   background: [number, number, number];
 }
 
+/**
+ * decodeImage's outcome for one file: the training image's bytes with the source's size (after --crop), or why the file
+ * could not be used.
+ */
 export type DecodeResult =
   /** (imageSize, imageSize, channels) bytes; `upscaled` when the source (after --crop) was smaller than the target. */
   | { ok: true; pixels: Uint8Array; upscaled: boolean; width: number; height: number }

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { type DecodeOptions, type DecodeResult, decodeImage, loadSharp } from './decodeImage.js';
 import type { DecodeJob, DecodeJobResult } from './decodeWorker.js';
 
+/** How decodeFiles spreads the work: worker threads, files per job, and progress. */
 export interface DecodePoolOptions {
   /** Worker threads; 0 decodes on this thread (sharp still works off it, in libuv's pool). Default: cores, at most 2. */
   workers?: number;
@@ -13,6 +14,7 @@ export interface DecodePoolOptions {
   onProgress?(done: number, total: number): void;
 }
 
+/** Decode worker threads by default: the cores, at most 2. */
 export function defaultDecodeWorkers(): number {
   return Math.min(2, availableParallelism());
 }

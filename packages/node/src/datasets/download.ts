@@ -8,6 +8,7 @@ import { temporarySibling } from '../io/atomic.js';
 import { type RemovedLeftover, removeLeftovers } from '../io/leftovers.js';
 import { REMOTE_DATASETS, type RemoteDataset, type RemoteDatasetName, type RemoteFile, datasetDir } from './catalog.js';
 
+/** downloadDataset's options: where the files go, a mirror, progress, and whether files already present are kept. */
 export interface DownloadOptions {
   /** Folder that receives `<dataset>/<files>` (default: the cache). */
   dir?: string;
@@ -22,6 +23,10 @@ export interface DownloadOptions {
   onRemovedLeftover?(removed: RemovedLeftover): void;
 }
 
+/**
+ * One file downloadDataset left in place: its path, its size in bytes, and whether it was already there with the right
+ * checksum.
+ */
 export interface DownloadedFile {
   file: string;
   bytes: number;

@@ -11,6 +11,10 @@ export interface IdxImages {
 const IDX_IMAGES_MAGIC = 0x00000803; // unsigned byte, 3 dimensions
 const IDX_LABELS_MAGIC = 0x00000801; // unsigned byte, 1 dimension
 
+/**
+ * Checks and reads the bytes of an IDX image file (magic 0x803); the pixels are a view into `bytes`. Throws a
+ * DcganError naming `name` when the header and size disagree.
+ */
 export function parseIdxImages(bytes: Uint8Array, name: string): IdxImages {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 16 || view.getUint32(0) !== IDX_IMAGES_MAGIC) {
@@ -26,6 +30,10 @@ export function parseIdxImages(bytes: Uint8Array, name: string): IdxImages {
   return { count, rows, cols, pixels: bytes.subarray(16) };
 }
 
+/**
+ * The labels of an IDX label file (magic 0x801), one byte per image, as a view into `bytes`. Throws a DcganError naming
+ * `name` when the header and size disagree.
+ */
 export function parseIdxLabels(bytes: Uint8Array, name: string): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 8 || view.getUint32(0) !== IDX_LABELS_MAGIC) {

@@ -8,6 +8,10 @@ import { type FileProblems, type LoadedDataset, addProblem, noProblems } from '.
 /** Beyond this many bytes of decoded images, a folder is packed once with `dcgan prepare` instead. */
 export const IN_MEMORY_LIMIT = 1 << 30;
 
+/**
+ * How a folder of images is decoded (DecodeOptions), whether a bad or too small file is an error, and the decode pool's
+ * settings.
+ */
 export interface FolderOptions extends DecodeOptions {
   /** A file that does not decode, or an image smaller than the target, is an error rather than a warning. */
   strict?: boolean;

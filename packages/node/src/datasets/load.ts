@@ -5,6 +5,10 @@ import type { LoadedDataset } from './source.js';
 export { DEFAULT_BACKGROUND } from './kinds/folder.js';
 export { DATASET_NAMES, type DatasetName, checkDatasetName } from './registry.js';
 
+/**
+ * What openDataset and loadDataset open: --dataset and --data, with the size, channels, seed and options every source
+ * takes.
+ */
 export interface DatasetRequest extends SourceOpenRequest {
   dataset: string;
   /** File or folder; required by idx, cifar100, folder, packed; optional for mnist, fashion-mnist, cifar10. */

@@ -20,6 +20,7 @@ export function embeddedMnistDir(): string {
   return path.join(path.dirname(manifest), 'data');
 }
 
+/** File name of MNIST's training images (60,000 28x28 digits, IDX, uncompressed) in embeddedMnistDir(). */
 export const MNIST_TRAIN_IMAGES = 'train-images-idx3-ubyte';
 
 /** MNIST's 60,000 training digits (28x28 gray) with their labels: the `idx` source on the embedded files. */

@@ -16,9 +16,14 @@ import type { FileProblems } from './source.js';
  */
 export const PACKED_MAGIC = 'DCGANPK1';
 const END_MAGIC = 'DCGANEND';
+/** Byte offset of the first image in a packed file (after the magic and 8 zero bytes). */
 export const PACKED_DATA_OFFSET = 16;
 const TRAILER = 12; // uint32 header length + end magic
 
+/**
+ * A packed file's JSON header (stored at its end): the images' count and shape, labels and class names, and how the
+ * file was made.
+ */
 export interface PackedHeader {
   format: 'dcgan-ts packed images';
   version: 1;

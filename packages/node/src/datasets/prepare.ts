@@ -7,6 +7,7 @@ import { type PackedHeader, PackedWriter } from './packedFile.js';
 import { temporarySibling } from '../io/atomic.js';
 import { describeRemovedLeftover, removeLeftovers } from '../io/leftovers.js';
 
+/** What prepareFolder wrote: the packed file, its header, and the seconds it took. */
 export interface PrepareResult {
   out: string;
   header: PackedHeader;

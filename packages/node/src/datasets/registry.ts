@@ -16,10 +16,16 @@ import type { LoadedDataset } from './source.js';
  */
 const KINDS = [mnist, fashionMnist, idx, cifar10, cifar100, folder, packed, fake] as const;
 
+/**
+ * A kind of data `--dataset` names: 'mnist', 'fashion-mnist', 'idx', 'cifar10', 'cifar100', 'folder', 'packed' or
+ * 'fake'.
+ */
 export type DatasetName = (typeof KINDS)[number]['name'];
+/** Every DatasetName, in the order `--help` lists them and detection tries them. */
 export const DATASET_NAMES: readonly DatasetName[] = KINDS.map((k) => k.name);
 const kinds: readonly DatasetKind<DatasetName>[] = KINDS;
 
+/** `name` as a DatasetName; otherwise throws a DcganError listing the known names. */
 export function checkDatasetName(name: string): DatasetName {
   if (!(DATASET_NAMES as readonly string[]).includes(name)) {
     throw new DcganError(`unknown dataset "${name}"; known: ${DATASET_NAMES.join(', ')}`);

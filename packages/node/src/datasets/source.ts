@@ -15,10 +15,12 @@ export interface FileProblems {
 /** How many offending paths a report lists before it only counts. */
 export const PROBLEMS_LISTED = 5;
 
+/** An empty FileProblems, to fill with addProblem. */
 export function noProblems(): FileProblems {
   return { count: 0, first: [] };
 }
 
+/** Counts one problem, keeping its line if fewer than PROBLEMS_LISTED are kept. */
 export function addProblem(problems: FileProblems, line: string): void {
   problems.count += 1;
   if (problems.first.length < PROBLEMS_LISTED) problems.first.push(line);

@@ -3,6 +3,10 @@ import { withGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
 import { pictureFormat, renderLatents, writePicture } from './render.js';
 
+/**
+ * `dcgan arithmetic`: the checkpoint, three exemplar groups A, B, C (seeds or z files) for A - B + C, the output, and
+ * the noise of the result's neighbours.
+ */
 export interface ArithmeticRequest {
   checkpoint: string;
   /** Exemplar groups as seeds or z files, e.g. "3,17,42" (the paper averages 3 per concept). */
@@ -16,6 +20,7 @@ export interface ArithmeticRequest {
   seed?: number;
 }
 
+/** What arithmetic wrote, and the result z. */
 export interface ArithmeticResult {
   file: string;
   /** The result z, mean(A) - mean(B) + mean(C), for reuse. */

@@ -3,6 +3,10 @@ import { withGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
 import { pictureFormat, renderLatents, writePicture } from './render.js';
 
+/**
+ * What `dcgan interpolate` walks: the checkpoint, the points (seeds or z files), frames per segment, lerp or slerp
+ * (default), and the output.
+ */
 export interface InterpolateRequest {
   checkpoint: string;
   /** Seeds or z files, comma-separated (default: 9 points, seeds 0..8, as the paper's Figure 4 walks). */
@@ -16,6 +20,7 @@ export interface InterpolateRequest {
   delayMs?: number;
 }
 
+/** What interpolate wrote: the file, its frames, and the points walked through. */
 export interface InterpolateResult {
   file: string;
   frames: number;

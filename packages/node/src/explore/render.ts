@@ -17,6 +17,7 @@ export async function renderLatents(loaded: LoadedGenerator, latents: readonly F
   }
 }
 
+/** A picture's format: 'png' (a still) or 'gif' (animated frames). */
 export type PictureFormat = 'png' | 'gif';
 
 /** The format an output path asks for by its extension. */

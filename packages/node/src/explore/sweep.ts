@@ -3,6 +3,10 @@ import { withGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
 import { pictureFormat, renderLatents, writePicture } from './render.js';
 
+/**
+ * What `dcgan sweep` varies: one latent dimension or all, over `steps` values from -range to range (default 2, 1 for
+ * uniform z), around a base latent.
+ */
 export interface SweepRequest {
   checkpoint: string;
   /** The base latent: a seed or a z file (default: seed 0). */
@@ -16,6 +20,7 @@ export interface SweepRequest {
   out?: string;
 }
 
+/** What sweep wrote: the file, the number of dimensions swept, and the values each took. */
 export interface SweepResult {
   file: string;
   dims: number;

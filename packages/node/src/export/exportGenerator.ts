@@ -9,9 +9,18 @@ import { exportMl5 } from './ml5.js';
 import { exportOnnx } from './onnx.js';
 import { exportTfjs } from './tfjs.js';
 
+/**
+ * What `dcgan export --format` takes: tfjs (a TF.js LayersModel with manifest.json), ml5 (for ml5.DCGAN), onnx, or
+ * checkpoint (the whole checkpoint as one .zip).
+ */
 export const EXPORT_FORMATS = ['tfjs', 'ml5', 'onnx', 'checkpoint'] as const;
+/** An export format: 'tfjs', 'ml5', 'onnx' or 'checkpoint'. */
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/**
+ * What exportGenerator writes: from which checkpoint (a run, a checkpoint directory or a .zip), in which format, into
+ * which folder.
+ */
 export interface ExportRequest {
   checkpoint: string;
   format: ExportFormat;
@@ -20,6 +29,7 @@ export interface ExportRequest {
   onNotice?(line: string): void;
 }
 
+/** What exportGenerator wrote: the format, the folder, the files' paths, and the checkpoint's training step. */
 export interface ExportResult {
   format: ExportFormat;
   dir: string;

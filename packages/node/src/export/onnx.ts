@@ -127,6 +127,7 @@ export function generatorToOnnx(generator: tfl.LayersModel, nz: number, channels
   return ModelProto.encode(ModelProto.create(model)).finish();
 }
 
+/** `--format onnx`: writes generator.onnx (generatorToOnnx) into `dir`; returns the names of the files written. */
 export async function exportOnnx(loaded: LoadedGenerator, dir: string): Promise<string[]> {
   const { nz, channels, imageSize } = loaded.state.config;
   await writeFileAtomic(path.join(dir, 'generator.onnx'), generatorToOnnx(loaded.generator, nz, channels, imageSize));

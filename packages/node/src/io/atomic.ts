@@ -21,6 +21,10 @@ async function fsyncPath(p: string): Promise<void> {
   }
 }
 
+/**
+ * Options of writeFileAtomic and the writers built on it (writePng): whether the data reaches the disk before the
+ * rename.
+ */
 export interface AtomicWriteOptions {
   /**
    * Flush the data to disk before the rename (default), so that even a power loss leaves the old file or the new.

@@ -35,6 +35,7 @@ export function encodeGif(frames: Image8[], delayMs = 100): Uint8Array {
   return gif.bytes();
 }
 
+/** Writes frames of equal size as a looping animated GIF (encodeGif), `delayMs` per frame, with writeFileAtomic. */
 export async function writeGif(file: string, frames: Image8[], delayMs = 100): Promise<void> {
   await writeFileAtomic(file, encodeGif(frames, delayMs));
 }

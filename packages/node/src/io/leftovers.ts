@@ -55,6 +55,10 @@ export function processIsAlive(pid: number): boolean {
   }
 }
 
+/**
+ * A leftover of an interrupted write that was removed: its path and why it was judged abandoned
+ * (describeRemovedLeftover words it).
+ */
 export interface RemovedLeftover {
   path: string;
   /** Why it was judged abandoned, for the line `dcgan` prints. */

@@ -13,6 +13,7 @@ export function encodePng(image: Image8): Buffer {
   return PNG.sync.write(png, { colorType: channels === 1 ? 0 : 2 });
 }
 
+/** Writes an image as an 8-bit PNG (encodePng) with writeFileAtomic: readers see the old file or the new one. */
 export async function writePng(file: string, image: Image8, options?: AtomicWriteOptions): Promise<void> {
   await writeFileAtomic(file, encodePng(image), options);
 }

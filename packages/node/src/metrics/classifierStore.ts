@@ -24,6 +24,7 @@ export function defaultClassifierDir(dataset: string, imageSize: number, channel
   return path.join(cacheRoot(), 'classifiers', `${dataset}-${imageSize}x${imageSize}x${channels}`);
 }
 
+/** Writes a metrics classifier into `dir`: its LayersModel (model.json, weights.bin) and classifier.json. */
 export async function saveClassifier(model: tfl.LayersModel, info: ClassifierInfo, dir: string): Promise<void> {
   await saveLayersModel(model, dir, `dcgan-ts ${PACKAGE_VERSION}`);
   await writeFileAtomic(path.join(dir, 'classifier.json'), JSON.stringify(info, null, 2) + '\n');

@@ -14,6 +14,10 @@ import { withGenerator } from '../run/checkpoints.js';
 import { featureMetrics, floorMetrics } from './featureMetrics.js';
 import { openMetricsReference } from './metricsReference.js';
 
+/**
+ * `dcgan eval`: the checkpoint, the real data, which metrics (default all) on how many samples, the classifier whose
+ * features they read, and the first seed of the samples.
+ */
 export interface EvaluateRequest {
   checkpoint: string;
   dataset?: string;
@@ -32,6 +36,10 @@ export interface EvaluateRequest {
 
 type Pair<T> = { value: T; floor: T };
 
+/**
+ * What evaluate measured: the protocol, and each metric computed, its value beside its floor (the same metric between
+ * two real sets).
+ */
 export type EvaluateResult = {
   protocol: {
     samples: number;

@@ -3,6 +3,10 @@ import { DcganError, Rng, RngStream, buildClassifier, gatherImages, indexRange }
 import { resolveDatasetSource } from '../datasets/registry.js';
 import { type ClassifierInfo, defaultClassifierDir, saveClassifier } from './classifierStore.js';
 
+/**
+ * `dcgan train-classifier`: the dataset, the image size (default 32) and channels, the schedule, the seed, and the
+ * folder (default defaultClassifierDir).
+ */
 export interface TrainClassifierRequest {
   dataset: string;
   data?: string;

@@ -45,6 +45,7 @@ export interface RunReport {
   metrics: Partial<Record<EvalScalar, MetricSummary>>;
 }
 
+/** A run's log.jsonl, split into its per-step lines and its eval lines. */
 export interface RunLog {
   steps: LogEntry[];
   evals: EvalEntry[];
@@ -68,6 +69,10 @@ export async function readRunLog(dir: string): Promise<{ log: RunLog; config: Re
   return { log, config };
 }
 
+/**
+ * `dcgan report`'s figures from a run's log and config.json: the last step and its line, and each plotted metric's last
+ * and best values with its floor.
+ */
 export function summarizeRun(dir: string, log: RunLog, config: Record<string, unknown> | null): RunReport {
   const metrics: RunReport['metrics'] = {};
   for (const key of PLOTTED_EVAL_SCALARS) {

@@ -21,6 +21,10 @@ import { loadCheckpoint } from '../run/checkpoints.js';
 import { resolveDatasetSource } from '../datasets/registry.js';
 import { type LabelledSplit, drawPerClass } from './labelledSplits.js';
 
+/**
+ * `dcgan classify` (paper section 5.1): the checkpoint, the labelled data, labels per class, how many random draws, and
+ * the SVM's C candidates.
+ */
 export interface ClassifyRequest {
   checkpoint: string;
   /** Labelled source (default: the one the checkpoint trained on). */
@@ -37,6 +41,10 @@ export interface ClassifyRequest {
   onProgress?(line: string): void;
 }
 
+/**
+ * One row of classify's table (D's features, or raw pixels as a baseline): the feature size, test accuracy and error as
+ * mean and std over the draws, and the C picked in each.
+ */
 export interface ClassifierRow {
   features: string;
   dims: number;
@@ -46,6 +54,7 @@ export interface ClassifierRow {
   chosenC: number[];
 }
 
+/** What classify measured: the protocol, and one row per feature set. */
 export interface ClassifyResult {
   protocol: {
     dataset: string;

@@ -5,6 +5,7 @@ import { loadCheckpoint } from '../run/checkpoints.js';
 import { describeFsError } from '../run/runDirectory.js';
 import { loadLabelledSplit } from './labelledSplits.js';
 
+/** `dcgan features`: the checkpoint, the labelled split and how many of its images, and the FILE.f32 to write. */
 export interface FeaturesRequest {
   checkpoint: string;
   dataset?: string;

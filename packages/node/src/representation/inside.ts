@@ -37,6 +37,10 @@ function normalisePerImage(maps: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => tf.div(maps, tf.add(tf.max(tf.abs(maps), [1, 2, 3], true), 1e-12)) as tf.Tensor4D);
 }
 
+/**
+ * `dcgan visualize` (paper Figure 5): the checkpoint, one D block (from 1) and filters in it, how many real test
+ * images, and the output.
+ */
 export interface VisualizeRequest {
   checkpoint: string;
   /** D block, 1-based. */
@@ -78,6 +82,10 @@ export async function visualize(request: VisualizeRequest): Promise<{ file: stri
   }
 }
 
+/**
+ * `dcgan ablate` (paper section 6.3.1): the checkpoint, one G block (from 1) and the feature maps to zero in it, how
+ * many samples from which seed, and the output.
+ */
 export interface AblateRequest {
   checkpoint: string;
   /** G block, 1-based (1: the 4x4 projection). */

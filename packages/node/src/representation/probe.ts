@@ -35,6 +35,10 @@ export interface ProbeRequest {
   l2?: number;
 }
 
+/**
+ * What probe found: the protocol, how well the maps predict the boxes (accuracy, ROC AUC), every map ranked, and the
+ * maps to drop with the `dcgan ablate` command that drops them.
+ */
 export interface ProbeReport {
   protocol: {
     checkpoint: string;
@@ -110,6 +114,10 @@ async function masksFromBoxes(file: string, imageSize: number): Promise<Map<numb
   return out;
 }
 
+/**
+ * `dcgan probe` (paper section 6.3.1): fits a logistic regression from G's activations at one block to the boxes drawn
+ * on its samples, and ranks the block's feature maps by weight.
+ */
 export async function probe(request: ProbeRequest): Promise<ProbeReport> {
   const stat = await fs.stat(request.masks).catch(() => null);
   if (!stat) throw new DcganError(`--masks ${request.masks}: no such file or folder`);

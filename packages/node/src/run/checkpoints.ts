@@ -98,6 +98,7 @@ export async function resolveCheckpointDir(p: string): Promise<string> {
   );
 }
 
+/** A checkpoint directory's state.json, parsed and checked; a failure is one DcganError line naming the file. */
 export async function readCheckpointState(dir: string): Promise<CheckpointState> {
   const file = path.join(dir, STATE_JSON);
   let json: unknown;
@@ -120,6 +121,7 @@ async function loadNetwork(dir: string, which: 'generator' | 'discriminator', st
   return model;
 }
 
+/** A checkpoint's G with its state.json, and where it was read (a checkpoint directory or a .zip). */
 export interface LoadedGenerator {
   dir: string;
   state: CheckpointState;
@@ -175,6 +177,10 @@ export async function withGenerator<T>(p: string, use: (loaded: LoadedGenerator)
   }
 }
 
+/**
+ * A whole checkpoint, as a resume needs it: G and D, state.json, and the trainer state (optimizers, noise stream, place
+ * in the epoch).
+ */
 export interface LoadedCheckpoint extends LoadedGenerator {
   discriminator: tfl.LayersModel;
   trainerState: TrainerState;

@@ -121,6 +121,10 @@ export async function nextRunDirectory(parent: string, dataset: string, imageSiz
   return path.join(parent, `${String(next).padStart(5, '0')}-${dataset}${imageSize}`);
 }
 
+/**
+ * A file-system error in a few words for a user ('no such file or directory', 'permission denied', ...), else its
+ * message.
+ */
 export function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {

@@ -10,6 +10,10 @@ import { parseRequestPath } from './requestPath.js';
 import { RunFiles } from './runFiles.js';
 import { STUDIO_DIST, contentType, staticFileTable } from './staticFiles.js';
 
+/**
+ * What startStudio serves, and how: the run or checkpoint to follow, the address, the page, and how often to look for a
+ * newer checkpoint.
+ */
 export interface StudioOptions {
   /**
    * A run directory (the studio follows its latest checkpoint) or one checkpoint directory. Without one the studio
@@ -26,6 +30,7 @@ export interface StudioOptions {
   onWarning?: (message: string) => void;
 }
 
+/** A running studio: its URL, the model it serves now, and close(). */
 export interface StudioServer {
   url: string;
   /**

@@ -14,9 +14,12 @@ import { precisionRecall } from './precisionRecall.js';
 export const FEATURE_METRICS = [fid, kid, inceptionScore, precisionRecall, classHistogram] as const;
 /** The pixel-space metrics (`dcgan eval` only). */
 export const PIXEL_METRICS = [memorisation] as const;
+/** Every quality metric, in display order: the feature metrics, then the pixel metrics. */
 export const METRICS = [...FEATURE_METRICS, ...PIXEL_METRICS] as const;
 
+/** A feature metric's name, as `--eval-metrics` takes it: 'fid', 'kid', 'is', 'pr' or 'hist'. */
 export type FeatureMetricName = (typeof FEATURE_METRICS)[number]['name'];
+/** Any metric's name, as `dcgan eval --metrics` takes it: a FeatureMetricName or 'nn'. */
 export type MetricName = (typeof METRICS)[number]['name'];
 
 type AnyFeatureMetric = (typeof FEATURE_METRICS)[number];
@@ -27,7 +30,9 @@ export type FeatureMetricResults = { [M in AnyFeatureMetric as M['name']]?: Awai
 
 /** Every scalar an eval line may hold, in display order, with how to read it. */
 export const EVAL_SCALARS = Object.assign({}, ...FEATURE_METRICS.map((m) => m.scalars)) as UnionToIntersection<AnyFeatureMetric['scalars']>;
+/** The key of one scalar of an eval line (e.g. 'fid', 'kidStd'). */
 export type EvalScalar = keyof typeof EVAL_SCALARS;
+/** An eval line's scalars by key; those of metrics not computed are absent. */
 export type EvalScores = Partial<Record<EvalScalar, number>>;
 
 /** The scalars worth a curve of their own (a spread such as kidStd is drawn with its metric, not alone). */
