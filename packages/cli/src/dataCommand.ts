@@ -1,6 +1,5 @@
 import { Command } from 'commander';
-import { DEFAULT_MODEL_CONFIG, DcganError, Rng, RngStream, makeGrid, validateModelConfig } from '@dcgan-ts/core';
-import { resolveDatasetSource, writePng } from '@dcgan-ts/node';
+import { previewData } from '@dcgan-ts/node';
 import { type DataCliOptions, addImageOptions, addShapeOptions, addSourceOptions } from './dataOptions.js';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
 import { positiveInteger, seed } from './parse.js';
@@ -30,36 +29,15 @@ function previewCommand(): Command {
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)
     .action(async (o: PreviewCliOptions) => {
-      const source = await resolveDatasetSource(o);
-      const dataset = source.name;
-      const imageSize = o.imageSize ?? source.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize;
-      const channels = o.channels ?? source.channels;
-      validateModelConfig({ ...DEFAULT_MODEL_CONFIG, imageSize, channels });
-      const s = o.seed ?? 0;
-      const { crop, flip, background, strict } = o;
-      const loaded = await source.open({ imageSize, channels, seed: s, crop, flip, background, strict, onProgress: dataProgressPrinter() });
-      for (const line of dataNotes({ ...loaded, path: loaded.path ?? null, crop: null, flip: false, background: null, strict: false, classes: null })) {
+      const r = await previewData({ ...o, onProgress: dataProgressPrinter() });
+      for (const line of dataNotes(r)) {
         process.stderr.write(`dcgan: ${line}\n`);
       }
-      const data = loaded.dataset;
-      const n = Math.min(o.n ?? 64, data.size);
-      if (n === 0) throw new DcganError('the dataset is empty');
-      const indices = Rng.derive(s, RngStream.unnamed).permutation(data.size).subarray(0, n);
-      const batch = new Float32Array(n * imageSize * imageSize * channels); // (n, S, S, C) in [-1, 1]
-      data.fillBatch(indices, batch);
-      let min = Infinity;
-      let max = -Infinity;
-      for (const v of batch) {
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      const out = o.out ?? 'preview.png';
-      await writePng(out, makeGrid(batch, n, imageSize, imageSize, channels));
-      const labels = loaded.labels ? Array.from(indices, (i) => loaded.labels![i]!) : null;
-      const result = { out, dataset, size: data.size, shape: [n, imageSize, imageSize, channels], min, max, indices: Array.from(indices), labels, classes: loaded.classes ?? null };
+      const { skipped, upscaled, ...result } = r;
+      const n = result.shape[0];
       process.stdout.write(
-        `${data.size} images (${dataset}); wrote ${n} as ${out}: batch (${result.shape.join(', ')}) in [${min.toFixed(3)}, ${max.toFixed(3)}]` +
-          `${labels ? `, labels ${labels.slice(0, 16).join(' ')}${n > 16 ? ' ...' : ''}` : ''}\n`,
+        `${result.size} images (${result.dataset}); wrote ${n} as ${result.out}: batch (${result.shape.join(', ')}) in [${result.min.toFixed(3)}, ${result.max.toFixed(3)}]` +
+          `${result.labels ? `, labels ${result.labels.slice(0, 16).join(' ')}${n > 16 ? ' ...' : ''}` : ''}\n`,
       );
       if (o.json) process.stdout.write(JSON.stringify(result) + '\n');
     });

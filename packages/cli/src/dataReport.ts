@@ -2,7 +2,7 @@ import { countProgressPrinter } from './countProgress.js';
 import type { DataPlan } from '@dcgan-ts/node';
 
 /** What the user should know about the data before training starts: skipped files and upscaled images, a few named. */
-export function dataNotes(data: DataPlan): string[] {
+export function dataNotes(data: Pick<DataPlan, 'skipped' | 'upscaled'>): string[] {
   const lines: string[] = [];
   const list = (first: string[], count: number) => first.map((f) => `  ${f}`).concat(count > first.length ? [`  ... and ${count - first.length} more`] : []);
   if (data.skipped.count > 0) {

@@ -49,7 +49,7 @@ export function prepareCommand(): Command {
         pool: { workers: o.workers, onProgress: dataProgressPrinter() },
       }, (line) => process.stderr.write(`dcgan: ${line}\n`));
       const h = result.header;
-      for (const line of dataNotes({ ...h, path: h.source, crop: h.crop ?? null, flip: false, strict: false, classes: null })) {
+      for (const line of dataNotes(h)) {
         process.stderr.write(`dcgan: ${line}\n`);
       }
       process.stdout.write(

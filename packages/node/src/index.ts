@@ -83,6 +83,7 @@ export {
   readPackedHeader,
 } from './datasets/packedFile.js';
 export { prepareFolder, type PrepareResult } from './datasets/prepare.js';
+export { previewData, type PreviewRequest, type PreviewResult } from './datasets/preview.js';
 export { type PathProbe, probePath } from './datasets/detect.js';
 export {
   cacheRoot,
