@@ -195,3 +195,9 @@ export {
   measureTorch,
   torchUnavailable,
 } from './bench/benchmark.js';
+export {
+  type BenchmarkCaseResult,
+  type BenchmarkRequest,
+  type BenchmarkResult,
+  runBenchmark,
+} from './bench/runBenchmark.js';

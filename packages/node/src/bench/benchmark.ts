@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  DcganError,
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
   DcganTrainer,
@@ -29,6 +30,13 @@ export const BENCH_CASES: BenchCase[] = [
   { imageSize: 32, channels: 1, gflopPerImage: 0.41 },
   { imageSize: 64, channels: 3, gflopPerImage: 2.5 },
 ];
+
+/** The case of `size`, or the one-line refusal naming the sizes there are. */
+export function caseForSize(size: number): BenchCase {
+  const c = BENCH_CASES.find((b) => b.imageSize === size);
+  if (!c) throw new DcganError(`--sizes: the benchmark runs ${BENCH_CASES.map((b) => b.imageSize).join(' and ')}, not ${size}`);
+  return c;
+}
 
 export const BENCH_BATCH = 128;
 

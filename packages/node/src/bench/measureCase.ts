@@ -1,0 +1,9 @@
+// One case of `dcgan bench` in a process of its own, so that its peak RSS is its own: runBenchmark starts this file as
+//   node measureCase.js SIZE STEPS BACKEND
+// and reads the OurMeasurement it prints as the last stdout line.
+import { selectBackend, type BackendChoice } from '../backend.js';
+import { caseForSize, measureOurs } from './benchmark.js';
+
+const [size, steps, backend] = process.argv.slice(2);
+await selectBackend(backend as BackendChoice);
+process.stdout.write(JSON.stringify(await measureOurs(caseForSize(Number(size)), Number(steps))) + '\n');

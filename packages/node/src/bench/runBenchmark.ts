@@ -1,0 +1,97 @@
+import { DcganError } from '@dcgan-ts/core';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type BackendChoice, describeBackend, selectBackend } from '../backend.js';
+import type { WebgpuAdapterInfo } from '../webgpu.js';
+import { type BenchCase, caseForSize, measureSgemmPeak, measureTorch, type OurMeasurement, type TorchMeasurement, torchUnavailable } from './benchmark.js';
+
+/** `dcgan bench`'s settings. */
+export interface BenchmarkRequest {
+  /** Image sizes of BENCH_CASES to run (default 32 and 64). */
+  sizes?: number[];
+  /** Timed training steps and sampling batches per size, after one warm-up (default 4). */
+  steps?: number;
+  /** Threads for both engines (default DCGAN_THREADS, else 2). */
+  threads?: number;
+  /** dcgan-ts's backend (default native). */
+  backend?: BackendChoice;
+  /** A line per stage ("64x64x3: PyTorch..."), and what the user should know (a software adapter, no PyTorch). */
+  onProgress?(line: string): void;
+}
+
+/** One case measured: dcgan-ts's speed and memory, PyTorch's on the same CPU in the same run, and their ratios. */
+export interface BenchmarkCaseResult {
+  imageSize: number;
+  channels: number;
+  ours: OurMeasurement & { gflops: number; fractionOfSgemmPeak: number };
+  torch: TorchMeasurement | null;
+  /** Ours over PyTorch's (> 1: faster, for memory: more); null without PyTorch. */
+  ratios: { train: number; sample: number; peakRss: number } | null;
+}
+
+/** What `dcgan bench` measured, as `--json` prints it. */
+export interface BenchmarkResult {
+  backend: string;
+  adapter: WebgpuAdapterInfo | null;
+  /** The backend in words, with its adapter. */
+  engine: string;
+  threads: number;
+  /** A 1024^3 float32 matmul on the backend: the ceiling the GFLOP/s are read against. */
+  sgemmGflops: number;
+  results: BenchmarkCaseResult[];
+}
+
+const MEASURE_CASE = fileURLToPath(new URL('./measureCase.js', import.meta.url));
+
+/** Our side of one case in a child process, so that its peak RSS is its own. */
+function measureInChild(c: BenchCase, steps: number, backend: string, threads: number): OurMeasurement {
+  const r = spawnSync(process.execPath, [MEASURE_CASE, String(c.imageSize), String(steps), backend], {
+    encoding: 'utf8',
+    env: { ...process.env, DCGAN_THREADS: String(threads) },
+  });
+  const line = r.stdout?.trim().split('\n').pop();
+  if (r.status !== 0 || !line) throw new DcganError(`benchmark of ${c.imageSize}x${c.imageSize} failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
+  return JSON.parse(line) as OurMeasurement;
+}
+
+/**
+ * `dcgan bench`: the paper's DCGAN (batch 128, ngf = ndf = 64) trained and sampled at each size on the chosen backend,
+ * each size in its own process, beside PyTorch on the same CPU and threads in the same run (the machine is shared and
+ * noisy: only ratios from one run compare).
+ */
+export async function runBenchmark(request: BenchmarkRequest = {}): Promise<BenchmarkResult> {
+  const say = request.onProgress ?? (() => {});
+  const steps = request.steps ?? 4;
+  const cases = (request.sizes ?? [32, 64]).map(caseForSize);
+  const backend = await selectBackend(request.backend ?? 'native');
+  const threads = request.threads ?? (Number(process.env.DCGAN_THREADS) || 2);
+  const sgemm = await measureSgemmPeak();
+  const engine = describeBackend(backend);
+  if (backend.adapter?.software) say(`${engine} is a software adapter: its numbers are a CPU emulating a GPU, not a GPU's`);
+  const noTorch = torchUnavailable();
+  if (noTorch) say(`no PyTorch reference: ${noTorch}`);
+  const results: BenchmarkCaseResult[] = [];
+  for (const c of cases) {
+    const shape = `${c.imageSize}x${c.imageSize}x${c.channels}`;
+    say(`${shape}: dcgan-ts (${engine}, ${threads} threads)...`);
+    const ours = measureInChild(c, steps, backend.name, threads);
+    let torch: TorchMeasurement | null = null;
+    if (!noTorch) {
+      say(`${shape}: PyTorch...`);
+      torch = measureTorch(c, steps, threads);
+    }
+    const gflops = ours.trainImgPerSec * c.gflopPerImage;
+    results.push({
+      imageSize: c.imageSize,
+      channels: c.channels,
+      ours: { ...ours, gflops, fractionOfSgemmPeak: gflops / sgemm },
+      torch,
+      ratios: torch && {
+        train: ours.trainImgPerSec / torch.trainImgPerSec,
+        sample: ours.sampleImgPerSec / torch.sampleImgPerSec,
+        peakRss: ours.peakRssMb / torch.peakRssMb,
+      },
+    });
+  }
+  return { backend: backend.name, adapter: backend.adapter ?? null, engine, threads, sgemmGflops: sgemm, results };
+}
