@@ -1,8 +1,8 @@
 import { DcganError } from '@dcgan-ts/core';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import Tinypool from 'tinypool';
 import { type DecodeOptions, type DecodeResult, decodeImage, loadSharp } from './decodeImage.js';
-import type { DecodeJob, DecodeJobResult } from './decodeWorker.js';
+import type { DecodeJob } from './decodeWorker.js';
 
 /** How decodeFiles spreads the work: worker threads, files per job, and progress. */
 export interface DecodePoolOptions {
@@ -20,8 +20,8 @@ export function defaultDecodeWorkers(): number {
 }
 
 /**
- * Decodes `files` with a pool of worker threads and hands each result to `onResult` in file order (results arrive
- * out of order and wait in a small reorder buffer), so that callers can append images to a file as they come.
+ * Decodes `files` on a pool of worker threads (tinypool) and hands each result to `onResult` in file order, so that
+ * callers can append images to a file as they come.
  */
 export async function decodeFiles(
   files: readonly string[],
@@ -34,19 +34,13 @@ export async function decodeFiles(
   const perJob = pool.filesPerJob ?? 16;
   const jobs = Math.ceil(files.length / perJob);
   const filesOf = (id: number) => files.slice(id * perJob, (id + 1) * perJob);
-  let delivered = 0; // jobs handed to onResult, in order
-  const waiting = new Map<number, DecodeResult[]>();
+  /** Job `id`'s results to onResult, jobs in order. */
   const deliver = (id: number, results: DecodeResult[]) => {
-    waiting.set(id, results);
-    while (waiting.has(delivered)) {
-      const batch = waiting.get(delivered)!;
-      waiting.delete(delivered);
-      batch.forEach((r, k) => onResult(delivered * perJob + k, r));
-      delivered += 1;
-      pool.onProgress?.(Math.min(delivered * perJob, files.length), files.length);
-    }
+    results.forEach((r, k) => onResult(id * perJob + k, r));
+    pool.onProgress?.(Math.min((id + 1) * perJob, files.length), files.length);
   };
 
+  if (jobs === 0) return;
   if (workers === 0) {
     for (let id = 0; id < jobs; id++) {
       const results: DecodeResult[] = [];
@@ -56,37 +50,32 @@ export async function decodeFiles(
     return;
   }
 
-  const threads = Array.from({ length: Math.min(workers, jobs) }, () => new Worker(new URL('./decodeWorker.js', import.meta.url)));
+  // Tinypool runs the jobs on its worker threads; a window of jobs in flight keeps every worker busy while holding at
+  // most that many jobs' pixels, and awaiting them in order hands results over in file order.
+  const threads = Math.min(workers, jobs);
+  const threadPool = new Tinypool({ filename: new URL('./decodeWorker.js', import.meta.url).href, minThreads: threads, maxThreads: threads });
+  const window: Promise<DecodeResult[]>[] = [];
+  let next = 0;
+  const start = () => {
+    const job: DecodeJob = { files: filesOf(next), options };
+    const running = threadPool.run(job) as Promise<DecodeResult[]>;
+    running.catch(() => {}); // awaited below in order; a later job's failure must not go unhandled meanwhile
+    window.push(running);
+    next += 1;
+  };
   try {
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      const feed = (w: Worker) => {
-        if (next < jobs) {
-          const job: DecodeJob = { id: next, files: filesOf(next), options };
-          next += 1;
-          w.postMessage(job);
-        }
-      };
-      for (const w of threads) {
-        w.on('message', (m: DecodeJobResult) => {
-          try {
-            deliver(m.id, m.results);
-          } catch (e) {
-            reject(e); // onResult's own error (a full disk, --strict)
-            return;
-          }
-          if (delivered === jobs) resolve();
-          else feed(w);
-        });
-        w.on('error', (e) => reject(new DcganError(`a decode worker failed: ${e.message}`)));
-        w.on('exit', (code) => {
-          if (code !== 0 && delivered < jobs) reject(new DcganError(`a decode worker exited with code ${code}`));
-        });
-        feed(w);
+    while (next < jobs && window.length < 2 * threads) start();
+    for (let id = 0; id < jobs; id++) {
+      let results: DecodeResult[];
+      try {
+        results = await window.shift()!;
+      } catch (e) {
+        throw new DcganError(`a decode worker failed: ${(e as Error).message}`);
       }
-      if (jobs === 0) resolve();
-    });
+      if (next < jobs) start();
+      deliver(id, results); // onResult's own errors (a full disk, --strict) end the pool too
+    }
   } finally {
-    await Promise.all(threads.map((w) => w.terminate()));
+    await threadPool.destroy();
   }
 }

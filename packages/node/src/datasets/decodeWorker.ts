@@ -1,27 +1,17 @@
 /**
- * A decode worker thread (decodePool.ts): receives { id, files, options }, decodes the files one after another with
- * sharp, and posts { id, results } back, moving the pixel buffers rather than copying them.
+ * A decode worker of decodePool.ts's thread pool (tinypool): decodes one job's files one after another with sharp.
  */
-import { parentPort } from 'node:worker_threads';
 import { type DecodeOptions, type DecodeResult, decodeImage } from './decodeImage.js';
 
+/** Files decoded in one worker call: enough to amortise the message, few enough to keep workers evenly busy. */
 export interface DecodeJob {
-  id: number;
   files: string[];
   options: DecodeOptions;
 }
 
-export interface DecodeJobResult {
-  id: number;
-  results: DecodeResult[];
-}
-
-if (parentPort) {
-  const port = parentPort;
-  port.on('message', async (job: DecodeJob) => {
-    const results: DecodeResult[] = [];
-    for (const file of job.files) results.push(await decodeImage(file, job.options));
-    const transfer = results.flatMap((r) => (r.ok ? [r.pixels.buffer as ArrayBuffer] : []));
-    port.postMessage({ id: job.id, results } satisfies DecodeJobResult, transfer);
-  });
+/** The job's results in its files' order (pixels are copied back: a job's images are small beside their decoding). */
+export default async function decodeJob(job: DecodeJob): Promise<DecodeResult[]> {
+  const results: DecodeResult[] = [];
+  for (const file of job.files) results.push(await decodeImage(file, job.options));
+  return results;
 }
