@@ -1,4 +1,4 @@
-import { DcganError } from './errors.js';
+import { DcganError, shownValue } from './errors.js';
 
 /** The latent distribution: the paper's uniform U(-1, 1), or N(0, 1) as in PyTorch's and dcgan.torch's examples. */
 export type LatentDistribution = 'normal' | 'uniform';
@@ -79,7 +79,7 @@ function isPowerOfTwo(n: number): boolean {
 
 function requirePositiveInteger(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) {
-    throw new DcganError(`${name} must be a positive integer, got ${value}`);
+    throw new DcganError(`${name} must be a positive integer, got ${shownValue(value)}`);
   }
 }
 
@@ -87,15 +87,15 @@ function requirePositiveInteger(name: string, value: number): void {
 export function validateModelConfig(c: ModelConfig): void {
   if (!isPowerOfTwo(c.imageSize) || c.imageSize < MIN_IMAGE_SIZE || c.imageSize > MAX_IMAGE_SIZE) {
     throw new DcganError(
-      `image size must be a power of two from ${MIN_IMAGE_SIZE} to ${MAX_IMAGE_SIZE}, got ${c.imageSize}`,
+      `image size must be a power of two from ${MIN_IMAGE_SIZE} to ${MAX_IMAGE_SIZE}, got ${shownValue(c.imageSize)}`,
     );
   }
-  if (c.channels !== 1 && c.channels !== 3) throw new DcganError(`channels must be 1 or 3, got ${c.channels}`);
+  if (c.channels !== 1 && c.channels !== 3) throw new DcganError(`channels must be 1 or 3, got ${shownValue(c.channels)}`);
   requirePositiveInteger('nz', c.nz);
   requirePositiveInteger('ngf', c.ngf);
   requirePositiveInteger('ndf', c.ndf);
-  if (c.kernel !== 4 && c.kernel !== 5) throw new DcganError(`kernel must be 4 or 5, got ${c.kernel}`);
-  if (c.z !== 'normal' && c.z !== 'uniform') throw new DcganError(`z must be normal or uniform, got ${c.z}`);
+  if (c.kernel !== 4 && c.kernel !== 5) throw new DcganError(`kernel must be 4 or 5, got ${shownValue(c.kernel)}`);
+  if (c.z !== 'normal' && c.z !== 'uniform') throw new DcganError(`z must be normal or uniform, got ${shownValue(c.z)}`);
 }
 
 /**
@@ -113,15 +113,15 @@ export function validateTrainingConfig(c: TrainingConfig): void {
   ] as const) {
     requirePositiveInteger(name, v);
   }
-  if (!(c.lr > 0) || !Number.isFinite(c.lr)) throw new DcganError(`lr must be a positive number, got ${c.lr}`);
+  if (typeof c.lr !== 'number' || !(c.lr > 0) || !Number.isFinite(c.lr)) throw new DcganError(`lr must be a positive number, got ${shownValue(c.lr)}`);
   for (const [name, v] of [
     ['beta1', c.beta1],
     ['beta2', c.beta2],
   ] as const) {
-    if (!(v >= 0 && v < 1)) throw new DcganError(`${name} must be in [0, 1), got ${v}`);
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new DcganError(`${name} must be in [0, 1), got ${shownValue(v)}`);
   }
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) {
-    throw new DcganError(`seed must be an integer from 0 to 4294967295, got ${c.seed}`);
+    throw new DcganError(`seed must be an integer from 0 to 4294967295, got ${shownValue(c.seed)}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { unzipSync, zipSync } from 'fflate';
-import { DcganError } from '../errors.js';
+import { DcganError, shownValue } from '../errors.js';
 import { type CheckpointFiles, STATE_JSON } from './checkpointFiles.js';
 
 /**
@@ -38,7 +38,7 @@ export function unzipCheckpoint(bytes: Uint8Array, where: string): CheckpointFil
   try {
     entries = unzipSync(bytes, {
       filter: (file) => {
-        if (file.originalSize > MAX_ENTRY_BYTES) throw new DcganError(`${where}: entry ${file.name} is too large (${file.originalSize} bytes)`);
+        if (file.originalSize > MAX_ENTRY_BYTES) throw new DcganError(`${where}: entry ${shownValue(file.name)} is too large (${file.originalSize} bytes)`);
         return !file.name.endsWith('/') && !file.name.split('/').includes('..') && !file.name.startsWith('/');
       },
     });

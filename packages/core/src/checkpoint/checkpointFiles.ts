@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { referenceParameterCounts } from '../models/architecture.js';
 import { countTrainableParameters } from '../models/initialize.js';
 import { DcganError } from '../errors.js';
+import { layerGraphProblem } from './layerGraph.js';
 import type { DcganTrainer, TrainerState } from '../training/trainer.js';
 import {
   CHECKPOINT_FORMAT,
@@ -76,7 +77,52 @@ export async function layersModelFiles(model: tfl.LayersModel, generatedBy: stri
   return files;
 }
 
+/** A TF.js error as one short line: its messages can span lines, quote whole configs and carry control characters. */
+function firstLine(e: unknown): string {
+  const line = String((e as Error)?.message ?? e).split('\n')[0]!.trim();
+  const clean = Array.from(line.length > 200 ? `${line.slice(0, 200)}...` : line, (ch) => (ch < ' ' || ch === '\x7f' ? '?' : ch));
+  return clean.join('');
+}
+
 const BYTES_PER_DTYPE: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * What is wrong with model.json's weightsManifest ([{ paths, weights: [{ name, shape, dtype }] }]), or null: checked
+ * field by field before the weights' size is computed from it and the files it names are read.
+ */
+function weightsManifestProblem(manifest: unknown[]): string | null {
+  for (const [g, group] of manifest.entries()) {
+    if (!isRecord(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      return `weights manifest group ${g} needs lists of paths and weights`;
+    }
+    for (const file of group.paths) {
+      if (typeof file !== 'string') return `weights manifest group ${g} has a path that is not a string`;
+      // A plain file name beside model.json: no separator, no climbing out, no control characters (a NUL), no
+      // longer than file systems allow.
+      const plain = !/[/\\]/.test(file) && file !== '..' && file !== '.' && file !== '' && file.length <= 255;
+      if (!plain || Array.from(file).some((ch) => ch < ' ')) {
+        return `weights path ${JSON.stringify(file.length > 60 ? `${file.slice(0, 60)}...` : file)} leaves the model folder`;
+      }
+    }
+    for (const [w, spec] of group.weights.entries()) {
+      if (
+        !isRecord(spec) ||
+        typeof spec.name !== 'string' ||
+        !Array.isArray(spec.shape) ||
+        !spec.shape.every((d) => Number.isInteger(d) && d >= 0) ||
+        typeof spec.dtype !== 'string' ||
+        !Object.hasOwn(BYTES_PER_DTYPE, spec.dtype)
+      ) {
+        return `weight ${w} of weights manifest group ${g} needs a name, a shape of sizes and a dtype (float32, int32, bool)`;
+      }
+    }
+  }
+  return null;
+}
 
 /**
  * A LayersModel from its parsed model.json and a reader of the weight files it names (plain names in the model's
@@ -93,15 +139,14 @@ export async function layersModelFromFiles(
   if (typeof json !== 'object' || json === null || !json.modelTopology || !Array.isArray(manifest)) {
     throw new DcganError(`${jsonPath} is not a TF.js LayersModel (no topology or weights manifest)`);
   }
+  const problem = weightsManifestProblem(manifest);
+  if (problem !== null) throw new DcganError(`${jsonPath}: ${problem}`);
+  const graph = layerGraphProblem(json.modelTopology);
+  if (graph !== null) throw new DcganError(`${jsonPath}: its layer graph cannot be built (${graph})`);
   const weightSpecs = manifest.flatMap((group) => group.weights);
   const buffers: Uint8Array[] = [];
   for (const group of manifest) {
-    for (const file of group.paths) {
-      if (typeof file !== 'string' || /[/\\]/.test(file) || file === '..' || file === '.') {
-        throw new DcganError(`${jsonPath}: weights path ${String(file)} leaves the model folder`);
-      }
-      buffers.push(await readWeights(file));
-    }
+    for (const file of group.paths) buffers.push(await readWeights(file));
   }
   const size = buffers.reduce((n, b) => n + b.byteLength, 0);
   const expected = weightSpecs.reduce(
@@ -129,8 +174,13 @@ export async function layersModelFromFiles(
   try {
     return await tfl.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (e) {
-    throw new DcganError(`${jsonPath} does not load as a LayersModel: ${(e as Error).message}`);
+    throw new DcganError(`${jsonPath} does not load as a LayersModel: ${firstLine(e)}`);
   }
+}
+
+/** The shapes of a network's trainable variables, in order: what its optimizer's moments are cut to. */
+function variableShapes(model: tfl.LayersModel): number[][] {
+  return model.trainableWeights.map((w) => w.shape as number[]);
 }
 
 /** Throws (disposing `model`) unless it is the network state.json describes: image shape, nz and parameter count. */
@@ -143,9 +193,11 @@ export function checkNetwork(model: tfl.LayersModel, which: NetworkName, state: 
   const inputOk = which === 'discriminator' || model.inputs[0]!.shape[1] === nz;
   if (JSON.stringify(shape) !== JSON.stringify(want) || params !== wantParams || !inputOk) {
     model.dispose();
+    // (The shape comes from model.json: printed only when it is a few sizes.)
+    const plain = shape.length <= 8 && shape.every((d) => d === null || typeof d === 'number');
     throw new DcganError(
       `${where}/${NETWORK_DIRS[which]} does not match its state.json (${s}x${s}x${c}, nz ${nz}): ` +
-        `it has shape ${JSON.stringify(shape)} and ${params} parameters`,
+        `it has ${plain ? `shape ${JSON.stringify(shape)}` : 'a malformed shape'} and ${params} parameters`,
     );
   }
 }
@@ -162,7 +214,7 @@ export async function encodeCheckpointFiles(trainer: DcganTrainer, meta: Checkpo
     const model = trainer[which];
     const dir = NETWORK_DIRS[which];
     const { modelJson, weights } = await layersModelFiles(model, generatedBy);
-    const shapes = model.trainableWeights.map((w) => w.shape as number[]);
+    const shapes = variableShapes(model);
     const adam = encodeAdamState(which === 'generator' ? trainerState.adamG : trainerState.adamD, shapes, adamSettings, `${dir}/${ADAM_BIN}`);
     files.set(`${dir}/${MODEL_JSON}`, modelJson);
     files.set(`${dir}/${WEIGHTS_BIN}`, weights);
@@ -245,8 +297,9 @@ export async function decodeCheckpointFiles(files: CheckpointFiles, where: strin
   try {
     const discriminator = await networkFromFiles(files, 'discriminator', state, where);
     try {
-      const adam = (which: NetworkName) => decodeAdamState(state.optimizers[which], fileOf(files, state.optimizers[which].file, where));
-      return { state, generator, discriminator, trainerState: trainerStateOf(state, adam('generator'), adam('discriminator')) };
+      const adam = (which: NetworkName, model: tfl.LayersModel) =>
+        decodeAdamState(state.optimizers[which], fileOf(files, state.optimizers[which].file, where), variableShapes(model));
+      return { state, generator, discriminator, trainerState: trainerStateOf(state, adam('generator', generator), adam('discriminator', discriminator)) };
     } catch (e) {
       discriminator.dispose();
       throw e;

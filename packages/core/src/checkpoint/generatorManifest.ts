@@ -47,10 +47,13 @@ export function generatorManifest(config: ModelConfig, step: number, generatedBy
 export function parseGeneratorManifest(json: unknown): GeneratorManifest {
   const m = json as Partial<GeneratorManifest> | null;
   if (m?.format !== 'dcgan-ts-generator' || m.formatVersion !== 1) throw new DcganError('not a dcgan-ts generator manifest');
-  const ints = [m.latentSize, m.imageSize, m.channels, m.step];
-  if (!ints.every((x) => Number.isInteger(x) && (x as number) >= 0) || typeof m.model !== 'string') {
-    throw new DcganError('generator manifest is malformed');
+  const sizes = [m.latentSize, m.imageSize];
+  if (!sizes.every((x) => Number.isInteger(x) && (x as number) >= 1) || !(Number.isInteger(m.step) && (m.step as number) >= 0)) {
+    throw new DcganError('generator manifest is malformed (latentSize and imageSize must be positive integers, step a count)');
   }
+  if (m.channels !== 1 && m.channels !== 3) throw new DcganError('generator manifest: channels must be 1 or 3');
+  // The model is loaded from beside the manifest: a file name, no path that leaves its folder.
+  if (typeof m.model !== 'string' || !/^[\w.-]+\.json$/.test(m.model)) throw new DcganError('generator manifest: model must name a .json file beside it');
   if (m.distribution !== 'normal' && m.distribution !== 'uniform') throw new DcganError('generator manifest: bad distribution');
   return m as GeneratorManifest;
 }

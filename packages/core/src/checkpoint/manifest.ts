@@ -1,5 +1,5 @@
 import { type DcganConfig, validateModelConfig, validateTrainingConfig } from '../config.js';
-import { DcganError } from '../errors.js';
+import { DcganError, shownValue } from '../errors.js';
 import type { RngState } from '../rng.js';
 import type { AdamState } from '../training/adam.js';
 import type { TrainerState } from '../training/trainer.js';
@@ -72,9 +72,13 @@ export function encodeAdamState(
 
 /**
  * An Adam state from its moments file (m0 v0 m1 v1 ..., float32 little-endian) and manifest; throws a DcganError when
- * the file's size disagrees with the shapes.
+ * the manifest's shapes are not `shapes`, those of the network's trainable variables in order (the moments would be
+ * cut at other places than the variables they belong to), or when the file's size disagrees with them.
  */
-export function decodeAdamState(manifest: OptimizerManifest, data: Uint8Array): AdamState {
+export function decodeAdamState(manifest: OptimizerManifest, data: Uint8Array, shapes: readonly (readonly number[])[]): AdamState {
+  if (JSON.stringify(manifest.shapes) !== JSON.stringify(shapes)) {
+    throw new DcganError(`state.json describes ${manifest.file} for variables of other shapes than the network's`);
+  }
   const sizes = manifest.shapes.map((s) => s.reduce((a, b) => a * b, 1));
   const expected = sizes.reduce((n, s) => n + 2 * s, 0) * 4;
   if (data.byteLength !== expected) {
@@ -126,7 +130,9 @@ function checkOptimizer(name: string, x: unknown): OptimizerManifest {
   ) {
     throw new DcganError(`state.json: optimizers.${name} is malformed`);
   }
-  if (x.file.includes('..') || x.file.startsWith('/')) throw new DcganError(`state.json: bad optimizer file ${x.file}`);
+  if (x.file.includes('..') || x.file.startsWith('/') || x.file.length > 255 || Array.from(x.file).some((ch) => ch < ' ')) {
+    throw new DcganError(`state.json: bad optimizer file ${shownValue(x.file)}`);
+  }
   return x as unknown as OptimizerManifest;
 }
 
@@ -137,14 +143,15 @@ export function parseCheckpointState(json: unknown): CheckpointState {
   }
   if (json.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
     throw new DcganError(
-      `checkpoint format version ${String(json.formatVersion)} is not supported (this dcgan-ts reads ${CHECKPOINT_FORMAT_VERSION})`,
+      `checkpoint format version ${shownValue(json.formatVersion)} is not supported (this dcgan-ts reads ${CHECKPOINT_FORMAT_VERSION})`,
     );
   }
   for (const key of ['step', 'epoch', 'batchInEpoch'] as const) {
     if (!isNonNegativeInteger(json[key])) throw new DcganError(`state.json: ${key} must be a non-negative integer`);
   }
-  if (!Array.isArray(json.noiseRng) || json.noiseRng.length !== 4 || !json.noiseRng.every(isNonNegativeInteger)) {
-    throw new DcganError('state.json: noiseRng must be four uint32 words');
+  const rng = json.noiseRng;
+  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every((w) => isNonNegativeInteger(w) && w <= 0xffffffff) || rng.every((w) => w === 0)) {
+    throw new DcganError('state.json: noiseRng must be four uint32 words, not all zero');
   }
   if (!isRecord(json.config)) throw new DcganError('state.json: config is missing');
   const config = json.config as unknown as DcganConfig;

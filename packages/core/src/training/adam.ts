@@ -46,8 +46,9 @@ export class Adam {
     private readonly variables: tf.Variable[],
     readonly settings: AdamSettings,
   ) {
-    this.m = variables.map((w) => tf.variable(tf.zerosLike(w), false));
-    this.v = variables.map((w) => tf.variable(tf.zerosLike(w), false));
+    // tidy: the zeros each variable starts from are tensors of their own, freed once the variable holds them.
+    this.m = variables.map((w) => tf.tidy(() => tf.variable(tf.zerosLike(w), false)));
+    this.v = variables.map((w) => tf.tidy(() => tf.variable(tf.zerosLike(w), false)));
   }
 
   get step(): number {

@@ -21,6 +21,12 @@ export type DecodeResult =
   | { ok: true; pixels: Uint8Array; upscaled: boolean; width: number; height: number }
   | { ok: false; reason: string };
 
+/**
+ * The longest side decoded (JPEG's own limit). Resizing a very wide, short image holds rows of its full width in
+ * libvips' buffers: a 16,711,680x12 PNG header (a 100-byte file) took 36 s and 8 GB before its data ran out.
+ */
+const MAX_IMAGE_SIDE = 65_535;
+
 /** Python's round(): half to even, as torchvision's CenterCrop offsets use it. */
 function roundHalfEven(x: number): number {
   const r = Math.round(x);
@@ -77,6 +83,9 @@ export async function decodeImage(file: string, options: DecodeOptions): Promise
     const meta = await sharp(bytes, input).metadata();
     let { width, height } = meta.autoOrient ?? meta;
     if (!width || !height) return { ok: false, reason: 'no image size in the file' };
+    if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+      return { ok: false, reason: `${width}x${height} is larger than ${MAX_IMAGE_SIDE} on a side` };
+    }
     let image = sharp(bytes, input).autoOrient();
     if (crop !== undefined) {
       const side = Math.min(crop, width, height);

@@ -36,5 +36,9 @@ export async function readLatentFile(file: string, option: string, nz: number): 
     throw new DcganError(`${option}: ${file} holds no z (expected {"z": [numbers]})`);
   }
   if (values.length !== nz) throw new DcganError(`${option}: ${file} holds a z of ${values.length} values; this model's nz is ${nz}`);
-  return Float32Array.from(values as number[]);
+  const z = Float32Array.from(values as number[]);
+  // A double beyond float32's range (about 3.4e38) becomes Infinity here, and G would draw NaN.
+  const outside = z.findIndex((v) => !Number.isFinite(v));
+  if (outside !== -1) throw new DcganError(`${option}: ${file} holds z value ${outside}, ${values[outside]}, beyond float32's range`);
+  return z;
 }

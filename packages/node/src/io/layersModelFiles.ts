@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { DcganError, MODEL_JSON, WEIGHTS_BIN, layersModelFiles, layersModelFromFiles } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { describeFsError } from '../run/runDirectory.js';
 import { writeFileAtomic } from './atomic.js';
 
 /** TF.js's LayersModel format on disk: model.json (topology + weights manifest) and one weights.bin. */
@@ -23,7 +24,7 @@ export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
   try {
     modelJson = JSON.parse(await fs.readFile(jsonPath, 'utf8'));
   } catch (e) {
-    throw new DcganError(`cannot read ${jsonPath}: ${(e as Error).message}`);
+    throw new DcganError(`cannot read ${jsonPath}: ${e instanceof SyntaxError ? 'not valid JSON' : describeFsError(e)}`);
   }
   return layersModelFromFiles(
     modelJson,
@@ -31,7 +32,7 @@ export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
       try {
         return await fs.readFile(path.join(dir, file));
       } catch (e) {
-        throw new DcganError(`cannot read ${path.join(dir, file)}: ${(e as Error).message}`);
+        throw new DcganError(`cannot read ${path.join(dir, file)}: ${describeFsError(e)}`);
       }
     },
     dir,

@@ -72,6 +72,12 @@ async function isFile(p: string): Promise<boolean> {
   return fs.stat(p).then((s) => s.isFile(), () => false);
 }
 
+/** The error for a `latest` pointer that names no step-N folder: what it holds quoted, escaped and cut short. */
+export function corruptPointer(pointer: string, name: string): DcganError {
+  const shown = JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}...` : name).replaceAll('\x7f', '\\u007f');
+  return new DcganError(`${pointer} is corrupt: it names ${shown}`);
+}
+
 /**
  * The checkpoint directory a user means by `p`: a checkpoint directory itself, a run directory (its latest
  * checkpoint) or a run's checkpoints/ folder.
@@ -82,7 +88,7 @@ export async function resolveCheckpointDir(p: string): Promise<string> {
     const pointer = path.join(checkpoints, LATEST_POINTER);
     if (await isFile(pointer)) {
       const name = (await fs.readFile(pointer, 'utf8')).trim();
-      if (!/^step-\d+$/.test(name)) throw new DcganError(`${pointer} is corrupt: it names "${name}"`);
+      if (!/^step-\d+$/.test(name)) throw corruptPointer(pointer, name);
       const dir = path.join(checkpoints, name);
       if (!(await isFile(path.join(dir, STATE_JSON)))) {
         throw new DcganError(`${pointer} points at ${dir}, which holds no ${STATE_JSON}`);
@@ -196,16 +202,21 @@ export async function loadCheckpoint(p: string): Promise<LoadedCheckpoint> {
   const { dir, state, generator } = await loadGenerator(p);
   try {
     const discriminator = await loadNetwork(dir, 'discriminator', state);
-    const readAdam = async (which: 'generator' | 'discriminator') => {
+    const readAdam = async (which: 'generator' | 'discriminator', model: tfl.LayersModel) => {
       const manifest = state.optimizers[which];
       const file = path.join(dir, manifest.file);
       const bytes = await fs.readFile(file).catch((e: unknown) => {
         throw new DcganError(`cannot read ${file}: ${describeFsError(e)}`);
       });
-      return decodeAdamState(manifest, bytes);
+      return decodeAdamState(manifest, bytes, model.trainableWeights.map((w) => w.shape as number[]));
     };
-    const trainerState = trainerStateOf(state, await readAdam('generator'), await readAdam('discriminator'));
-    return { dir, state, generator, discriminator, trainerState };
+    try {
+      const trainerState = trainerStateOf(state, await readAdam('generator', generator), await readAdam('discriminator', discriminator));
+      return { dir, state, generator, discriminator, trainerState };
+    } catch (e) {
+      discriminator.dispose();
+      throw e;
+    }
   } catch (e) {
     generator.dispose();
     throw e;

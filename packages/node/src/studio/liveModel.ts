@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportTfjs } from '../export/tfjs.js';
-import { LATEST_POINTER, resolveCheckpointDir, withGenerator } from '../run/checkpoints.js';
+import { LATEST_POINTER, corruptPointer, resolveCheckpointDir, withGenerator } from '../run/checkpoints.js';
 
 /** One export of G: manifest.json, model.json, weights.bin in `dir`. */
 export interface ModelExport {
@@ -110,7 +110,7 @@ export class LiveModel {
       const previous = this.current;
       try {
         // The pointer names a sibling folder; anything else (a path) is refused, as resolveCheckpointDir does.
-        if (!/^step-\d+$/.test(pointer)) throw new DcganError(`${path.join(this.followDir!, LATEST_POINTER)} is corrupt: it names "${pointer}"`);
+        if (!/^step-\d+$/.test(pointer)) throw corruptPointer(path.join(this.followDir!, LATEST_POINTER), pointer);
         this.current = await this.exportOnce(path.join(this.followDir!, pointer));
       } catch (e) {
         // Keep serving the previous model, and say once why the new one is not served.
