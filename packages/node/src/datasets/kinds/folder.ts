@@ -38,7 +38,10 @@ async function folderSplit(root: string, which: SplitName, imageSize: number, ch
   return { dataset: loaded.dataset, labels: loaded.labels!, classes: train.classes.length, classNames: train.classes };
 }
 
-/** A folder of images (any layout; class subfolders give labels), decoded with sharp: the catch-all for folders. */
+/**
+ * A folder of images (any layout; class subfolders give labels), decoded with sharp: the catch-all for folders. One
+ * with train/ and test/ subfolders trains on train/ and gives the labelled commands both splits.
+ */
 export const folder: DatasetKind<'folder'> = {
   name: 'folder',
   data: 'required',
@@ -54,8 +57,9 @@ export const folder: DatasetKind<'folder'> = {
       noSplits:
         `--data ${root}: the labelled commands (classify, eval, train-classifier, features) read a folder as train/ and ` +
         'test/ subfolders, each of class folders (train/cats/..., test/cats/...)',
+      // A folder split into train/ and test/ trains on train/ alone: the test images stay unseen for eval and classify.
       open: ({ imageSize, channels, crop, background, strict, onProgress }) =>
-        loadImageFolder(root, { imageSize, channels, crop, background, strict, pool: { onProgress } }),
+        loadImageFolder(splits.length > 0 ? path.join(root, 'train') : root, { imageSize, channels, crop, background, strict, pool: { onProgress } }),
       split: (which, imageSize, channels) => folderSplit(root, which, imageSize, channels),
     };
   },
