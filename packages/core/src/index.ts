@@ -139,14 +139,14 @@ export { type EvalEntry, formatScores, isEvalEntry } from './metrics/evalLog.js'
 
 // The metric registry: one declaration per metric (name, inputs, computation, floor, display) that options, eval
 // lines, `dcgan eval`, the report, the studio and the docs read
-export {
-  type ClassifierOutputs,
-  type FeatureMetric,
-  type FeatureMetricInputs,
-  type FloorKind,
-  type PixelMetric,
-  type PixelMetricInputs,
-  type ScalarDisplay,
+export type {
+  ClassifierOutputs,
+  FeatureMetric,
+  FeatureMetricInputs,
+  FloorKind,
+  PixelMetric,
+  PixelMetricInputs,
+  ScalarDisplay,
 } from './metrics/registry/metric.js';
 export {
   DEFAULT_EVAL_METRICS,
