@@ -26,15 +26,22 @@ export function benchCommand(): Command {
       const sizes = o.sizes === undefined ? undefined : o.sizes.split(',').map((s) => Number(s.trim()));
       const say = (line: string) => process.stderr.write(line.endsWith('...') ? `${line}\n` : `dcgan: ${line}\n`);
       const bench = await runBenchmark({ sizes, steps: o.steps, threads: o.threads, backend: o.backend, onProgress: say });
+      const m = bench.machine;
+      process.stdout.write(`machine: ${m.cpu}, ${m.cores} cores, ${m.isa.length > 0 ? m.isa.join(' ') : 'ISA unknown'}\n`);
       process.stdout.write(`sgemm peak (1024^3 matmul on ${bench.engine}): ${f1(bench.sgemmGflops)} GFLOP/s; batch 128, ${bench.threads} threads\n`);
       for (const r of bench.results) {
-        const t = r.torch;
         process.stdout.write(
           `${r.imageSize}x${r.imageSize}x${r.channels}  train ${f1(r.ours.trainImgPerSec)} img/s (${f1(r.ours.gflops)} GFLOP/s, ${(100 * r.ours.fractionOfSgemmPeak).toFixed(0)}% of sgemm peak)` +
             `  sample ${f1(r.ours.sampleImgPerSec)} img/s  peak RSS ${r.ours.peakRssMb.toFixed(0)} MB` +
-            (t && r.ratios
-              ? `\n         PyTorch ${t.version}: train ${f1(t.trainImgPerSec)}  sample ${f1(t.sampleImgPerSec)}  peak RSS ${t.peakRssMb.toFixed(0)} MB` +
-                `  ->  train x${r.ratios.train.toFixed(2)}  sample x${r.ratios.sample.toFixed(2)}  RSS x${r.ratios.peakRss.toFixed(2)}`
+            r.torchModes
+              .map(
+                (t) =>
+                  `\n         PyTorch ${t.version} ${t.mode.padEnd(13)}: train ${f1(t.trainImgPerSec)}  sample ${f1(t.sampleImgPerSec)}  peak RSS ${t.peakRssMb.toFixed(0)} MB` +
+                  (t === r.torch ? '  (fastest training mode)' : ''),
+              )
+              .join('') +
+            (r.ratios
+              ? `\n         against PyTorch's best: train x${r.ratios.train.toFixed(2)}  sample x${r.ratios.sample.toFixed(2)}  RSS x${r.ratios.peakRss.toFixed(2)}`
               : '') +
             '\n',
         );

@@ -193,10 +193,14 @@ export {
   measureOurs,
   measureSgemmPeak,
   measureTorch,
+  TORCH_MODES,
+  type TorchMode,
   torchUnavailable,
 } from './bench/benchmark.js';
 export {
   type BenchmarkCaseResult,
+  type BenchmarkMachine,
+  benchmarkMachine,
   type BenchmarkRequest,
   type BenchmarkResult,
   runBenchmark,

@@ -103,6 +103,8 @@ export async function measureSgemmPeak(repeats = 5): Promise<number> {
  */
 export interface TorchMeasurement {
   version: string;
+  /** How PyTorch ran (torch_reference.py --mode): NCHW fp32, channels_last fp32, or bf16 autocast on channels_last. */
+  mode: TorchMode;
   threads: number;
   trainImgPerSec: number;
   sampleImgPerSec: number;
@@ -119,12 +121,17 @@ export function torchUnavailable(): string | null {
   return r.status === 0 ? null : 'PyTorch is not installed (apt-get install -y python3-torch)';
 }
 
-/** PyTorch on the same networks and step, in a process of its own. */
-export function measureTorch(c: BenchCase, steps: number, threads: number): TorchMeasurement {
-  const args = [TORCH_SCRIPT, '--size', String(c.imageSize), '--channels', String(c.channels), '--batch', String(BENCH_BATCH), '--steps', String(steps), '--threads', String(threads)];
+/** PyTorch's CPU modes a user would try; the bench divides by the fastest. */
+export const TORCH_MODES = ['default', 'channels_last', 'bf16'] as const;
+/** One of PyTorch's CPU modes. */
+export type TorchMode = (typeof TORCH_MODES)[number];
+
+/** PyTorch on the same networks and step in `mode`, in a process of its own. */
+export function measureTorch(c: BenchCase, steps: number, threads: number, mode: TorchMode = 'default'): TorchMeasurement {
+  const args = [TORCH_SCRIPT, '--size', String(c.imageSize), '--channels', String(c.channels), '--batch', String(BENCH_BATCH), '--steps', String(steps), '--threads', String(threads), '--mode', mode];
   const r = spawnSync(SYSTEM_PYTHON, args, { encoding: 'utf8' });
   const line = r.stdout?.trim().split('\n').pop();
   if (r.status !== 0 || !line) throw new Error(`PyTorch reference failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
   const j = JSON.parse(line) as { version: string; threads: number; train_img_per_s: number; sample_img_per_s: number; peak_rss_mb: number };
-  return { version: j.version, threads: j.threads, trainImgPerSec: j.train_img_per_s, sampleImgPerSec: j.sample_img_per_s, peakRssMb: j.peak_rss_mb };
+  return { version: j.version, mode, threads: j.threads, trainImgPerSec: j.train_img_per_s, sampleImgPerSec: j.sample_img_per_s, peakRssMb: j.peak_rss_mb };
 }

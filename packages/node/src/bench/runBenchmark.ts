@@ -1,9 +1,20 @@
 import { DcganError } from '@dcgan-ts/core';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type BackendChoice, describeBackend, selectBackend } from '../backend.js';
 import type { WebgpuAdapterInfo } from '../webgpu.js';
-import { type BenchCase, caseForSize, measureSgemmPeak, measureTorch, type OurMeasurement, type TorchMeasurement, torchUnavailable } from './benchmark.js';
+import {
+  type BenchCase,
+  caseForSize,
+  measureSgemmPeak,
+  measureTorch,
+  type OurMeasurement,
+  TORCH_MODES,
+  type TorchMeasurement,
+  torchUnavailable,
+} from './benchmark.js';
 
 /** `dcgan bench`'s settings. */
 export interface BenchmarkRequest {
@@ -24,9 +35,23 @@ export interface BenchmarkCaseResult {
   imageSize: number;
   channels: number;
   ours: OurMeasurement & { gflops: number; fractionOfSgemmPeak: number };
+  /** PyTorch in its fastest training mode of TORCH_MODES on this CPU; null without PyTorch. */
   torch: TorchMeasurement | null;
-  /** Ours over PyTorch's (> 1: faster, for memory: more); null without PyTorch. */
+  /** PyTorch in every mode measured. */
+  torchModes: TorchMeasurement[];
+  /**
+   * Ours over PyTorch's best (> 1: faster; for memory: more): training against its fastest training mode, sampling
+   * against its fastest sampling mode, peak RSS against the fastest training mode's. Null without PyTorch.
+   */
   ratios: { train: number; sample: number; peakRss: number } | null;
+}
+
+/** The CPU every number was measured on: vendor and model as the OS names it, and the ISA extensions that matter. */
+export interface BenchmarkMachine {
+  cpu: string;
+  cores: number;
+  /** Of avx2, avx512f, avx512_bf16, amx_bf16, amx_tile: those /proc/cpuinfo lists (empty where it cannot be read). */
+  isa: string[];
 }
 
 /** What `dcgan bench` measured, as `--json` prints it. */
@@ -36,9 +61,25 @@ export interface BenchmarkResult {
   /** The backend in words, with its adapter. */
   engine: string;
   threads: number;
+  machine: BenchmarkMachine;
   /** A 1024^3 float32 matmul on the backend: the ceiling the GFLOP/s are read against. */
   sgemmGflops: number;
   results: BenchmarkCaseResult[];
+}
+
+/** The ISA extensions that decide what runs fast here: AVX2/AVX-512 for fp32, AVX512-BF16 and AMX for bf16. */
+const ISA_FLAGS = ['avx2', 'avx512f', 'avx512_bf16', 'amx_bf16', 'amx_tile'];
+
+/** This machine's CPU, named beside every number (a ratio from one CPU does not carry over to another). */
+export function benchmarkMachine(): BenchmarkMachine {
+  let flags: string[] = [];
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    flags = line?.split(':')[1]?.trim().split(/\s+/) ?? [];
+  } catch {
+    // Not Linux: the model name alone.
+  }
+  return { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), isa: ISA_FLAGS.filter((f) => flags.includes(f)) };
 }
 
 const MEASURE_CASE = fileURLToPath(new URL('./measureCase.js', import.meta.url));
@@ -56,8 +97,9 @@ function measureInChild(c: BenchCase, steps: number, backend: string, threads: n
 
 /**
  * `dcgan bench`: the paper's DCGAN (batch 128, ngf = ndf = 64) trained and sampled at each size on the chosen backend,
- * each size in its own process, beside PyTorch on the same CPU and threads in the same run (the machine is shared and
- * noisy: only ratios from one run compare).
+ * each size in its own process, beside PyTorch on the same CPU and threads in the same run, in each of its CPU modes
+ * (NCHW, channels_last, bf16 autocast), the fastest being the reference (the machine is shared and noisy: only ratios
+ * from one run compare, and only on the CPU named).
  */
 export async function runBenchmark(request: BenchmarkRequest = {}): Promise<BenchmarkResult> {
   const say = request.onProgress ?? (() => {});
@@ -75,23 +117,30 @@ export async function runBenchmark(request: BenchmarkRequest = {}): Promise<Benc
     const shape = `${c.imageSize}x${c.imageSize}x${c.channels}`;
     say(`${shape}: dcgan-ts (${engine}, ${threads} threads)...`);
     const ours = measureInChild(c, steps, backend.name, threads);
-    let torch: TorchMeasurement | null = null;
+    const torchModes: TorchMeasurement[] = [];
     if (!noTorch) {
-      say(`${shape}: PyTorch...`);
-      torch = measureTorch(c, steps, threads);
+      for (const mode of TORCH_MODES) {
+        say(`${shape}: PyTorch (${mode})...`);
+        torchModes.push(measureTorch(c, steps, threads, mode));
+      }
     }
+    const fastest = (key: 'trainImgPerSec' | 'sampleImgPerSec') =>
+      torchModes.reduce<TorchMeasurement | null>((best, t) => (best === null || t[key] > best[key] ? t : best), null);
+    const torch = fastest('trainImgPerSec');
+    const torchSample = fastest('sampleImgPerSec');
     const gflops = ours.trainImgPerSec * c.gflopPerImage;
     results.push({
       imageSize: c.imageSize,
       channels: c.channels,
       ours: { ...ours, gflops, fractionOfSgemmPeak: gflops / sgemm },
       torch,
-      ratios: torch && {
+      torchModes,
+      ratios: torch && torchSample && {
         train: ours.trainImgPerSec / torch.trainImgPerSec,
-        sample: ours.sampleImgPerSec / torch.sampleImgPerSec,
+        sample: ours.sampleImgPerSec / torchSample.sampleImgPerSec,
         peakRss: ours.peakRssMb / torch.peakRssMb,
       },
     });
   }
-  return { backend: backend.name, adapter: backend.adapter ?? null, engine, threads, sgemmGflops: sgemm, results };
+  return { backend: backend.name, adapter: backend.adapter ?? null, engine, threads, machine: benchmarkMachine(), sgemmGflops: sgemm, results };
 }
