@@ -30,10 +30,14 @@ export function addImageOptions(command: Command, { flip = true } = {}): Command
   return command;
 }
 
-/** --image-size and --channels for commands other than train, which share train's declarations; `sizeHelp` for another default. */
-export function addShapeOptions(command: Command, sizeHelp?: string): Command {
+/**
+ * --image-size and --channels for commands other than train, which share train's declarations; `sizeHelp` and
+ * `channelsHelp` (with their defaults) where the command's defaults differ from train's.
+ */
+export function addShapeOptions(command: Command, sizeHelp?: string, channelsHelp?: string): Command {
   const size = trainOption('imageSize');
+  const channels = trainOption('channels');
   return command
     .addOption(commanderOption(sizeHelp === undefined ? size : { ...size, help: sizeHelp, default: undefined }))
-    .addOption(commanderOption(trainOption('channels')));
+    .addOption(commanderOption(channelsHelp === undefined ? channels : { ...channels, help: channelsHelp, default: undefined }));
 }

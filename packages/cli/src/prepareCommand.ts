@@ -28,15 +28,14 @@ export function prepareCommand(): Command {
     .description('decode an image folder once (worker threads) and pack the resized images and labels into one file')
     .requiredOption('--data <dir>', 'the image folder (recursive; subfolders become class labels)')
     .requiredOption('--out <file>', 'the packed file to write');
-  addShapeOptions(command, 'side of the packed images (default: 64)');
+  addShapeOptions(command, 'side of the packed images (default: 64)', 'channels of the packed images (default: 3)');
   addImageOptions(command, { flip: false });
   return command
     .option('--workers <n>', 'decode threads (default: cores, at most 2)', integer)
     .option('--json', 'print the result as one JSON object on the last line')
     .addHelpText('after', EXAMPLES)
     .action(async (o: PrepareCliOptions) => {
-      const channels = o.channels ?? 3;
-      if (channels !== 1 && channels !== 3) throw new DcganError(`--channels must be 1 or 3, got ${channels}`);
+      const channels = (o.channels ?? 3) as 1 | 3; // --channels is checked to be 1 or 3 where it is parsed
       const imageSize = o.imageSize ?? 64;
       if (!(imageSize >= 4 && imageSize <= 1024)) throw new DcganError(`--image-size must be from 4 to 1024, got ${imageSize}`);
       if (o.workers !== undefined && o.workers < 0) throw new DcganError('--workers must be 0 or more');

@@ -35,7 +35,6 @@ export {
   type ResumeRule,
   TRAIN_OPTIONS,
   trainOption,
-  usageOf,
 } from './trainOptions.js';
 export { PACKAGE_VERSION } from './version.js';
 

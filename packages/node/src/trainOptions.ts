@@ -109,11 +109,3 @@ export function trainOption(key: OptionDeclaration['key']): OptionDeclaration {
 export function optionsFixedOnResume(): OptionDeclaration[] {
   return TRAIN_OPTIONS.filter((o) => o.resume === 'fixed');
 }
-
-/** One usage fragment: `[--batch-size 128]`, `[--kernel 4|5]`, `[--flip]`, the README's form. */
-export function usageOf(o: OptionDeclaration): string {
-  if (o.value === 'flag') return `[${o.flag}]`;
-  if (typeof o.value === 'object') return `[${o.flag} ${o.value.choices.join('|')}]`;
-  const shown = o.default !== undefined && /^[\w.,-]+$/.test(o.default) && o.default !== 'none' ? o.default : (o.placeholder ?? '').replace(/[<>[\]]/g, '').toUpperCase();
-  return o.value === 'optional text' ? `[${o.flag} [${shown}]]` : `[${o.flag} ${shown}]`;
-}

@@ -107,9 +107,12 @@ test('labelled splits of a folder: train/ and test/ of class folders, test label
   assert.deepEqual([train.dataset.size, Array.from(train.labels), train.classes, train.classNames], [6, [0, 0, 0, 1, 1, 2], 3, ['cats', 'dogs', 'owls']]);
   // The test split has no cats: its dogs and owls keep the training split's indices.
   assert.deepEqual([test.dataset.size, Array.from(test.labels), test.classes], [3, [1, 1, 2], 3]);
-  // Training reads train/ alone, with its class folders as labels; the test images stay unseen.
+  // Training reads train/ alone, with its class folders as labels; the test images stay unseen. The recorded path
+  // stays the root, so that --resume and --eval-every find both splits again; prepare packs train/ too.
   const training = await source.open({ imageSize: 8, channels: 3, seed: 0 });
-  assert.deepEqual([training.dataset.size, training.classes], [6, ['cats', 'dogs', 'owls']]);
+  assert.deepEqual([training.dataset.size, training.classes, training.path], [6, ['cats', 'dogs', 'owls'], path.resolve(root)]);
+  const packed = await prepareFolder(root, path.join(tempDir(), 'split.dcgan'), { imageSize: 8, channels: 3, background: [255, 255, 255] });
+  assert.deepEqual([packed.header.count, packed.header.classes], [6, ['cats', 'dogs', 'owls']]);
 
   const extra = await labelledFolder(tempDir(), { train: { cats: 1, dogs: 1 }, test: { cats: 1, frogs: 1 } });
   await assert.rejects(loadLabelledSplit('folder', extra, 'test', 8, 3), /test has the class frogs, which .*train has not/);

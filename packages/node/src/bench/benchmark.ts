@@ -131,7 +131,7 @@ export function measureTorch(c: BenchCase, steps: number, threads: number, mode:
   const args = [TORCH_SCRIPT, '--size', String(c.imageSize), '--channels', String(c.channels), '--batch', String(BENCH_BATCH), '--steps', String(steps), '--threads', String(threads), '--mode', mode];
   const r = spawnSync(SYSTEM_PYTHON, args, { encoding: 'utf8' });
   const line = r.stdout?.trim().split('\n').pop();
-  if (r.status !== 0 || !line) throw new Error(`PyTorch reference failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
+  if (r.status !== 0 || !line) throw new DcganError(`PyTorch (${mode}) failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
   const j = JSON.parse(line) as { version: string; threads: number; train_img_per_s: number; sample_img_per_s: number; peak_rss_mb: number };
   return { version: j.version, mode, threads: j.threads, trainImgPerSec: j.train_img_per_s, sampleImgPerSec: j.sample_img_per_s, peakRssMb: j.peak_rss_mb };
 }

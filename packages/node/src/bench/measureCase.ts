@@ -5,5 +5,11 @@ import { selectBackend, type BackendChoice } from '../backend.js';
 import { caseForSize, measureOurs } from './benchmark.js';
 
 const [size, steps, backend] = process.argv.slice(2);
-await selectBackend(backend as BackendChoice);
-process.stdout.write(JSON.stringify(await measureOurs(caseForSize(Number(size)), Number(steps))) + '\n');
+try {
+  await selectBackend(backend as BackendChoice);
+  process.stdout.write(JSON.stringify(await measureOurs(caseForSize(Number(size)), Number(steps))) + '\n');
+} catch (e) {
+  // One line for runBenchmark to pass on (it reads the last line of stderr), not a stack trace.
+  process.stderr.write(`${((e as Error).message ?? String(e)).split('\n')[0]}\n`);
+  process.exitCode = 1;
+}

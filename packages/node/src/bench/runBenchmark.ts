@@ -121,7 +121,12 @@ export async function runBenchmark(request: BenchmarkRequest = {}): Promise<Benc
     if (!noTorch) {
       for (const mode of TORCH_MODES) {
         say(`${shape}: PyTorch (${mode})...`);
-        torchModes.push(measureTorch(c, steps, threads, mode));
+        try {
+          torchModes.push(measureTorch(c, steps, threads, mode));
+        } catch (e) {
+          // A mode this CPU or PyTorch build cannot run (bf16 without the instructions) leaves the others to compare with.
+          say(`${(e as Error).message}; left out of the comparison`);
+        }
       }
     }
     const fastest = (key: 'trainImgPerSec' | 'sampleImgPerSec') =>

@@ -7,6 +7,8 @@ import { type PackedHeader, PackedWriter } from './packedFile.js';
 import { temporarySibling } from '../io/atomic.js';
 import { describeRemovedLeftover, removeLeftovers } from '../io/leftovers.js';
 
+const isFolder = (p: string) => fs.stat(p).then((s) => s.isDirectory(), () => false);
+
 /** What prepareFolder wrote: the packed file, its header, and the seconds it took. */
 export interface PrepareResult {
   out: string;
@@ -27,7 +29,9 @@ export async function prepareFolder(
   onNotice?: (line: string) => void,
 ): Promise<PrepareResult> {
   const started = performance.now();
-  const list = await listImageFiles(root);
+  // A folder split into train/ and test/ packs train/, as training from the folder reads it: the test images stay unseen.
+  const split = (await isFolder(path.join(root, 'train'))) && (await isFolder(path.join(root, 'test')));
+  const list = await listImageFiles(split ? path.join(root, 'train') : root);
   const outDir = path.dirname(path.resolve(out));
   try {
     await fs.mkdir(outDir, { recursive: true });

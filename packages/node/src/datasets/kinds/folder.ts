@@ -58,8 +58,11 @@ export const folder: DatasetKind<'folder'> = {
         `--data ${root}: the labelled commands (classify, eval, train-classifier, features) read a folder as train/ and ` +
         'test/ subfolders, each of class folders (train/cats/..., test/cats/...)',
       // A folder split into train/ and test/ trains on train/ alone: the test images stay unseen for eval and classify.
-      open: ({ imageSize, channels, crop, background, strict, onProgress }) =>
-        loadImageFolder(splits.length > 0 ? path.join(root, 'train') : root, { imageSize, channels, crop, background, strict, pool: { onProgress } }),
+      // The recorded path stays the root, so that --resume and --eval-every find both splits again.
+      open: async ({ imageSize, channels, crop, background, strict, onProgress }) => ({
+        ...(await loadImageFolder(splits.length > 0 ? path.join(root, 'train') : root, { imageSize, channels, crop, background, strict, pool: { onProgress } })),
+        path: path.resolve(root),
+      }),
       split: (which, imageSize, channels) => folderSplit(root, which, imageSize, channels),
     };
   },
