@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
-import { loadLabelledSplit, prepareFolder, resolveDatasetSource } from '../src/index.js';
+import { defaultClassifierDir, loadLabelledSplit, prepareFolder, resolveDatasetSource } from '../src/index.js';
 import { dcgan, tempDir } from './cli.js';
 import { cifarRecords, rgbPixels, tarOf } from './datasetFixtures.js';
 
@@ -139,4 +139,10 @@ test('classify, train-classifier and eval run on a CIFAR-10 folder end to end (3
   const e = dcgan(['eval', '--checkpoint', 'run', '--data', data, '--classifier', 'cls', '--n', '10', '--metrics', 'fid,nn', '--backend', 'cpu', '--json'], { cwd });
   assert.equal(e.code, 0, e.stderr);
   assert.match(JSON.parse(e.stdout.trim().split('\n').pop()!).protocol.reference, /^cifar10 test split, first 10 images/);
+});
+
+test('the metrics classifier is cached per dataset, and for an IDX set or a folder per data path', () => {
+  assert.equal(defaultClassifierDir('mnist', 32, 1, '/somewhere'), defaultClassifierDir('mnist', 32, 1));
+  assert.notEqual(defaultClassifierDir('folder', 32, 3, '/photos/cats'), defaultClassifierDir('folder', 32, 3, '/photos/dogs'));
+  assert.equal(defaultClassifierDir('idx', 32, 1, 'data/../data/set'), defaultClassifierDir('idx', 32, 1, 'data/set'));
 });

@@ -37,6 +37,11 @@ function kindOf(name: DatasetName): DatasetKind<DatasetName> {
   return kinds.find((k) => k.name === name)!;
 }
 
+/** Whether `name`'s images depend on --data alone (DatasetKind.definedByData): caches then key by the data's path. */
+export function isDefinedByData(name: string): boolean {
+  return kinds.find((k) => k.name === name)?.definedByData === true;
+}
+
 /**
  * What `--data PATH` holds, for `dcgan train --data PATH` without --dataset: the first kind whose `detect` accepts it
  * (a packed file, an IDX file or folder, CIFAR's binary files or archive, else any folder as a folder of images).

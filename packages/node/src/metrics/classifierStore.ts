@@ -1,8 +1,10 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { DcganError } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { cacheRoot } from '../datasets/catalog.js';
+import { isDefinedByData } from '../datasets/registry.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadLayersModel, saveLayersModel } from '../io/layersModelFiles.js';
 import { PACKAGE_VERSION } from '../version.js';
@@ -19,9 +21,14 @@ export interface ClassifierInfo {
   steps: number;
 }
 
-/** Where `dcgan train-classifier` caches the classifier of a dataset at a size: ~/.cache/dcgan-ts/classifiers/... */
-export function defaultClassifierDir(dataset: string, imageSize: number, channels: number): string {
-  return path.join(cacheRoot(), 'classifiers', `${dataset}-${imageSize}x${imageSize}x${channels}`);
+/**
+ * Where `dcgan train-classifier` caches the classifier of a dataset at a size: ~/.cache/dcgan-ts/classifiers/...;
+ * for an IDX set or a folder, of that --data path.
+ */
+export function defaultClassifierDir(dataset: string, imageSize: number, channels: number, data?: string): string {
+  // Any IDX set or folder has classes of its own: its classifier is cached per data path (a short hash of it).
+  const which = isDefinedByData(dataset) && data !== undefined ? `-${createHash('sha256').update(path.resolve(data)).digest('hex').slice(0, 8)}` : '';
+  return path.join(cacheRoot(), 'classifiers', `${dataset}${which}-${imageSize}x${imageSize}x${channels}`);
 }
 
 /** Writes a metrics classifier into `dir`: its LayersModel (model.json, weights.bin) and classifier.json. */

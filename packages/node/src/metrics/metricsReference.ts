@@ -54,11 +54,11 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
   const { source, test } = await reference().catch((e: unknown) => {
     throw new DcganError(`quality metrics need a labelled test split as their reference: ${(e as Error).message}`);
   });
-  const classifierDir = request.classifier ?? defaultClassifierDir(dataset, s, c);
+  const classifierDir = request.classifier ?? defaultClassifierDir(dataset, s, c, request.data);
   const { model: classifier, info } = await loadClassifier(classifierDir).catch((e: unknown) => {
     if (request.classifier) throw e;
     throw new DcganError(
-      `no metrics classifier for ${dataset} ${s}x${s}x${c} in ${classifierDir}; train one with \`dcgan train-classifier --dataset ${dataset} --image-size ${s} --channels ${c}\` or pass --classifier`,
+      `no metrics classifier for ${dataset} ${s}x${s}x${c} in ${classifierDir}; train one with \`dcgan train-classifier --dataset ${dataset}${request.data === undefined ? '' : ` --data ${request.data}`} --image-size ${s} --channels ${c}\` or pass --classifier`,
     );
   });
   try {

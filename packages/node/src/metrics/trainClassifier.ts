@@ -81,7 +81,7 @@ export async function trainClassifier(request: TrainClassifierRequest): Promise<
     testImages: test.labels.length,
     steps: total,
   };
-  const dir = request.out ?? defaultClassifierDir(request.dataset, imageSize, channels);
+  const dir = request.out ?? defaultClassifierDir(request.dataset, imageSize, channels, request.data);
   await saveClassifier(model, info, dir);
   model.dispose();
   return { dir, info };

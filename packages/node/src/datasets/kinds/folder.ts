@@ -45,6 +45,7 @@ async function folderSplit(root: string, which: SplitName, imageSize: number, ch
 export const folder: DatasetKind<'folder'> = {
   name: 'folder',
   data: 'required',
+  definedByData: true,
   decodes: true,
   detect: (p) => !p.isFile,
   async resolve(data) {

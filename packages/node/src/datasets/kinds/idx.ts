@@ -42,6 +42,7 @@ export async function idxSource(name: string, data: string, { embedded = false }
 export const idx: DatasetKind<'idx'> = {
   name: 'idx',
   data: 'required',
+  definedByData: true,
   detect: (p) => (p.isFile ? p.content.length >= 4 && p.content.readUInt32BE(0) === 0x00000803 : p.names.some((n) => TRAIN_IMAGES.test(n))),
   resolve: (data) => idxSource('idx', data!),
 };

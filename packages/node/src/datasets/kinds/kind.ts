@@ -60,6 +60,11 @@ export interface DatasetKind<N extends string = string> {
   readonly data: 'required' | 'optional' | 'refused';
   /** Whether --crop and --background apply (images decoded from files). */
   readonly decodes?: boolean;
+  /**
+   * True when what the images are depends on --data alone (any IDX set, any folder), not on a named dataset: what is
+   * cached per dataset (the metrics classifier) is then cached per data path.
+   */
+  readonly definedByData?: boolean;
   /** True when the path holds this kind (auto-detection of --data); absent for kinds never detected. */
   detect?(probe: PathProbe): boolean;
   /** Reads what the source is (headers, folder listings) once. */
