@@ -50,7 +50,7 @@ export {
   resolveDatasetSource,
   type SourceOpenRequest,
 } from './datasets/registry.js';
-export type { DatasetKind, KindSource, OpenOptions, SplitName } from './datasets/kinds/kind.js';
+export type { DatasetKind, KindSource, OpenOptions, SplitCut, SplitName } from './datasets/kinds/kind.js';
 export { type DatasetRequest, DEFAULT_BACKGROUND, loadDataset, openDataset } from './datasets/load.js';
 export {
   addProblem,
@@ -122,6 +122,7 @@ export {
   readArchiveState,
   readCheckpointState,
   resolveCheckpointDir,
+  runOfCheckpoint,
   saveCheckpoint,
   STATE_JSON,
   withGenerator,

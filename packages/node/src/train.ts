@@ -113,7 +113,8 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     const backend = await selectBackend(plan.backend);
     // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
     if (plan.eval && plan.eval.every > 0) {
-      evaluator = await TrainingEvaluator.open(plan.eval, { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined }, (line) =>
+      const cut = { crop: plan.data.crop ?? undefined, background: plan.data.background ?? undefined };
+      evaluator = await TrainingEvaluator.open(plan.eval, { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined, cut }, (line) =>
         reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
       );
     }

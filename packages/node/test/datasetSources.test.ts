@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { gatherImages, indexRange } from '@dcgan-ts/core';
 import sharp from 'sharp';
 import { defaultClassifierDir, loadLabelledSplit, prepareFolder, resolveDatasetSource } from '../src/index.js';
 import { dcgan, tempDir } from './cli.js';
@@ -113,6 +114,12 @@ test('labelled splits of a folder: train/ and test/ of class folders, test label
   assert.deepEqual([training.dataset.size, training.classes, training.path], [6, ['cats', 'dogs', 'owls'], path.resolve(root)]);
   const packed = await prepareFolder(root, path.join(tempDir(), 'split.dcgan'), { imageSize: 8, channels: 3, background: [255, 255, 255] });
   assert.deepEqual([packed.header.count, packed.header.classes], [6, ['cats', 'dogs', 'owls']]);
+  // A run trained with --crop is scored against reals cut alike: the train split cut as training cut it.
+  const all = indexRange(0, 6);
+  const cropped = await source.split('train', 8, 3, { crop: 10 });
+  const trainedOn = await source.open({ imageSize: 8, channels: 3, seed: 0, crop: 10 });
+  assert.deepEqual(gatherImages(cropped.dataset, all), gatherImages(trainedOn.dataset, all));
+  assert.notDeepEqual(gatherImages(cropped.dataset, all), gatherImages(train.dataset, all));
 
   const extra = await labelledFolder(tempDir(), { train: { cats: 1, dogs: 1 }, test: { cats: 1, frogs: 1 } });
   await assert.rejects(loadLabelledSplit('folder', extra, 'test', 8, 3), /test has the class frogs, which .*train has not/);

@@ -5,7 +5,7 @@ import { fake } from './kinds/fake.js';
 import { fashionMnist } from './kinds/fashionMnist.js';
 import { DEFAULT_BACKGROUND, folder } from './kinds/folder.js';
 import { idx } from './kinds/idx.js';
-import type { DatasetKind, KindSource, LabelledSplit, SplitName } from './kinds/kind.js';
+import type { DatasetKind, KindSource, LabelledSplit, SplitCut, SplitName } from './kinds/kind.js';
 import { mnist } from './kinds/mnist.js';
 import { packed } from './kinds/packed.js';
 import type { LoadedDataset } from './source.js';
@@ -89,8 +89,11 @@ export interface DatasetSource {
   readonly splits: readonly SplitName[];
   /** The training images, with labels and the files left out; nothing is printed. */
   open(request: SourceOpenRequest): Promise<LoadedDataset>;
-  /** A labelled split at a model's size and channels, or one line saying why the source has none. */
-  split(which: SplitName, imageSize: number, channels: number): Promise<LabelledSplit>;
+  /**
+   * A labelled split at a model's size and channels, its images cut as `cut` says (a run's --crop and --background),
+   * or one line saying why the source has none.
+   */
+  split(which: SplitName, imageSize: number, channels: number, cut?: SplitCut): Promise<LabelledSplit>;
 }
 
 /** The source a request means: --dataset as given, else what --data holds, else the embedded MNIST; read once. */
@@ -132,11 +135,11 @@ function sourceOf(kind: DatasetKind<DatasetName>, source: KindSource): DatasetSo
       });
       return request.flip ? { ...loaded, dataset: new FlipDataset(loaded.dataset, request.seed) } : loaded;
     },
-    async split(which, imageSize, channels) {
+    async split(which, imageSize, channels, cut) {
       if (!source.split || !source.splits.includes(which)) {
         throw new DcganError(source.noSplits ?? `--dataset ${name} has no ${which} split`);
       }
-      return source.split(which, imageSize, channels);
+      return source.split(which, imageSize, channels, cut);
     },
   };
 }

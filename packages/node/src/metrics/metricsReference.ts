@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type ClassifierOutputs, DcganError, Rng, RngStream, classifierOutputs, gatherImages, indexRange } from '@dcgan-ts/core';
+import type { SplitCut } from '../datasets/kinds/kind.js';
 import { resolveDatasetSource } from '../datasets/registry.js';
 import type { LabelledSplit } from '../representation/labelledSplits.js';
 import { type ClassifierInfo, defaultClassifierDir, loadClassifier } from './classifierStore.js';
@@ -14,6 +15,8 @@ export interface MetricsReferenceRequest {
   n: number;
   /** A classifier folder (default: the cache of `dcgan train-classifier`). */
   classifier?: string;
+  /** How the run being scored cut its images (--crop, --background of a folder): the real images are cut alike. */
+  cut?: SplitCut;
   /** Seeds the draw of the floor's training images (RngStream.floorImages) and KID's subsets. */
   seed: number;
   /** Hears the slow part (the training split, the extractor's passes), once the quick checks have passed. */
@@ -49,7 +52,7 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
   // The reference split first: a source without one (fake, packed, a folder without test/) cannot be scored at all.
   const reference = async () => {
     const source = await resolveDatasetSource({ dataset, data: request.data });
-    return { source, test: await source.split('test', s, c) };
+    return { source, test: await source.split('test', s, c, request.cut) };
   };
   const { source, test } = await reference().catch((e: unknown) => {
     throw new DcganError(`quality metrics need a labelled test split as their reference: ${(e as Error).message}`);
@@ -67,7 +70,7 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
       throw new DcganError(`the classifier takes ${inputShape.slice(1).join('x')} images; this generator draws ${s}x${s}x${c}`);
     }
     request.onProgress?.(`loading the reference (${dataset} test split) and the floor (training split) through ${info?.name ?? classifierDir}`);
-    const train = await source.split('train', s, c);
+    const train = await source.split('train', s, c, request.cut);
     const n = Math.min(request.n, test.labels.length, train.labels.length);
     const realTest = gatherImages(test.dataset, indexRange(0, n));
     const realTrain = gatherImages(train.dataset, Rng.derive(request.seed, RngStream.floorImages).permutation(train.labels.length).subarray(0, n));

@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type EvalEntry, type FeatureMetricName, flattenScores, generate, type LatentDistribution, latentsForSeeds, seedRange } from '@dcgan-ts/core';
+import type { SplitCut } from '../datasets/kinds/kind.js';
 import { featureMetrics, floorMetrics } from './featureMetrics.js';
 import { type MetricsReference, openMetricsReference } from './metricsReference.js';
 
@@ -32,7 +33,7 @@ export class TrainingEvaluator {
 
   static async open(
     plan: EvalPlan,
-    run: { dataset: string; data?: string; imageSize: number; channels: number; nz: number; z: LatentDistribution },
+    run: { dataset: string; data?: string; cut?: SplitCut; imageSize: number; channels: number; nz: number; z: LatentDistribution },
     onProgress?: (line: string) => void,
   ): Promise<TrainingEvaluator> {
     const seed = 0;

@@ -170,6 +170,12 @@ export async function loadGenerator(p: string): Promise<LoadedGenerator> {
   return { dir, state, generator: await loadNetwork(dir, 'generator', state) };
 }
 
+/** The run directory a checkpoint directory lies in (RUN/checkpoints/step-N), or undefined (an archive, a copy). */
+export function runOfCheckpoint(checkpointDir: string): string | undefined {
+  const checkpoints = path.dirname(checkpointDir);
+  return path.basename(checkpoints) === 'checkpoints' ? path.dirname(checkpoints) : undefined;
+}
+
 /**
  * Runs `use` with G of checkpoint `p` (as loadGenerator reads it) and disposes G when `use` settles, whatever it
  * returns or throws: the readers (sample, explore, export, the studio) hold G for one task each.

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportTfjs } from '../export/tfjs.js';
-import { LATEST_POINTER, corruptPointer, resolveCheckpointDir, withGenerator } from '../run/checkpoints.js';
+import { LATEST_POINTER, corruptPointer, resolveCheckpointDir, runOfCheckpoint, withGenerator } from '../run/checkpoints.js';
 
 /** One export of G: manifest.json, model.json, weights.bin in `dir`. */
 export interface ModelExport {
@@ -80,8 +80,7 @@ export class LiveModel {
 
   /** The checkpoint directory's parent run, when it lies in one (…/run/checkpoints/step-N). */
   get runRoot(): string | undefined {
-    const checkpoints = path.dirname(this.current.checkpoint);
-    return path.basename(checkpoints) === 'checkpoints' ? path.dirname(checkpoints) : undefined;
+    return runOfCheckpoint(this.current.checkpoint);
   }
 
   /** Starts polling `latest` every `intervalMs` (a poll, not fs.watch: the pointer is replaced by rename). */

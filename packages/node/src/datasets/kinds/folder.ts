@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type ImageFileList, listImageFiles } from '../imageFiles.js';
 import { decodeImageList, loadImageFolder } from '../imageFolder.js';
-import type { DatasetKind, LabelledSplit, SplitName } from './kind.js';
+import type { DatasetKind, LabelledSplit, SplitCut, SplitName } from './kind.js';
 
 /** What alpha is composited onto when --background is not given. */
 export const DEFAULT_BACKGROUND: [number, number, number] = [255, 255, 255];
@@ -23,7 +23,7 @@ async function classFolders(root: string, which: SplitName): Promise<ImageFileLi
  * The labelled split `which` of a folder laid out as train/<class>/... and test/<class>/...: the classes are the
  * training split's folders (sorted), and a test image's label is its folder's index among them.
  */
-async function folderSplit(root: string, which: SplitName, imageSize: number, channels: number): Promise<LabelledSplit> {
+async function folderSplit(root: string, which: SplitName, imageSize: number, channels: number, cut: SplitCut = {}): Promise<LabelledSplit> {
   if (channels !== 1 && channels !== 3) throw new DcganError(`--channels must be 1 or 3, got ${channels}`);
   const train = await classFolders(root, 'train');
   let list: ImageFileList = train;
@@ -34,7 +34,7 @@ async function folderSplit(root: string, which: SplitName, imageSize: number, ch
     if (unknown !== undefined) throw new DcganError(`${path.join(root, 'test')} has the class ${unknown}, which ${path.join(root, 'train')} has not`);
     list = { ...test, classes: train.classes, labels: Uint16Array.from(test.labels, (l) => index.get(test.classes[l]!)!) };
   }
-  const loaded = await decodeImageList(list, { imageSize, channels, background: DEFAULT_BACKGROUND });
+  const loaded = await decodeImageList(list, { imageSize, channels, crop: cut.crop, background: cut.background ?? DEFAULT_BACKGROUND });
   return { dataset: loaded.dataset, labels: loaded.labels!, classes: train.classes.length, classNames: train.classes };
 }
 
@@ -64,7 +64,7 @@ export const folder: DatasetKind<'folder'> = {
         ...(await loadImageFolder(splits.length > 0 ? path.join(root, 'train') : root, { imageSize, channels, crop, background, strict, pool: { onProgress } })),
         path: path.resolve(root),
       }),
-      split: (which, imageSize, channels) => folderSplit(root, which, imageSize, channels),
+      split: (which, imageSize, channels, cut) => folderSplit(root, which, imageSize, channels, cut),
     };
   },
 };

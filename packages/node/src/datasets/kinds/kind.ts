@@ -45,9 +45,18 @@ export interface KindSource {
   /** The training images (with labels, skipped files and where they came from). */
   open(options: OpenOptions): Promise<LoadedDataset>;
   /** A labelled split at a model's size and channels; absent for kinds that have none. */
-  split?(which: SplitName, imageSize: number, channels: number): Promise<LabelledSplit>;
+  split?(which: SplitName, imageSize: number, channels: number, cut?: SplitCut): Promise<LabelledSplit>;
   /** Why `split` is refused, for kinds that have no splits or a source without them. */
   noSplits?: string;
+}
+
+/**
+ * How a split's images are cut, as the run being scored was trained (config.json's data record): a folder's centre
+ * crop and the colour under transparency. Only decoded images (folders) have these; the other kinds ignore them.
+ */
+export interface SplitCut {
+  crop?: number;
+  background?: [number, number, number];
 }
 
 /**
