@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { type BackendChoice, runBenchmark } from '@dcgan-ts/node';
 import { positiveInteger } from './parse.js';
 import { backendOption } from './useBackend.js';
+import { jsonOption } from './sharedOptions.js';
 
 interface BenchOptions {
   steps?: number;
@@ -20,7 +21,7 @@ export function benchCommand(): Command {
     .option('--sizes <list>', 'image sizes to run (default: 32,64)')
     .option('--threads <n>', 'threads for both engines (default: DCGAN_THREADS or 2)', positiveInteger)
     .addOption(backendOption('TF.js backend (default: native)'))
-    .option('--json', 'print the results as one JSON object on the last line')
+    .addOption(jsonOption('the results'))
     .addHelpText('after', '\nExamples:\n  $ dcgan bench\n  $ dcgan bench --sizes 64 --steps 8 --json\n\nWork per training image: 0.41 GFLOP at 32x32x1, 2.50 at 64x64x3. Speed is a benchmark, not a test:\nrun it on a quiet machine and repeat it; the ratios come from one run of both engines.')
     .action(async (o: BenchOptions) => {
       const sizes = o.sizes === undefined ? undefined : o.sizes.split(',').map((s) => Number(s.trim()));

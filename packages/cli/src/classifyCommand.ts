@@ -3,13 +3,14 @@ import { type BackendChoice, classify } from '@dcgan-ts/node';
 import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
 import { positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
+import { checkpointOption, jsonOption } from './sharedOptions.js';
 
 const pct = (x: number) => (100 * x).toFixed(2);
 
 export function classifyCommand(): Command {
   return new Command('classify')
     .description("the paper's section 5: a linear L2-SVM on D's features with few labels, beside raw pixels and a random D")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
+    .addOption(checkpointOption())
     .option('--dataset <name>', `${LABELLED_DATASET_HELP} (default: what the checkpoint trained on)`)
     .option('--data <path>', LABELLED_DATA_HELP)
     .requiredOption('--labels-per-class <n>', 'labelled training images per class', positiveInteger)
@@ -17,7 +18,7 @@ export function classifyCommand(): Command {
     .option('--test-limit <n>', 'use only the first N test images (default: all)', positiveInteger)
     .option('--seed <n>', 'seed of the label draws (default: 0)', seed)
     .addOption(backendOption())
-    .option('--json', 'print the result as one JSON object on the last line')
+    .addOption(jsonOption())
     .addHelpText(
       'after',
       `

@@ -3,6 +3,7 @@ import { previewData } from '@dcgan-ts/node';
 import { type DataCliOptions, addImageOptions, addShapeOptions, addSourceOptions } from './dataOptions.js';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
 import { positiveInteger, seed } from './parse.js';
+import { jsonOption } from './sharedOptions.js';
 
 const EXAMPLES = `
 Examples:
@@ -26,7 +27,7 @@ function previewCommand(): Command {
     .option('--n <n>', 'number of images (default: 64)', positiveInteger)
     .option('--seed <n>', 'which images: a random sample drawn from this seed (default: 0)', seed)
     .option('--out <file>', 'grid PNG (default: preview.png)')
-    .option('--json', 'print the result as one JSON object on the last line')
+    .addOption(jsonOption())
     .addHelpText('after', EXAMPLES)
     .action(async (o: PreviewCliOptions) => {
       const r = await previewData({ ...o, onProgress: dataProgressPrinter() });

@@ -6,6 +6,7 @@ import {
   REMOTE_DATASETS,
   type RemoteDatasetName,
 } from '@dcgan-ts/node';
+import { jsonOption } from './sharedOptions.js';
 
 const EXAMPLES = `
 Examples:
@@ -26,7 +27,7 @@ export function downloadCommand(): Command {
     .addArgument(new Argument('<dataset>', 'what to fetch').choices(REMOTE_DATASET_NAMES))
     .option('--dir <dir>', 'put the files in DIR/<dataset>/ (default: $DCGAN_CACHE or ~/.cache/dcgan-ts)')
     .option('--mirror <url>', 'fetch from URL/<file> instead of the canonical site ({dataset} in URL becomes the name)')
-    .option('--json', 'print the result as one JSON object on the last line')
+    .addOption(jsonOption())
     .addHelpText('after', EXAMPLES)
     .action(async (name: RemoteDatasetName, o: DownloadCliOptions) => {
       const tty = process.stderr.isTTY === true;

@@ -2,14 +2,15 @@ import { Command, Option } from 'commander';
 import { arithmetic, type BackendChoice, interpolate, sweep } from '@dcgan-ts/node';
 import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
+import { checkpointOption, jsonOption } from './sharedOptions.js';
 
 /** Shared by the commands that only run G: --checkpoint, --backend, --json. */
 function generatorCommand(name: string, description: string, examples: string): Command {
   return new Command(name)
     .description(description)
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
+    .addOption(checkpointOption())
     .addOption(backendOption())
-    .option('--json', 'print the result as one JSON object on the last line')
+    .addOption(jsonOption())
     .addHelpText('after', `\nExamples:\n${examples}`);
 }
 

@@ -3,13 +3,14 @@ import { ablate, extractFeatures, probe, visualize } from '@dcgan-ts/node';
 import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
 import { positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
+import { checkpointOption, jsonOption } from './sharedOptions.js';
 
 const indexList = (value: string) => value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v) : Number.NaN));
 
 export function visualizeCommand(): Command {
   return new Command('visualize')
     .description("what D's filters respond to: guided backpropagation on real test images (paper Figure 5)")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
+    .addOption(checkpointOption())
     .requiredOption('--layer <n>', "D's block, from 1 (the first strided conv)", positiveInteger)
     .requiredOption('--filters <list>', 'filter indices, comma-separated', indexList)
     .option('--n <n>', 'test images, one column each (default: 8)', positiveInteger)
@@ -28,7 +29,7 @@ export function visualizeCommand(): Command {
 export function ablateCommand(): Command {
   return new Command('ablate')
     .description("samples with chosen G feature maps zeroed at every position (paper section 6.3.1), under the originals")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
+    .addOption(checkpointOption())
     .requiredOption('--layer <n>', "G's block, from 1 (the 4x4 projection)", positiveInteger)
     .requiredOption('--maps <list>', 'feature map indices, comma-separated', indexList)
     .option('--n <n>', 'samples (default: 8)', positiveInteger)
@@ -46,7 +47,7 @@ export function ablateCommand(): Command {
 export function probeCommand(): Command {
   return new Command('probe')
     .description("which of G's feature maps draw what you boxed (paper section 6.3.1): a logistic regression on a block's activations")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
+    .addOption(checkpointOption())
     .requiredOption('--layer <n>', "G's block, from 1 (the 4x4 projection)", positiveInteger)
     .requiredOption(
       '--masks <dir|file>',
@@ -55,7 +56,7 @@ export function probeCommand(): Command {
     .option('--seeds <list>', 'seeds to use, comma-separated (default: every seed with a mask)', indexList)
     .option('--top <k>', 'maps the suggested dcgan ablate drops: the K largest positive weights (default: 5)', positiveInteger)
     .option('--l2 <lambda>', 'L2 strength of the logistic regression (default: 1)', positiveNumber)
-    .option('--json', 'print the result as one JSON object (last line)')
+    .addOption(jsonOption())
     .addOption(backendOption())
     .addHelpText(
       'after',
@@ -84,7 +85,7 @@ Examples:
 export function featuresCommand(): Command {
   return new Command('features')
     .description("D's features of a labelled split, as the paper's section 5 builds them, saved as float32 + JSON")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
+    .addOption(checkpointOption())
     .option('--dataset <name>', `${LABELLED_DATASET_HELP} (default: the checkpoint's)`)
     .option('--data <path>', LABELLED_DATA_HELP)
     .addOption(new Option('--split <split>', 'train or test (default: train)').choices(['train', 'test']))

@@ -4,6 +4,7 @@ import { DEFAULT_CLASSIFIER_EPOCHS, evaluate, evaluationLines, trainClassifier }
 import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
 import { integer, positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
+import { checkpointOption, jsonOption } from './sharedOptions.js';
 
 export function trainClassifierCommand(): Command {
   return new Command('train-classifier')
@@ -18,7 +19,7 @@ export function trainClassifierCommand(): Command {
     .option('--seed <n>', 'seed (default: 0)', seed)
     .option('--out <dir>', 'where to save it (default: the cache dcgan eval reads)')
     .addOption(backendOption())
-    .option('--json', 'print the result as one JSON object on the last line')
+    .addOption(jsonOption())
     .addHelpText('after', '\nExamples:\n  $ dcgan train-classifier --dataset mnist\n  $ dcgan train-classifier --dataset fashion-mnist --image-size 64')
     .action(async (o) => {
       await useBackend(o.backend);
@@ -41,7 +42,7 @@ export function trainClassifierCommand(): Command {
 export function evalCommand(): Command {
   return new Command('eval')
     .description("sample quality: FID, KID, Inception-style score, precision/recall, class histogram, memorisation check")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
+    .addOption(checkpointOption())
     .option('--dataset <name>', `reference set, a ${LABELLED_DATASET_HELP} (default: what the checkpoint trained on)`)
     .option('--data <path>', LABELLED_DATA_HELP)
     .option('--metrics <list>', `comma-separated from ${METRICS.map((m) => m.name).join(',')} (default: all)`)
@@ -50,7 +51,7 @@ export function evalCommand(): Command {
     .option('--classifier <dir>', 'feature extractor: any TF.js LayersModel with a "features" layer (default: the cached one)')
     .option('--seed <n>', 'samples use the latents of seeds S..S+n-1 (default: 0)', seed)
     .addOption(backendOption())
-    .option('--json', 'print the result as one JSON object on the last line')
+    .addOption(jsonOption())
     .addHelpText('after', '\nExamples:\n  $ dcgan train-classifier --dataset mnist && dcgan eval --checkpoint runs/00000-mnist32\n  $ dcgan eval --checkpoint runs/00000-mnist32 --metrics fid,kid --n 5000 --json')
     .action(async (o) => {
       await useBackend(o.backend);

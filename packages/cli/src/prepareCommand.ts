@@ -4,6 +4,7 @@ import { DEFAULT_BACKGROUND, prepareFolder } from '@dcgan-ts/node';
 import { addImageOptions, addShapeOptions } from './dataOptions.js';
 import { dataNotes, dataProgressPrinter } from './dataReport.js';
 import { integer } from './parse.js';
+import { jsonOption } from './sharedOptions.js';
 
 const EXAMPLES = `
 Examples:
@@ -32,7 +33,7 @@ export function prepareCommand(): Command {
   addImageOptions(command, { flip: false });
   return command
     .option('--workers <n>', 'decode threads (default: cores, at most 2)', integer)
-    .option('--json', 'print the result as one JSON object on the last line')
+    .addOption(jsonOption())
     .addHelpText('after', EXAMPLES)
     .action(async (o: PrepareCliOptions) => {
       const channels = (o.channels ?? 3) as 1 | 3; // --channels is checked to be 1 or 3 where it is parsed

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { formatRunReport, readRunLog, renderRunReport, summarizeRun, writeFileAtomic } from '@dcgan-ts/node';
+import { jsonOption } from './sharedOptions.js';
 
 export function reportCommand(): Command {
   return new Command('report')
     .description("a run's curves in one PNG (losses, D's outputs, every metric --eval-every recorded) and a summary")
     .requiredOption('--run <dir>', 'a run directory')
     .option('--out <file>', 'the PNG to write (default: report.png)', 'report.png')
-    .option('--json', 'print the summary as one JSON object on the last line')
+    .addOption(jsonOption('the summary'))
     .addHelpText('after', '\nExamples:\n  $ dcgan report --run runs/00000-mnist32\n  $ dcgan report --run runs/00000-mnist32 --out curves.png --json')
     .action(async (o: { run: string; out: string; json?: boolean }) => {
       const { log, config } = await readRunLog(o.run);

@@ -3,6 +3,7 @@ import { type BackendChoice, sample, type SampleRequest } from '@dcgan-ts/node';
 import { countProgressPrinter } from './countProgress.js';
 import { positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
+import { checkpointOption, jsonOption } from './sharedOptions.js';
 
 const EXAMPLES = `
 Examples:
@@ -17,14 +18,14 @@ type SampleCliOptions = SampleRequest & { backend?: BackendChoice; json?: boolea
 export function sampleCommand(): Command {
   return new Command('sample')
     .description("draw images from a trained generator (batch norm in inference mode: one seed, one image)")
-    .requiredOption('--checkpoint <path>', 'a run directory (its latest checkpoint), a checkpoint directory or a checkpoint .zip')
+    .addOption(checkpointOption())
     .option('--n <n>', 'number of images (default: 64; a grid holds up to 10000, --separate alone up to 1000000)', positiveInteger)
     .option('--seed <n>', 'image i uses the latent of seed S+i (default: 0)', seed)
     .option('--out <file>', 'grid PNG (default: grid.png)')
     .option('--separate <dir>', 'also (or, without --out, only) write one PNG per image into DIR')
     .option('--spatial <k>', 'one large image from a KxK map of latents (seeds S..S+K*K-1); G is fully convolutional', positiveInteger)
     .addOption(backendOption())
-    .option('--json', 'print the result as one JSON object on the last line')
+    .addOption(jsonOption())
     .addHelpText('after', EXAMPLES)
     .action(async (options: SampleCliOptions) => {
       await useBackend(options.backend);
