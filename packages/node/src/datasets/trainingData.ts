@@ -1,5 +1,6 @@
 import { DcganError, type ImageDataset } from '@dcgan-ts/core';
 import { RunDirectory } from '../run/runDirectory.js';
+import { trainOption } from '../trainOptions.js';
 import { DEFAULT_BACKGROUND } from './kinds/folder.js';
 import { type DatasetSource, resolveDatasetSource } from './registry.js';
 import type { FileProblems } from './source.js';
@@ -32,7 +33,10 @@ interface DataOptions {
   strict?: boolean;
 }
 
-/** On --resume: an option the user repeats must agree with the run; otherwise the run's value is used. */
+/**
+ * On --resume: a data option the user repeats must agree with the run (trainOptions.ts declares --crop, --flip and
+ * --background fixed); otherwise the run's value is used.
+ */
 function sameAsRun<T>(option: string, asked: T | undefined, recorded: T | null | undefined, run: string): T | undefined {
   if (asked === undefined) return recorded ?? undefined;
   if (JSON.stringify(asked) !== JSON.stringify(recorded ?? undefined)) {
@@ -57,9 +61,9 @@ export async function openTrainingData(
   const options: DataOptions = resuming
     ? {
         data: request.data ?? recorded?.path ?? undefined,
-        crop: sameAsRun('--crop', request.crop, recorded?.crop, run),
-        flip: sameAsRun('--flip', request.flip, recorded?.flip ?? false, run) || undefined,
-        background: sameAsRun('--background', request.background, recorded?.background, run),
+        crop: sameAsRun(trainOption('crop').flag, request.crop, recorded?.crop, run),
+        flip: sameAsRun(trainOption('flip').flag, request.flip, recorded?.flip ?? false, run) || undefined,
+        background: sameAsRun(trainOption('background').flag, request.background, recorded?.background, run),
         strict: request.strict ?? recorded?.strict,
       }
     : request;
