@@ -1,6 +1,6 @@
 import { DEFAULT_EVAL_METRICS, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, FEATURE_METRICS } from '@dcgan-ts/core';
 import { BACKEND_CHOICES, BACKEND_HELP } from './backend.js';
-import { DATASET_NAMES } from './datasets/load.js';
+import { DATASET_NAMES } from './datasets/registry.js';
 import { DEFAULT_EVAL_N } from './metrics/trainingEval.js';
 import type { TrainRequest } from './train.js';
 
@@ -46,7 +46,10 @@ export interface OptionDeclaration {
 const model = DEFAULT_MODEL_CONFIG;
 const training = DEFAULT_TRAINING_CONFIG;
 
-/** `dcgan train`'s options in help order: the help, the checks, the resume rules and the README's usage come from here. */
+/**
+ * `dcgan train`'s options in help order: the help, the checks, the resume rules and the README's option table come
+ * from here.
+ */
 export const TRAIN_OPTIONS: readonly OptionDeclaration[] = [
   { key: 'dataset', flag: '--dataset', placeholder: '<name>', value: { choices: DATASET_NAMES }, default: 'what --data holds, else mnist', help: 'training images', resume: 'fixed' },
   { key: 'data', flag: '--data', placeholder: '<path>', value: 'text', help: 'file or folder of the data: IDX folder, CIFAR folder or .tar.gz, image folder, packed file', resume: 'may change' },
