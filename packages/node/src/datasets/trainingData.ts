@@ -1,7 +1,9 @@
 import { DcganError, type ImageDataset } from '@dcgan-ts/core';
+import { runOfCheckpoint } from '../run/checkpoints.js';
 import { RunDirectory } from '../run/runDirectory.js';
 import { trainOption } from '../trainOptions.js';
 import { DEFAULT_BACKGROUND } from './kinds/folder.js';
+import type { SplitCut } from './kinds/kind.js';
 import { type DatasetSource, resolveDatasetSource } from './registry.js';
 import type { FileProblems } from './source.js';
 
@@ -17,6 +19,16 @@ export interface DataPlan {
   classes: number | null;
   skipped: FileProblems;
   upscaled: FileProblems;
+}
+
+/**
+ * How the run a checkpoint lies in cut its images (config.json's data record: a folder's --crop and --background), so
+ * that real images compared with its samples or features are cut alike; undefined outside a run directory.
+ */
+export async function runDataCut(checkpointDir: string): Promise<SplitCut | undefined> {
+  const run = runOfCheckpoint(checkpointDir);
+  const data = run === undefined ? undefined : await recordedDataPlan(run).catch(() => undefined);
+  return data ? { crop: data.crop ?? undefined, background: data.background ?? undefined } : undefined;
 }
 
 /** The data section of a run's config.json, or undefined for runs recorded before it existed. */

@@ -10,9 +10,8 @@ import {
   memorisation,
   seedRange,
 } from '@dcgan-ts/core';
-import type { SplitCut } from '../datasets/kinds/kind.js';
-import { recordedDataPlan } from '../datasets/trainingData.js';
-import { runOfCheckpoint, withGenerator } from '../run/checkpoints.js';
+import { runDataCut } from '../datasets/trainingData.js';
+import { withGenerator } from '../run/checkpoints.js';
 import { featureMetrics, floorMetrics } from './featureMetrics.js';
 import { openMetricsReference } from './metricsReference.js';
 
@@ -57,13 +56,6 @@ export type EvaluateResult = {
   nn?: Pair<Awaited<ReturnType<typeof memorisation.compute>>> & { samples: number; space: string };
 };
 
-/** How the checkpoint's run cut its images (config.json's data record), when the checkpoint lies in a run directory. */
-async function runCut(checkpointDir: string): Promise<SplitCut | undefined> {
-  const run = runOfCheckpoint(checkpointDir);
-  const data = run === undefined ? undefined : await recordedDataPlan(run).catch(() => undefined);
-  return data ? { crop: data.crop ?? undefined, background: data.background ?? undefined } : undefined;
-}
-
 /**
  * `dcgan eval`: sample quality of a checkpoint, each number beside its floor (the same metric between two real
  * sets: a random subset of the training split against the test split), with the protocol it was computed under.
@@ -77,7 +69,7 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
     const { imageSize: s, channels: c, nz } = config;
     const first = request.seed ?? 0;
     // The run's own data is cut as the run cut it (a folder's --crop, --background), so reals and samples compare.
-    const cut = dataset === loaded.state.dataset.name ? await runCut(loaded.dir) : undefined;
+    const cut = dataset === loaded.state.dataset.name ? await runDataCut(loaded.dir) : undefined;
     const ref = await openMetricsReference({ dataset, data: request.data, cut, imageSize: s, channels: c, n: request.n ?? 10000, classifier: request.classifier, seed: first });
     try {
       const n = ref.n;

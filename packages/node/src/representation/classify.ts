@@ -17,6 +17,7 @@ import {
   trainLinearSvm,
   trainLinearSvmPath,
 } from '@dcgan-ts/core';
+import { runDataCut } from '../datasets/trainingData.js';
 import { loadCheckpoint } from '../run/checkpoints.js';
 import { resolveDatasetSource } from '../datasets/registry.js';
 import { type LabelledSplit, drawPerClass } from './labelledSplits.js';
@@ -168,8 +169,10 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
   const random = buildDiscriminator(config);
   try {
     const source = await resolveDatasetSource({ dataset, data: request.data });
-    const train: LabelledSplit = await source.split('train', config.imageSize, config.channels);
-    const test: LabelledSplit = await source.split('test', config.imageSize, config.channels);
+    // D learned from the run's images as cut (a folder's --crop, --background): the labelled images are cut alike.
+    const cut = dataset === loaded.state.dataset.name ? await runDataCut(loaded.dir) : undefined;
+    const train: LabelledSplit = await source.split('train', config.imageSize, config.channels, cut);
+    const test: LabelledSplit = await source.split('test', config.imageSize, config.channels, cut);
     const classes = Math.max(train.classes, test.classes);
     const testCount = Math.min(request.testLimit ?? test.labels.length, test.labels.length);
     const testIndices = indexRange(0, testCount);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DcganError, discriminatorFeatures, featureLayerNames, featureSize, gatherImages, indexRange } from '@dcgan-ts/core';
 import { writeFileAtomic } from '../io/atomic.js';
+import { runDataCut } from '../datasets/trainingData.js';
 import { loadCheckpoint } from '../run/checkpoints.js';
 import { describeFsError } from '../run/runDirectory.js';
 import { loadLabelledSplit } from './labelledSplits.js';
@@ -28,7 +29,8 @@ export async function extractFeatures(request: FeaturesRequest): Promise<{ files
   try {
     const { imageSize: s, channels: c } = loaded.state.config;
     const dataset = request.dataset ?? loaded.state.dataset.name;
-    const split = await loadLabelledSplit(dataset, request.data, request.split ?? 'train', s, c);
+    const cut = dataset === loaded.state.dataset.name ? await runDataCut(loaded.dir) : undefined;
+    const split = await loadLabelledSplit(dataset, request.data, request.split ?? 'train', s, c, cut);
     const count = Math.min(request.n ?? split.labels.length, split.labels.length);
     const dims = featureSize(D);
     const features = new Float32Array(count * dims);

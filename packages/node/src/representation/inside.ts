@@ -17,6 +17,7 @@ import {
   toImages,
 } from '@dcgan-ts/core';
 import { writePicture } from '../explore/render.js';
+import { runDataCut } from '../datasets/trainingData.js';
 import { loadCheckpoint, withGenerator } from '../run/checkpoints.js';
 import { loadLabelledSplit } from './labelledSplits.js';
 
@@ -62,7 +63,9 @@ export async function visualize(request: VisualizeRequest): Promise<{ file: stri
     checkIndices('--filters', request.filters, blockWidth(D, request.layer));
     const { imageSize: s, channels: c } = loaded.state.config;
     const n = request.n ?? 8;
-    const split = await loadLabelledSplit(request.dataset ?? loaded.state.dataset.name, request.data, 'test', s, c);
+    const dataset = request.dataset ?? loaded.state.dataset.name;
+    const cut = dataset === loaded.state.dataset.name ? await runDataCut(loaded.dir) : undefined;
+    const split = await loadLabelledSplit(dataset, request.data, 'test', s, c, cut);
     const pixels = gatherImages(split.dataset, indexRange(0, n));
     const images = tf.tensor4d(pixels, [n, s, s, c]);
     const rows: Image8[][] = [toImages(pixels, n, s, s, c)];

@@ -1,5 +1,5 @@
 import { DcganError } from '@dcgan-ts/core';
-import type { LabelledSplit, SplitName } from '../datasets/kinds/kind.js';
+import type { LabelledSplit, SplitCut, SplitName } from '../datasets/kinds/kind.js';
 import { resolveDatasetSource } from '../datasets/registry.js';
 
 export type { LabelledSplit, SplitName } from '../datasets/kinds/kind.js';
@@ -15,8 +15,10 @@ export async function loadLabelledSplit(
   split: SplitName,
   imageSize: number,
   channels: number,
+  /** How a run being analysed cut its own images (its --crop, --background): real images are cut alike. */
+  cut?: SplitCut,
 ): Promise<LabelledSplit> {
-  return (await resolveDatasetSource({ dataset, data })).split(split, imageSize, channels);
+  return (await resolveDatasetSource({ dataset, data })).split(split, imageSize, channels, cut);
 }
 
 /** `perClass` random indices of each class (seeded), in class order; fails when a class has too few. */
