@@ -14,6 +14,7 @@ import {
 } from '@dcgan-ts/core';
 import { type BackendChoice, describeBackend, selectBackend } from './backend.js';
 import { closeDataset } from './datasets/source.js';
+import { cutOf } from './datasets/trainingData.js';
 import { writePng } from './io/png.js';
 import { TrainingEvaluator } from './metrics/trainingEval.js';
 import { loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
@@ -113,8 +114,8 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     const backend = await selectBackend(plan.backend);
     // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
     if (plan.eval && plan.eval.every > 0) {
-      const cut = { crop: plan.data.crop ?? undefined, background: plan.data.background ?? undefined };
-      evaluator = await TrainingEvaluator.open(plan.eval, { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined, cut }, (line) =>
+      const run = { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined, cut: cutOf(plan.data) };
+      evaluator = await TrainingEvaluator.open(plan.eval, run, (line) =>
         reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
       );
     }

@@ -1,5 +1,5 @@
-import { DcganError } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
+import { optionalNative } from '../io/optionalNative.js';
 
 /** How an image file becomes a training image. Plain data, so that it crosses to decode workers as is. */
 export interface DecodeOptions {
@@ -42,30 +42,16 @@ function luma(rgb: Uint8Array): Uint8Array {
   return out;
 }
 
-type Sharp = (typeof import('sharp'))['default'];
-let sharpModule: Promise<Sharp> | undefined;
-
 /**
  * sharp, imported on first use: only image files need it, and its prebuilt libvips is an optional dependency of its
  * own (left out by `npm install --omit=optional`), so MNIST, IDX, CIFAR and packed files train without it. Without
  * it, the first image file is one line naming the fix.
  */
-export function loadSharp(): Promise<Sharp> {
-  if (sharpModule) return sharpModule;
-  const loading = import('sharp').then(
-    (m) => m.default,
-    (e: unknown) => {
-      sharpModule = undefined;
-      const first = String((e as Error).message ?? e).split('\n')[0];
-      throw new DcganError(
-        `decoding image files needs sharp's prebuilt libvips for ${process.platform}-${process.arch}, which did not load (${first}); ` +
-          'an install with --omit=optional leaves it out: npm install --include=optional sharp',
-      );
-    },
-  );
-  sharpModule = loading;
-  return loading;
-}
+export const loadSharp = optionalNative(
+  () => import('sharp').then((m) => m.default),
+  "decoding image files needs sharp's prebuilt libvips",
+  'sharp',
+);
 
 /**
  * Decodes one image file (PNG, JPEG, WebP, GIF's first frame, TIFF, AVIF) into a training image: EXIF orientation

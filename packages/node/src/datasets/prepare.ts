@@ -3,11 +3,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type FolderOptions, decodeFolder } from './imageFolder.js';
 import { listImageFiles } from './imageFiles.js';
+import { trainingFolder } from './kinds/folder.js';
 import { type PackedHeader, PackedWriter } from './packedFile.js';
 import { temporarySibling } from '../io/atomic.js';
 import { describeRemovedLeftover, removeLeftovers } from '../io/leftovers.js';
-
-const isFolder = (p: string) => fs.stat(p).then((s) => s.isDirectory(), () => false);
 
 /** What prepareFolder wrote: the packed file, its header, and the seconds it took. */
 export interface PrepareResult {
@@ -29,9 +28,8 @@ export async function prepareFolder(
   onNotice?: (line: string) => void,
 ): Promise<PrepareResult> {
   const started = performance.now();
-  // A folder split into train/ and test/ packs train/, as training from the folder reads it: the test images stay unseen.
-  const split = (await isFolder(path.join(root, 'train'))) && (await isFolder(path.join(root, 'test')));
-  const list = await listImageFiles(split ? path.join(root, 'train') : root);
+  // Packed as training from the folder reads it (train/ of a folder split into train/ and test/).
+  const list = await listImageFiles((await trainingFolder(root)).dir);
   const outDir = path.dirname(path.resolve(out));
   try {
     await fs.mkdir(outDir, { recursive: true });

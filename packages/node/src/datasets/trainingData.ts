@@ -21,14 +21,20 @@ export interface DataPlan {
   upscaled: FileProblems;
 }
 
+/** How a run's data record cut its images: a folder's --crop and --background. */
+export function cutOf(data: DataPlan): SplitCut {
+  return { crop: data.crop ?? undefined, background: data.background ?? undefined };
+}
+
 /**
- * How the run a checkpoint lies in cut its images (config.json's data record: a folder's --crop and --background), so
- * that real images compared with its samples or features are cut alike; undefined outside a run directory.
+ * How the run a checkpoint lies in cut its images (config.json's data record), when `dataset` is the one it trained
+ * on, so that real images compared with its samples or features are cut alike; undefined for another dataset or
+ * outside a run directory.
  */
-export async function runDataCut(checkpointDir: string): Promise<SplitCut | undefined> {
-  const run = runOfCheckpoint(checkpointDir);
+export async function runDataCut(checkpoint: { dir: string; state: { dataset: { name: string } } }, dataset: string): Promise<SplitCut | undefined> {
+  const run = dataset === checkpoint.state.dataset.name ? runOfCheckpoint(checkpoint.dir) : undefined;
   const data = run === undefined ? undefined : await recordedDataPlan(run).catch(() => undefined);
-  return data ? { crop: data.crop ?? undefined, background: data.background ?? undefined } : undefined;
+  return data ? cutOf(data) : undefined;
 }
 
 /** The data section of a run's config.json, or undefined for runs recorded before it existed. */

@@ -69,7 +69,7 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
     const { imageSize: s, channels: c, nz } = config;
     const first = request.seed ?? 0;
     // The run's own data is cut as the run cut it (a folder's --crop, --background), so reals and samples compare.
-    const cut = dataset === loaded.state.dataset.name ? await runDataCut(loaded.dir) : undefined;
+    const cut = await runDataCut(loaded, dataset);
     const ref = await openMetricsReference({ dataset, data: request.data, cut, imageSize: s, channels: c, n: request.n ?? 10000, classifier: request.classifier, seed: first });
     try {
       const n = ref.n;

@@ -1,6 +1,7 @@
 import { DcganError } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { optionalNative } from '../io/optionalNative.js';
 
 /**
  * The font every report is drawn in: DejaVu Sans 2.37 (assets/DejaVuSans.ttf, its licence beside it), the only
@@ -9,29 +10,11 @@ import { fileURLToPath } from 'node:url';
 export const REPORT_FONT_FILE = fileURLToPath(new URL('../../../assets/DejaVuSans.ttf', import.meta.url));
 export const REPORT_FONT_FAMILY = 'DejaVu Sans';
 
-type ResvgModule = typeof import('@resvg/resvg-js');
-let resvgModule: Promise<ResvgModule> | undefined;
-
 /**
  * resvg, imported on first use: its prebuilt binary is an optional dependency of its own (left out by
  * `npm install --omit=optional`), and only `dcgan report` needs it. Without it, the report is one line naming the fix.
  */
-export function loadResvg(): Promise<ResvgModule> {
-  if (resvgModule) return resvgModule;
-  const loading = import('@resvg/resvg-js').then(
-    (m) => m,
-    (e: unknown) => {
-      resvgModule = undefined;
-      const first = String((e as Error).message ?? e).split('\n')[0];
-      throw new DcganError(
-        `dcgan report needs @resvg/resvg-js's prebuilt binary for ${process.platform}-${process.arch}, which did not load (${first}); ` +
-          'an install with --omit=optional leaves it out: npm install --include=optional @resvg/resvg-js',
-      );
-    },
-  );
-  resvgModule = loading;
-  return loading;
-}
+export const loadResvg = optionalNative(() => import('@resvg/resvg-js'), "dcgan report needs @resvg/resvg-js's prebuilt binary", '@resvg/resvg-js');
 
 /** An SVG document as PNG bytes, drawn `zoom` times its size in the report's font (and no other). */
 export async function svgToPng(svg: string, zoom = 1): Promise<{ png: Buffer; width: number; height: number }> {

@@ -170,7 +170,7 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
   try {
     const source = await resolveDatasetSource({ dataset, data: request.data });
     // D learned from the run's images as cut (a folder's --crop, --background): the labelled images are cut alike.
-    const cut = dataset === loaded.state.dataset.name ? await runDataCut(loaded.dir) : undefined;
+    const cut = await runDataCut(loaded, dataset);
     const train: LabelledSplit = await source.split('train', config.imageSize, config.channels, cut);
     const test: LabelledSplit = await source.split('test', config.imageSize, config.channels, cut);
     const classes = Math.max(train.classes, test.classes);

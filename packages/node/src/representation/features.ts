@@ -29,7 +29,7 @@ export async function extractFeatures(request: FeaturesRequest): Promise<{ files
   try {
     const { imageSize: s, channels: c } = loaded.state.config;
     const dataset = request.dataset ?? loaded.state.dataset.name;
-    const cut = dataset === loaded.state.dataset.name ? await runDataCut(loaded.dir) : undefined;
+    const cut = await runDataCut(loaded, dataset);
     const split = await loadLabelledSplit(dataset, request.data, request.split ?? 'train', s, c, cut);
     const count = Math.min(request.n ?? split.labels.length, split.labels.length);
     const dims = featureSize(D);

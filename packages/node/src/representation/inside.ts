@@ -64,7 +64,7 @@ export async function visualize(request: VisualizeRequest): Promise<{ file: stri
     const { imageSize: s, channels: c } = loaded.state.config;
     const n = request.n ?? 8;
     const dataset = request.dataset ?? loaded.state.dataset.name;
-    const cut = dataset === loaded.state.dataset.name ? await runDataCut(loaded.dir) : undefined;
+    const cut = await runDataCut(loaded, dataset);
     const split = await loadLabelledSplit(dataset, request.data, 'test', s, c, cut);
     const pixels = gatherImages(split.dataset, indexRange(0, n));
     const images = tf.tensor4d(pixels, [n, s, s, c]);

@@ -10,6 +10,15 @@ export const DEFAULT_BACKGROUND: [number, number, number] = [255, 255, 255];
 
 const isFolder = (p: string) => fs.stat(p).then((s) => s.isDirectory(), () => false);
 
+/**
+ * Where a folder's training images are: a folder split into train/ and test/ trains (and is packed) on train/ alone,
+ * so that its test images stay unseen for eval and classify; any other folder is read whole.
+ */
+export async function trainingFolder(root: string): Promise<{ dir: string; split: boolean }> {
+  const split = (await isFolder(path.join(root, 'train'))) && (await isFolder(path.join(root, 'test')));
+  return { dir: split ? path.join(root, 'train') : root, split };
+}
+
 /** A split's listing with its classes, or the line that says the layout a labelled folder needs. */
 async function classFolders(root: string, which: SplitName): Promise<ImageFileList & { classes: string[]; labels: Uint16Array }> {
   const list = await listImageFiles(path.join(root, which));
@@ -50,7 +59,8 @@ export const folder: DatasetKind<'folder'> = {
   detect: (p) => !p.isFile,
   async resolve(data) {
     const root = data!;
-    const splits = (await isFolder(path.join(root, 'train'))) && (await isFolder(path.join(root, 'test'))) ? (['train', 'test'] as const) : [];
+    const training = await trainingFolder(root);
+    const splits = training.split ? (['train', 'test'] as const) : [];
     return {
       path: root,
       channels: 3,
@@ -58,10 +68,9 @@ export const folder: DatasetKind<'folder'> = {
       noSplits:
         `--data ${root}: the labelled commands (classify, eval, train-classifier, features) read a folder as train/ and ` +
         'test/ subfolders, each of class folders (train/cats/..., test/cats/...)',
-      // A folder split into train/ and test/ trains on train/ alone: the test images stay unseen for eval and classify.
       // The recorded path stays the root, so that --resume and --eval-every find both splits again.
       open: async ({ imageSize, channels, crop, background, strict, onProgress }) => ({
-        ...(await loadImageFolder(splits.length > 0 ? path.join(root, 'train') : root, { imageSize, channels, crop, background, strict, pool: { onProgress } })),
+        ...(await loadImageFolder(training.dir, { imageSize, channels, crop, background, strict, pool: { onProgress } })),
         path: path.resolve(root),
       }),
       split: (which, imageSize, channels, cut) => folderSplit(root, which, imageSize, channels, cut),
