@@ -6,6 +6,7 @@
       "sources": [
         "csrc/addon.cc",
         "csrc/conv.cc",
+        "csrc/conv_gemm.cc",
         "csrc/elementwise.cc",
         "csrc/reduce.cc",
         "csrc/transpose.cc",
@@ -13,7 +14,8 @@
         "csrc/matmul.cc",
         "csrc/batchnorm.cc",
         "csrc/adam.cc",
-        "csrc/activation_grad.cc"
+        "csrc/activation_grad.cc",
+        "csrc/precision.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

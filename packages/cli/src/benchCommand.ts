@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { type BackendChoice, runBenchmark } from '@dcgan-ts/node';
+import { type BackendChoice, PRECISION_CHOICES, type PrecisionChoice, runBenchmark } from '@dcgan-ts/node';
+import { Option } from 'commander';
 import { positiveInteger } from './parse.js';
 import { backendOption } from './useBackend.js';
 import { jsonOption } from './sharedOptions.js';
@@ -9,6 +10,7 @@ interface BenchOptions {
   sizes?: string;
   threads?: number;
   backend?: BackendChoice;
+  precision?: PrecisionChoice;
   json?: boolean;
 }
 
@@ -21,19 +23,31 @@ export function benchCommand(): Command {
     .option('--sizes <list>', 'image sizes to run (default: 32,64)')
     .option('--threads <n>', 'threads for both engines (default: DCGAN_THREADS or 2)', positiveInteger)
     .addOption(backendOption('TF.js backend (default: native)'))
+    .addOption(
+      new Option('--precision <p>', 'fp32, bf16, or auto: fp32 and, where the CPU has bf16 instructions, bf16 beside it').choices(
+        PRECISION_CHOICES,
+      ),
+    )
     .addOption(jsonOption('the results'))
-    .addHelpText('after', '\nExamples:\n  $ dcgan bench\n  $ dcgan bench --sizes 64 --steps 8 --json\n\nWork per training image: 0.41 GFLOP at 32x32x1, 2.50 at 64x64x3. Speed is a benchmark, not a test:\nrun it on a quiet machine and repeat it; the ratios come from one run of both engines.')
+    .addHelpText('after', '\nExamples:\n  $ dcgan bench\n  $ dcgan bench --sizes 64 --steps 8 --json\n  $ dcgan bench --precision bf16 --sizes 64\n\nWork per training image: 0.41 GFLOP at 32x32x1, 2.50 at 64x64x3. Speed is a benchmark, not a test:\nrun it on a quiet machine and repeat it; the ratios come from one run of both engines.')
     .action(async (o: BenchOptions) => {
       const sizes = o.sizes === undefined ? undefined : o.sizes.split(',').map((s) => Number(s.trim()));
       const say = (line: string) => process.stderr.write(line.endsWith('...') ? `${line}\n` : `dcgan: ${line}\n`);
-      const bench = await runBenchmark({ sizes, steps: o.steps, threads: o.threads, backend: o.backend, onProgress: say });
+      const bench = await runBenchmark({ sizes, steps: o.steps, threads: o.threads, backend: o.backend, precision: o.precision, onProgress: say });
       const m = bench.machine;
       process.stdout.write(`machine: ${m.cpu}, ${m.cores} cores, ${m.isa.length > 0 ? m.isa.join(' ') : 'ISA unknown'}\n`);
       process.stdout.write(`sgemm peak (1024^3 matmul on ${bench.engine}): ${f1(bench.sgemmGflops)} GFLOP/s; batch 128, ${bench.threads} threads\n`);
       for (const r of bench.results) {
         process.stdout.write(
-          `${r.imageSize}x${r.imageSize}x${r.channels}  train ${f1(r.ours.trainImgPerSec)} img/s (${f1(r.ours.gflops)} GFLOP/s, ${(100 * r.ours.fractionOfSgemmPeak).toFixed(0)}% of sgemm peak)` +
-            `  sample ${f1(r.ours.sampleImgPerSec)} img/s  peak RSS ${r.ours.peakRssMb.toFixed(0)} MB` +
+          `${r.imageSize}x${r.imageSize}x${r.channels}` +
+            r.oursByPrecision
+              .map(
+                (o) =>
+                  `\n         dcgan-ts ${o.precision}: train ${f1(o.trainImgPerSec)} img/s (${f1(o.gflops)} GFLOP/s, ${(100 * o.fractionOfSgemmPeak).toFixed(0)}% of sgemm peak)` +
+                  `  sample ${f1(o.sampleImgPerSec)} img/s  peak RSS ${o.peakRssMb.toFixed(0)} MB` +
+                  (o.ratios ? `  (x${o.ratios.train.toFixed(2)} / x${o.ratios.sample.toFixed(2)} / RSS x${o.ratios.peakRss.toFixed(2)} of PyTorch's best)` : ''),
+              )
+              .join('') +
             r.torchModes
               .map(
                 (t) =>
@@ -42,7 +56,7 @@ export function benchCommand(): Command {
               )
               .join('') +
             (r.ratios
-              ? `\n         against PyTorch's best: train x${r.ratios.train.toFixed(2)}  sample x${r.ratios.sample.toFixed(2)}  RSS x${r.ratios.peakRss.toFixed(2)}`
+              ? `\n         against PyTorch's best (${r.ours.precision}): train x${r.ratios.train.toFixed(2)}  sample x${r.ratios.sample.toFixed(2)}  RSS x${r.ratios.peakRss.toFixed(2)}`
               : '') +
             '\n',
         );

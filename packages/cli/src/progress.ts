@@ -37,12 +37,13 @@ export function consoleReporter(interactive: boolean): TrainReporter & { stop():
   const print = (line: string) => (multibar ? multibar.log(line + '\n') : process.stdout.write(line + '\n'));
 
   return {
-    onStart({ plan, backend, fromStep, note }) {
+    onStart({ plan, backend, fromStep, note, precision }) {
       total = plan.config.steps;
       if (note) process.stderr.write(`dcgan: ${note}\n`);
+      if (plan.precision !== 'fp32') process.stderr.write(`dcgan: ${precision.note}\n`);
       print(
         `${plan.resume ? 'resuming' : 'training'} ${plan.out}: ${plan.dataset} ${plan.config.imageSize}x${plan.config.imageSize}x${plan.config.channels}, ` +
-          `batch ${plan.config.batchSize}, steps ${fromStep}->${total} (${plan.stepsPerEpoch} per epoch), backend ${backend}, seed ${plan.config.seed}`,
+          `batch ${plan.config.batchSize}, steps ${fromStep}->${total} (${plan.stepsPerEpoch} per epoch), backend ${backend} ${precision.name}, seed ${plan.config.seed}`,
       );
       bar = multibar?.create(total, fromStep, { lossD: '-', lossG: '-', status: '' }) ?? null;
     },

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { type BackendChoice, sample, type SampleRequest } from '@dcgan-ts/node';
+import { type BackendChoice, type PrecisionChoice, sample, type SampleRequest } from '@dcgan-ts/node';
 import { countProgressPrinter } from './countProgress.js';
 import { positiveInteger, seed } from './parse.js';
-import { backendOption, useBackend } from './useBackend.js';
+import { backendOption, precisionOption, useBackend } from './useBackend.js';
 import { checkpointOption, jsonOption } from './sharedOptions.js';
 
 const EXAMPLES = `
@@ -13,7 +13,7 @@ Examples:
   $ dcgan sample --checkpoint runs/00000-mnist32 --n 50000 --separate fid-50k/   # streamed in batches, any count
   $ dcgan sample --checkpoint runs/00000-mnist32 --spatial 6 --out wide.png  # one 72x72 image from a 6x6 map of z`;
 
-type SampleCliOptions = SampleRequest & { backend?: BackendChoice; json?: boolean };
+type SampleCliOptions = SampleRequest & { backend?: BackendChoice; precision?: PrecisionChoice; json?: boolean };
 
 export function sampleCommand(): Command {
   return new Command('sample')
@@ -25,12 +25,14 @@ export function sampleCommand(): Command {
     .option('--separate <dir>', 'also (or, without --out, only) write one PNG per image into DIR')
     .option('--spatial <k>', 'one large image from a KxK map of latents (seeds S..S+K*K-1); G is fully convolutional', positiveInteger)
     .addOption(backendOption())
+    .addOption(precisionOption())
     .addOption(jsonOption())
     .addHelpText('after', EXAMPLES)
     .action(async (options: SampleCliOptions) => {
-      await useBackend(options.backend);
+      const { precision, ...request } = options;
+      await useBackend(options.backend, precision ?? 'auto');
       const result = await sample({
-        ...options,
+        ...request,
         onProgress: countProgressPrinter('writing images', 'images'),
         onNotice: (line) => process.stderr.write(`dcgan: ${line}\n`),
       });

@@ -1,16 +1,33 @@
 import { Option } from 'commander';
-import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice, selectBackend } from '@dcgan-ts/node';
+import {
+  BACKEND_CHOICES,
+  BACKEND_HELP,
+  type BackendChoice,
+  PRECISION_CHOICES,
+  PRECISION_HELP,
+  type PrecisionChoice,
+  selectBackend,
+  selectPrecision,
+} from '@dcgan-ts/node';
 
 /** `--backend <name>`, as every command that computes declares it. */
 export function backendOption(help: string = BACKEND_HELP): Option {
   return new Option('--backend <name>', help).choices(BACKEND_CHOICES);
 }
 
+/** `--precision <p>`, as the commands that run the generator or train declare it. */
+export function precisionOption(): Option {
+  return new Option('--precision <p>', PRECISION_HELP).choices(PRECISION_CHOICES);
+}
+
 /**
  * Activates the backend a command's --backend asks for (default auto). Says so on stderr when it is not the usual
- * CPU pick: a GPU through webgpu, or auto's fall back to the slow cpu backend.
+ * CPU pick: a GPU through webgpu, or auto's fall back to the slow cpu backend. A command with --precision passes it
+ * (default auto): its line goes to stderr too unless fp32 was asked. Without it, the convolutions run in fp32.
  */
-export async function useBackend(choice: BackendChoice | undefined): Promise<void> {
+export async function useBackend(choice: BackendChoice | undefined, precision?: PrecisionChoice): Promise<void> {
   const backend = await selectBackend(choice ?? 'auto');
   if (backend.note && (backend.slow || backend.name === 'webgpu')) process.stderr.write(`dcgan: ${backend.note}\n`);
+  const selected = await selectPrecision(precision ?? 'fp32', backend.name);
+  if (precision !== undefined && precision !== 'fp32') process.stderr.write(`dcgan: ${selected.note}\n`);
 }

@@ -1,7 +1,7 @@
 // Micro benchmark: every convolution of the paper's 64x64x3 DCGAN (batch 128, ngf = ndf = 64) on
 // the `native` backend, in each direction a training step runs it, as GFLOP/s.
 //
-//   npm run bench -w @dcgan-ts/native [-- --batch 128 --reps 3 --size 64 --channels 3]
+//   npm run bench -w @dcgan-ts/native [-- --batch 128 --reps 3 --size 64 --channels 3 --bf16]
 //
 // Each layer is described by its equivalent forward convolution x [N,H,W,Ci] * f [k,k,Ci,Co]. A
 // discriminator layer runs Conv2D forward and Conv2DBackpropInput + Conv2DBackpropFilter backward;
@@ -9,7 +9,7 @@
 // Conv2DBackpropFilter backward. All three cost 2*N*Ho*Wo*Co*k*k*Ci FLOP.
 import * as tf from '@tensorflow/tfjs-core';
 
-import { nativeBackendError, nativeInfo } from '../src/index.js';
+import { nativeBackendError, nativeInfo, setNativePrecision } from '../src/index.js';
 
 interface Layer {
   name: string;
@@ -82,9 +82,11 @@ function main(): void {
     process.exit(1);
   }
   tf.setBackend('native');
+  const precision = process.argv.includes('--bf16') ? 'bf16' : 'fp32';
+  setNativePrecision(precision);
   const n = arg('batch', 128), reps = arg('reps', 3), size = arg('size', 64), nc = arg('channels', 3);
   const info = nativeInfo()!;
-  console.log(`oneDNN ${info.onednn}, ${info.threads} threads; DCGAN ${size}x${size}x${nc}, batch ${n}, median of ${reps}`);
+  console.log(`oneDNN ${info.onednn}, ${info.threads} threads, convolutions in ${precision}; DCGAN ${size}x${size}x${nc}, batch ${n}, median of ${reps}`);
   const peak = sgemmPeak(reps);
   console.log(`sgemm peak (1536^3 matmul): ${peak.toFixed(0)} GFLOP/s`);
   console.log('layer                     op                     ms     GFLOP/s  of peak');

@@ -86,6 +86,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   registerMatmul(env, exports);
   registerBatchnorm(env, exports);
   registerActivationGrad(env, exports);
+  registerPrecision(env, exports);
   return exports;
 }
 

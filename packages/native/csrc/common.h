@@ -9,6 +9,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,24 @@ int numThreads();
 // costs more than it saves.
 constexpr int64_t kParallelGrain = 1 << 15;
 
+// Convolution precision (csrc/precision.cc): whether convolutions read bf16 copies of their inputs, the
+// process-wide scratch buffers those copies live in (slot 0: activations or dy, slot 1: the second input of
+// backward-weights), float32 -> bf16 conversion, and the bf16 ISA oneDNN found ('amx', 'avx512_bf16' or '').
+constexpr int kBf16ScratchSlots = 2;
+bool bf16Enabled();
+uint16_t* bf16Scratch(int slot, size_t n);
+void toBf16(const float* src, uint16_t* dst, int64_t n);  // OpenMP-parallel for large n
+
+// One float32 as bf16: round to nearest, ties to even (as oneDNN's reorder and PyTorch do); NaN stays a quiet NaN.
+inline uint16_t bf16Of(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<uint16_t>((u >> 16) | 0x40);
+  u += 0x7fffu + ((u >> 16) & 1u);
+  return static_cast<uint16_t>(u >> 16);
+}
+std::string bf16Isa();
+
 // Registration hooks, one per kernel family (csrc/<family>.cc).
 void registerConv(Napi::Env env, Napi::Object exports);
 void registerElementwise(Napi::Env env, Napi::Object exports);
@@ -100,6 +119,7 @@ void registerAdam(Napi::Env env, Napi::Object exports);
 void registerMatmul(Napi::Env env, Napi::Object exports);
 void registerBatchnorm(Napi::Env env, Napi::Object exports);
 void registerActivationGrad(Napi::Env env, Napi::Object exports);
+void registerPrecision(Napi::Env env, Napi::Object exports);
 
 // Wraps an entry point so oneDNN and std exceptions surface as JS errors with context.
 template <Napi::Value (*Fn)(const Napi::CallbackInfo&)>

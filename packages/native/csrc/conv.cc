@@ -7,63 +7,24 @@
 // into / out of it on every call, into a buffer owned by the cached primitive. For the DCGAN layers
 // the reorder costs <1% of the convolution and the blocked layout is what the fast JIT kernels need.
 //
-// Primitives are created once per geometry and cached (creation JITs code: ~ms).
+// In bf16 mode (csrc/precision.cc) each convolution reads bf16 copies of its inputs (x or dy, and the
+// filter, rounded to nearest even) and accumulates and writes float32: src/diff_dst/weights bf16, dst/diff_src/
+// diff_weights f32. The copies of activations go to the shared scratch buffers; the filter's to the entry's own
+// buffer, as the fp32 reorder does.
+//
+// Primitives are created once per geometry and precision and cached (creation JITs code: ~ms).
 #include <memory>
 #include <mutex>
 #include <unordered_map>
 
 #include "common.h"
+#include "conv_geometry.h"
+#include "conv_gemm.h"
 
 namespace dcgan {
 namespace {
 
 using dnnl::memory;
-using tag = memory::format_tag;
-using dt = memory::data_type;
-
-// Geometry passed from TS as 17 integers (see src/kernels/conv_util.ts `convGeometry`):
-// N, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilH, dilW, padT, padB, padL, padR.
-// Pads must already satisfy oneDNN's rule (in - eff_k + pT + pB) / s + 1 == out exactly.
-struct Geometry {
-  int64_t n, inH, inW, inC, outH, outW, outC, fH, fW, sH, sW, dH, dW, pT, pB, pL, pR;
-
-  static Geometry from(const Napi::CallbackInfo& info, size_t i) {
-    auto v = intsArg(info, i, "conv geometry");
-    require(info.Env(), v.size() == 17, "conv geometry must have 17 entries");
-    Geometry g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16]};
-    for (int64_t d : v) require(info.Env(), d >= 0, "conv geometry entries must be >= 0");
-    require(info.Env(), g.sH > 0 && g.sW > 0 && g.dH > 0 && g.dW > 0, "strides and dilations must be > 0");
-    int64_t effH = (g.fH - 1) * g.dH + 1, effW = (g.fW - 1) * g.dW + 1;
-    require(info.Env(), (g.inH - effH + g.pT + g.pB) / g.sH + 1 == g.outH &&
-                            (g.inW - effW + g.pL + g.pR) / g.sW + 1 == g.outW,
-            "conv geometry: pads inconsistent with output size");
-    return g;
-  }
-
-  std::string key(char kind) const {
-    std::string k(1, kind);
-    for (int64_t d : {n, inH, inW, inC, outH, outW, outC, fH, fW, sH, sW, dH, dW, pT, pB, pL, pR}) {
-      k += ',';
-      k += std::to_string(d);
-    }
-    return k;
-  }
-
-  memory::desc srcMd() const { return memory::desc({n, inC, inH, inW}, dt::f32, tag::nhwc); }
-  memory::desc dstMd() const { return memory::desc({n, outC, outH, outW}, dt::f32, tag::nhwc); }
-  memory::desc userWeightsMd() const { return memory::desc({outC, inC, fH, fW}, dt::f32, tag::hwio); }
-  memory::desc anyWeightsMd() const { return memory::desc({outC, inC, fH, fW}, dt::f32, tag::any); }
-  memory::dims strides() const { return {sH, sW}; }
-  memory::dims dilates() const { return {dH - 1, dW - 1}; }  // oneDNN counts the holes: 0 = dense
-  memory::dims padL() const { return {pT, pL}; }
-  memory::dims padR() const { return {pB, pR}; }
-
-  dnnl::convolution_forward::primitive_desc forwardPd() const {
-    dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct,
-                                      srcMd(), anyWeightsMd(), dstMd(), strides(), dilates(), padL(), padR());
-    return dnnl::convolution_forward::primitive_desc(d, cpuEngine());
-  }
-};
 
 // A cached primitive plus the weight reorder between TF's HWIO and the primitive's layout.
 struct ConvEntry {
@@ -71,8 +32,26 @@ struct ConvEntry {
   memory::desc weightsMd;       // the primitive's weights (or diff_weights) layout
   bool needsReorder = false;    // weightsMd != HWIO
   dnnl::reorder reorder;        // HWIO -> weightsMd (fwd, bwd data) or weightsMd -> HWIO (bwd filter)
-  std::vector<float> weights;   // storage for weightsMd when it differs from HWIO
+  std::vector<float> weights;   // storage for weightsMd when it differs from HWIO (bytes / 4, rounded up)
 };
+
+// Geometry from the call, in the process's current precision.
+Geometry geometryArg(const Napi::CallbackInfo& info, size_t i) {
+  Geometry g = Geometry::from(info, i);
+  if (bf16Enabled()) g.inputs = dt::bf16;
+  return g;
+}
+
+// An activation-shaped input as the primitive reads it: the float32 array itself, or (bf16 mode) its bf16 copy
+// in scratch slot `slot`.
+memory activation(const Geometry& g, const memory::desc& f32Md, float* data, int slot) {
+  if (g.inputs == dt::f32) return memory(f32Md, cpuEngine(), data);
+  memory::desc md(f32Md.dims(), dt::bf16, tag::nhwc);
+  size_t n = f32Md.get_size() / sizeof(float);
+  uint16_t* copy = bf16Scratch(slot, n);
+  toBf16(data, copy, static_cast<int64_t>(n));
+  return memory(md, cpuEngine(), copy);
+}
 
 std::mutex gCacheMutex;
 std::unordered_map<std::string, std::unique_ptr<ConvEntry>> gCache;
@@ -82,7 +61,7 @@ void setupWeights(ConvEntry& e, const Geometry& g, const memory::desc& primWeigh
   e.weightsMd = primWeights;
   e.needsReorder = primWeights != g.userWeightsMd();
   if (!e.needsReorder) return;
-  e.weights.resize(primWeights.get_size() / sizeof(float));
+  e.weights.resize((primWeights.get_size() + sizeof(float) - 1) / sizeof(float));
   memory user(g.userWeightsMd(), cpuEngine(), DNNL_MEMORY_NONE);
   memory prim(primWeights, cpuEngine(), DNNL_MEMORY_NONE);
   e.reorder = toUser ? dnnl::reorder(prim, user) : dnnl::reorder(user, prim);
@@ -111,7 +90,7 @@ memory primWeights(ConvEntry& e, const Geometry& g, float* hwio) {
 Napi::Value Conv2D(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   F32 x = f32Arg(info, 0, "x"), w = f32Arg(info, 1, "filter"), y = f32Out(info, 2, "y");
-  Geometry g = Geometry::from(info, 3);
+  Geometry g = geometryArg(info, 3);
   requireSize(env, x, g.n * g.inH * g.inW * g.inC, "conv2d x");
   requireSize(env, w, g.fH * g.fW * g.inC * g.outC, "conv2d filter");
   requireSize(env, y, g.n * g.outH * g.outW * g.outC, "conv2d y");
@@ -121,7 +100,7 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     e.prim = dnnl::convolution_forward(pd);
     setupWeights(e, g, pd.weights_desc(), /*toUser=*/false);
   });
-  memory src(g.srcMd(), cpuEngine(), x.data), dst(g.dstMd(), cpuEngine(), y.data);
+  memory src = activation(g, g.srcMd(), x.data, 0), dst(g.dstMd(), cpuEngine(), y.data);
   memory wts = primWeights(e, g, w.data);
   e.prim.execute(cpuStream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DST, dst}});
   cpuStream().wait();
@@ -133,20 +112,25 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
 Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   F32 dy = f32Arg(info, 0, "dy"), w = f32Arg(info, 1, "filter"), dx = f32Out(info, 2, "dx");
-  Geometry g = Geometry::from(info, 3);
+  Geometry g = geometryArg(info, 3);
   requireSize(env, dy, g.n * g.outH * g.outW * g.outC, "conv2dBackpropInput dy");
   requireSize(env, w, g.fH * g.fW * g.inC * g.outC, "conv2dBackpropInput filter");
   requireSize(env, dx, g.n * g.inH * g.inW * g.inC, "conv2dBackpropInput dx");
 
+  if (g.inputs == dt::bf16 && gemmIsFaster(g, 'D')) {
+    conv2dBackpropInputGemm(g, dy.data, w.data, dx.data);
+    return env.Undefined();
+  }
   ConvEntry& e = cached(g.key('D'), [&](ConvEntry& e) {
     auto hint = g.forwardPd();
-    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, g.srcMd(), g.anyWeightsMd(),
-                                            g.dstMd(), g.strides(), g.dilates(), g.padL(), g.padR());
+    dnnl::convolution_backward_data::desc d(dnnl::algorithm::convolution_direct, g.srcMd(),
+                                            g.anyWeightsMd(g.inputs), g.dstMd(g.inputs), g.strides(), g.dilates(),
+                                            g.padL(), g.padR());
     dnnl::convolution_backward_data::primitive_desc pd(d, cpuEngine(), hint);
     e.prim = dnnl::convolution_backward_data(pd);
     setupWeights(e, g, pd.weights_desc(), /*toUser=*/false);
   });
-  memory diffDst(g.dstMd(), cpuEngine(), dy.data), diffSrc(g.srcMd(), cpuEngine(), dx.data);
+  memory diffDst = activation(g, g.dstMd(), dy.data, 0), diffSrc(g.srcMd(), cpuEngine(), dx.data);
   memory wts = primWeights(e, g, w.data);
   e.prim.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DIFF_SRC, diffSrc}});
   cpuStream().wait();
@@ -158,20 +142,25 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
 Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   F32 x = f32Arg(info, 0, "x"), dy = f32Arg(info, 1, "dy"), dw = f32Out(info, 2, "dfilter");
-  Geometry g = Geometry::from(info, 3);
+  Geometry g = geometryArg(info, 3);
   requireSize(env, x, g.n * g.inH * g.inW * g.inC, "conv2dBackpropFilter x");
   requireSize(env, dy, g.n * g.outH * g.outW * g.outC, "conv2dBackpropFilter dy");
   requireSize(env, dw, g.fH * g.fW * g.inC * g.outC, "conv2dBackpropFilter dfilter");
 
+  if (g.inputs == dt::bf16 && gemmIsFaster(g, 'W')) {
+    conv2dBackpropFilterGemm(g, x.data, dy.data, dw.data);
+    return env.Undefined();
+  }
   ConvEntry& e = cached(g.key('W'), [&](ConvEntry& e) {
     auto hint = g.forwardPd();
-    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, g.srcMd(), g.anyWeightsMd(),
-                                               g.dstMd(), g.strides(), g.dilates(), g.padL(), g.padR());
+    dnnl::convolution_backward_weights::desc d(dnnl::algorithm::convolution_direct, g.srcMd(g.inputs),
+                                               g.anyWeightsMd(dt::f32), g.dstMd(g.inputs), g.strides(),
+                                               g.dilates(), g.padL(), g.padR());
     dnnl::convolution_backward_weights::primitive_desc pd(d, cpuEngine(), hint);
     e.prim = dnnl::convolution_backward_weights(pd);
     setupWeights(e, g, pd.diff_weights_desc(), /*toUser=*/true);
   });
-  memory src(g.srcMd(), cpuEngine(), x.data), diffDst(g.dstMd(), cpuEngine(), dy.data);
+  memory src = activation(g, g.srcMd(), x.data, 0), diffDst = activation(g, g.dstMd(), dy.data, 1);
   memory user(g.userWeightsMd(), cpuEngine(), dw.data);
   memory diffW = e.needsReorder ? memory(e.weightsMd, cpuEngine(), e.weights.data()) : user;
   e.prim.execute(cpuStream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_WEIGHTS, diffW}});

@@ -44,7 +44,17 @@ export interface NativeAddon {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: ConvGeometry): void;
   /** dfilter [fH,fW,inC,outC] from x [N,H,W,inC] and dy [N,oH,oW,outC]. */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dfilter: Float32Array, geometry: ConvGeometry): void;
-  /** Number of cached convolution primitives (one per geometry and direction). */
+  /**
+   * 'bf16': every convolution reads bf16 copies of its float32 inputs (rounded to nearest even) and accumulates and
+   * writes float32; 'fp32' (the default): float32 throughout. Throws for 'bf16' on a CPU without bf16 instructions.
+   */
+  setConvPrecision(precision: 'fp32' | 'bf16'): void;
+  getConvPrecision(): 'fp32' | 'bf16';
+  /** The bf16 instructions oneDNN found on this CPU: 'amx' (AMX-BF16), 'avx512_bf16', or '' for none. */
+  bf16Isa(): '' | 'avx512_bf16' | 'amx';
+  /** y = float32(bf16(x)): what a bf16 convolution reads of x. */
+  toBf16RoundTrip(x: Float32Array, y: Float32Array): void;
+  /** Number of cached convolution primitives (one per geometry, direction and precision). */
   convCacheSize(): number;
   binary(op: BinaryOp, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
     out: Float32Array, outShape: readonly number[]): void;
@@ -131,7 +141,7 @@ function candidates(): Candidate[] {
 const REQUIRED: ReadonlyArray<keyof NativeAddon> = [
   'info', 'setNumThreads', 'getNumThreads', 'convCacheSize', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'binary', 'unary', 'reduce',
   'transpose', 'batchMatMul', 'batchNorm', 'compare', 'select', 'tile', 'batchNormTraining', 'batchNormTrainingGrad', 'adamUpdate',
-  'reluGradFromOutput',
+  'reluGradFromOutput', 'setConvPrecision', 'getConvPrecision', 'bf16Isa', 'toBf16RoundTrip',
 ];
 
 let cached: LoadResult | undefined;

@@ -79,6 +79,38 @@ export function setNativeThreads(n: number): void {
   r.addon.setNumThreads(n);
 }
 
+/** The convolutions' precision: `fp32`, or `bf16` (bf16 inputs, float32 accumulation and results). */
+export type NativePrecision = 'fp32' | 'bf16';
+
+/**
+ * The bf16 instructions oneDNN can use on this CPU: 'amx' (AMX-BF16 tiles), 'avx512_bf16' (AVX512-BF16 dot
+ * products), or null when there are none (bf16 would then be emulated, slower than fp32) or no addon.
+ */
+export function nativeBf16Isa(): 'amx' | 'avx512_bf16' | null {
+  const r = loadAddon();
+  return r.ok ? r.addon.bf16Isa() || null : null;
+}
+
+/**
+ * Sets the precision of every convolution on `native` from now on (process-wide; the default is fp32). In bf16
+ * the convolutions read bf16 copies of their inputs and filters and accumulate in float32; every tensor stays
+ * float32. Throws when the addon is missing or, for bf16, when the CPU has no bf16 instructions (nativeBf16Isa).
+ */
+export function setNativePrecision(precision: NativePrecision): void {
+  const r = loadAddon();
+  if (!r.ok) throw new Error(nativeBackendError()!);
+  if (precision === 'bf16' && !r.addon.bf16Isa()) {
+    throw new Error('bf16 needs a CPU with AVX512-BF16 or AMX-BF16 instructions, and this one has neither');
+  }
+  r.addon.setConvPrecision(precision);
+}
+
+/** The convolutions' current precision on `native` (fp32 without the addon). */
+export function nativePrecision(): NativePrecision {
+  const r = loadAddon();
+  return r.ok ? r.addon.getConvPrecision() : 'fp32';
+}
+
 const loaded = loadAddon();
 if (loaded.ok) {
   const addon = loaded.addon;

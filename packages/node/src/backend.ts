@@ -34,9 +34,23 @@ export function describeBackend(b: BackendSelection): string {
 /** The package of the oneDNN backend (packages/native); optional, so it is imported by name at run time. */
 const NATIVE_PACKAGE = '@dcgan-ts/native';
 
-interface NativeModule {
+/** What this package uses of @dcgan-ts/native, every member optional (an older or missing package). */
+export interface NativeModule {
   /** Why the addon did not load (what failed and the fix), or null when it did. */
   nativeBackendError?: () => string | null;
+  /** 'amx', 'avx512_bf16' or null: the CPU's bf16 instructions oneDNN can use. */
+  nativeBf16Isa?: () => 'amx' | 'avx512_bf16' | null;
+  /** The convolutions' precision on `native`, process-wide. */
+  setNativePrecision?: (precision: 'fp32' | 'bf16') => void;
+}
+
+/** The native package, or null when it is not installed. */
+export async function importNative(): Promise<NativeModule | null> {
+  try {
+    return (await import(NATIVE_PACKAGE)) as NativeModule;
+  } catch {
+    return null;
+  }
 }
 
 /** Tries to activate the native backend; returns null on success, else the one-line reason. */

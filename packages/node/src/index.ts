@@ -17,6 +17,14 @@ export {
   describeBackend,
   selectBackend,
 } from './backend.js';
+export {
+  PRECISION_CHOICES,
+  PRECISION_HELP,
+  type Precision,
+  type PrecisionChoice,
+  type PrecisionSelection,
+  selectPrecision,
+} from './precision.js';
 export { train, type TrainReporter, type TrainRequest, type TrainResult } from './train.js';
 export { planTraining, RUNS_DIR, type TrainingPlan } from './trainingPlan.js';
 export {

@@ -12,7 +12,7 @@ import {
   runTrainingLoop,
   seedRange,
 } from '@dcgan-ts/core';
-import { type BackendChoice, describeBackend, selectBackend } from './backend.js';
+import { type BackendChoice, type BackendSelection, describeBackend, selectBackend } from './backend.js';
 import { closeDataset } from './datasets/source.js';
 import { cutOf } from './datasets/trainingData.js';
 import { writePng } from './io/png.js';
@@ -21,6 +21,7 @@ import { loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
 import { RunLock, RunLockHeldError } from './run/runLock.js';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
+import { type PrecisionChoice, type PrecisionSelection, selectPrecision } from './precision.js';
 import { planTraining, RUNS_DIR, type TrainingPlan } from './trainingPlan.js';
 
 /** What a user asks of `dcgan train`; undefined fields take the paper's defaults (or, on --resume, the run's). */
@@ -57,6 +58,8 @@ export interface TrainRequest {
    */
   resumeFrom?: string;
   backend?: BackendChoice;
+  /** Convolutions in fp32 or bf16; auto (the default): bf16 on the native backend where the CPU has bf16 units. */
+  precision?: PrecisionChoice;
   logEvery?: number;
   sampleEvery?: number;
   checkpointEvery?: number;
@@ -72,7 +75,8 @@ export interface TrainRequest {
 
 /** What `train` tells its caller as it goes; every member optional. */
 export interface TrainReporter {
-  onStart?(info: { plan: TrainingPlan; backend: string; fromStep: number; note?: string }): void;
+  /** note: what the backend choice should tell the user; precision: the one the run computes in, with its line. */
+  onStart?(info: { plan: TrainingPlan; backend: string; fromStep: number; note?: string; precision: PrecisionSelection }): void;
   /** Decoding an image folder at the start: files done of total. */
   onDataProgress?(done: number, total: number): void;
   onStep?(step: number, totalSteps: number, metrics: StepMetrics): void;
@@ -112,6 +116,7 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     lock = await lockRunDirectory(plan, request.out !== undefined, reporter);
     const run = new RunDirectory(plan.out);
     const backend = await selectBackend(plan.backend);
+    const precision = await selectPrecision(plan.precision, backend.name);
     // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
     if (plan.eval && plan.eval.every > 0) {
       const run = { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined, cut: cutOf(plan.data) };
@@ -119,7 +124,7 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
         reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
       );
     }
-    return await trainRun(plan, data, run, lock, backend, evaluator, reporter);
+    return await trainRun(plan, data, run, lock, { ...backend, precision }, evaluator, reporter);
   } finally {
     await lock?.release();
     evaluator?.dispose();
@@ -161,7 +166,7 @@ async function trainRun(
   data: ImageDataset,
   run: RunDirectory,
   lock: RunLock,
-  backend: Awaited<ReturnType<typeof selectBackend>>,
+  backend: BackendSelection & { precision: PrecisionSelection },
   evaluator: TrainingEvaluator | null,
   reporter: TrainReporter,
 ): Promise<TrainResult> {
@@ -170,7 +175,14 @@ async function trainRun(
   for (const dir of [run.root, run.samplesDir, run.checkpointsDir]) {
     for (const removed of await removeLeftovers(dir, { exclusive: true })) reporter.onNotice?.(describeRemovedLeftover(removed));
   }
-  await run.writeConfig({ ...plan, backend: backend.name, adapter: backend.adapter ?? null, requestedBackend: plan.backend });
+  await run.writeConfig({
+    ...plan,
+    backend: backend.name,
+    adapter: backend.adapter ?? null,
+    requestedBackend: plan.backend,
+    precision: backend.precision.name,
+    requestedPrecision: plan.precision,
+  });
 
   let trainer: DcganTrainer;
   if (plan.resume) {
@@ -182,7 +194,7 @@ async function trainRun(
   }
   // Flips follow the trainer's epoch, so a resumed run flips exactly as a straight one.
   if (data instanceof FlipDataset) data.followEpochs(() => Math.floor(trainer.step / trainer.stepsPerEpoch));
-  reporter.onStart?.({ plan, backend: backend.name, fromStep: trainer.step, note: backend.note });
+  reporter.onStart?.({ plan, backend: backend.name, fromStep: trainer.step, note: backend.note, precision: backend.precision });
 
   const { nz, z, sampleCount, imageSize, channels } = plan.config;
   const sampleLatents = latentsForSeeds(seedRange(0, sampleCount), nz, z);
@@ -218,7 +230,7 @@ async function trainRun(
         : undefined,
       onCheckpoint: async (t) => {
         await lock.assertHeld();
-        checkpoint = await saveCheckpoint(run.checkpointsDir, t, { backend: describeBackend(backend), datasetSize: data.size });
+        checkpoint = await saveCheckpoint(run.checkpointsDir, t, { backend: describeRunBackend(backend), datasetSize: data.size });
         reporter.onCheckpoint?.(checkpoint);
       },
     });
@@ -226,4 +238,9 @@ async function trainRun(
   } finally {
     trainer.dispose();
   }
+}
+
+/** The backend a checkpoint records: describeBackend's words, with ", bf16" when the convolutions ran in bf16. */
+function describeRunBackend(backend: BackendSelection & { precision: PrecisionSelection }): string {
+  return backend.precision.name === 'bf16' ? `${describeBackend(backend)}, bf16` : describeBackend(backend);
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_EVAL_METRICS, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, FEATURE_METRICS } from '@dcgan-ts/core';
 import { BACKEND_CHOICES, BACKEND_HELP } from './backend.js';
 import { DATASET_NAMES } from './datasets/registry.js';
+import { PRECISION_CHOICES, PRECISION_HELP } from './precision.js';
 import { DEFAULT_EVAL_N } from './metrics/trainingEval.js';
 import type { TrainRequest } from './train.js';
 
@@ -82,6 +83,7 @@ export const TRAIN_OPTIONS: readonly OptionDeclaration[] = [
     resume: 'may change',
   },
   { key: 'backend', flag: '--backend', placeholder: '<name>', value: { choices: BACKEND_CHOICES }, help: BACKEND_HELP, resume: 'may change' },
+  { key: 'precision', flag: '--precision', placeholder: '<p>', value: { choices: PRECISION_CHOICES }, default: 'auto', help: PRECISION_HELP, resume: 'may change' },
   { key: 'logEvery', flag: '--log-every', placeholder: '<n>', value: 'positive integer', default: String(training.logEvery), help: 'log every N steps', resume: 'may change' },
   { key: 'sampleEvery', flag: '--sample-every', placeholder: '<n>', value: 'positive integer', default: String(training.sampleEvery), help: 'write a sample grid every N steps', resume: 'may change' },
   { key: 'checkpointEvery', flag: '--checkpoint-every', placeholder: '<n>', value: 'positive integer', default: String(training.checkpointEvery), help: 'checkpoint every N steps', resume: 'may change' },

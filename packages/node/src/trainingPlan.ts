@@ -15,6 +15,7 @@ import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { BackendChoice } from './backend.js';
+import type { PrecisionChoice } from './precision.js';
 import { type DatasetSource, resolveDatasetSource } from './datasets/registry.js';
 import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
 import { DEFAULT_EVAL_N, type EvalPlan } from './metrics/trainingEval.js';
@@ -42,6 +43,8 @@ export interface TrainingPlan {
   /** The checkpoint archive a resumed run starts from, when it is not the run's own latest checkpoint. */
   resumeFrom: string | null;
   backend: BackendChoice;
+  /** --precision as asked; config.json also records the precision the run got. */
+  precision: PrecisionChoice;
   datasetSize: number;
   /** Where the images came from and what was left out (config.json's record for --resume and for the user). */
   data: DataPlan;
@@ -238,6 +241,7 @@ export async function planTraining(
       resume,
       resumeFrom,
       backend: request.backend ?? 'auto',
+      precision: request.precision ?? 'auto',
       datasetSize: data.size,
       data: dataPlan,
       stepsPerEpoch,

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type BackendChoice, describeBackend, selectBackend } from '../backend.js';
+import { type BackendChoice, type BackendName, describeBackend, selectBackend } from '../backend.js';
+import { type Precision, type PrecisionChoice, selectPrecision } from '../precision.js';
 import type { WebgpuAdapterInfo } from '../webgpu.js';
 import {
   type BenchCase,
@@ -26,6 +27,11 @@ export interface BenchmarkRequest {
   threads?: number;
   /** dcgan-ts's backend (default native). */
   backend?: BackendChoice;
+  /**
+   * dcgan-ts's precision: auto (default) measures fp32 and, where the backend and CPU run it, bf16 beside it; fp32
+   * or bf16 that one alone (bf16 fails where it cannot run).
+   */
+  precision?: PrecisionChoice;
   /** A line per stage ("64x64x3: PyTorch..."), and what the user should know (a software adapter, no PyTorch). */
   onProgress?(line: string): void;
 }
@@ -34,7 +40,10 @@ export interface BenchmarkRequest {
 export interface BenchmarkCaseResult {
   imageSize: number;
   channels: number;
-  ours: OurMeasurement & { gflops: number; fractionOfSgemmPeak: number };
+  /** dcgan-ts at the run's headline precision: bf16 when it was measured, else fp32. */
+  ours: OurPrecisionMeasurement;
+  /** dcgan-ts at every precision measured (fp32 first), each with its ratios to PyTorch's best. */
+  oursByPrecision: (OurPrecisionMeasurement & { ratios: BenchmarkRatios | null })[];
   /** PyTorch in its fastest training mode of TORCH_MODES on this CPU; null without PyTorch. */
   torch: TorchMeasurement | null;
   /** PyTorch in every mode measured. */
@@ -43,7 +52,17 @@ export interface BenchmarkCaseResult {
    * Ours over PyTorch's best (> 1: faster; for memory: more): training against its fastest training mode, sampling
    * against its fastest sampling mode, peak RSS against the fastest training mode's. Null without PyTorch.
    */
-  ratios: { train: number; sample: number; peakRss: number } | null;
+  ratios: BenchmarkRatios | null;
+}
+
+/** dcgan-ts's measurement at one precision, with the GFLOP/s its training speed means. */
+export type OurPrecisionMeasurement = OurMeasurement & { precision: Precision; gflops: number; fractionOfSgemmPeak: number };
+
+/** Ours over PyTorch's best: > 1 is faster (for memory: more). */
+export interface BenchmarkRatios {
+  train: number;
+  sample: number;
+  peakRss: number;
 }
 
 /** The CPU every number was measured on: vendor and model as the OS names it, and the ISA extensions that matter. */
@@ -85,13 +104,13 @@ export function benchmarkMachine(): BenchmarkMachine {
 const MEASURE_CASE = fileURLToPath(new URL('./measureCase.js', import.meta.url));
 
 /** Our side of one case in a child process, so that its peak RSS is its own. */
-function measureInChild(c: BenchCase, steps: number, backend: string, threads: number): OurMeasurement {
-  const r = spawnSync(process.execPath, [MEASURE_CASE, String(c.imageSize), String(steps), backend], {
+function measureInChild(c: BenchCase, steps: number, backend: string, precision: Precision, threads: number): OurMeasurement {
+  const r = spawnSync(process.execPath, [MEASURE_CASE, String(c.imageSize), String(steps), backend, precision], {
     encoding: 'utf8',
     env: { ...process.env, DCGAN_THREADS: String(threads) },
   });
   const line = r.stdout?.trim().split('\n').pop();
-  if (r.status !== 0 || !line) throw new DcganError(`benchmark of ${c.imageSize}x${c.imageSize} failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
+  if (r.status !== 0 || !line) throw new DcganError(`benchmark of ${c.imageSize}x${c.imageSize} in ${precision} failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
   return JSON.parse(line) as OurMeasurement;
 }
 
@@ -110,13 +129,18 @@ export async function runBenchmark(request: BenchmarkRequest = {}): Promise<Benc
   const sgemm = await measureSgemmPeak();
   const engine = describeBackend(backend);
   if (backend.adapter?.software) say(`${engine} is a software adapter: its numbers are a CPU emulating a GPU, not a GPU's`);
+  const precisions = await benchPrecisions(request.precision ?? 'auto', backend.name, say);
   const noTorch = torchUnavailable();
   if (noTorch) say(`no PyTorch reference: ${noTorch}`);
   const results: BenchmarkCaseResult[] = [];
   for (const c of cases) {
     const shape = `${c.imageSize}x${c.imageSize}x${c.channels}`;
-    say(`${shape}: dcgan-ts (${engine}, ${threads} threads)...`);
-    const ours = measureInChild(c, steps, backend.name, threads);
+    const measured = precisions.map((precision) => {
+      say(`${shape}: dcgan-ts (${engine} ${precision}, ${threads} threads)...`);
+      const m = measureInChild(c, steps, backend.name, precision, threads);
+      const gflops = m.trainImgPerSec * c.gflopPerImage;
+      return { ...m, precision, gflops, fractionOfSgemmPeak: gflops / sgemm };
+    });
     const torchModes: TorchMeasurement[] = [];
     if (!noTorch) {
       for (const mode of TORCH_MODES) {
@@ -133,19 +157,37 @@ export async function runBenchmark(request: BenchmarkRequest = {}): Promise<Benc
       torchModes.reduce<TorchMeasurement | null>((best, t) => (best === null || t[key] > best[key] ? t : best), null);
     const torch = fastest('trainImgPerSec');
     const torchSample = fastest('sampleImgPerSec');
-    const gflops = ours.trainImgPerSec * c.gflopPerImage;
-    results.push({
-      imageSize: c.imageSize,
-      channels: c.channels,
-      ours: { ...ours, gflops, fractionOfSgemmPeak: gflops / sgemm },
-      torch,
-      torchModes,
-      ratios: torch && torchSample && {
+    const ratios = (ours: OurMeasurement): BenchmarkRatios | null =>
+      torch && torchSample && {
         train: ours.trainImgPerSec / torch.trainImgPerSec,
         sample: ours.sampleImgPerSec / torchSample.sampleImgPerSec,
         peakRss: ours.peakRssMb / torch.peakRssMb,
-      },
+      };
+    const headline = measured[measured.length - 1]!;
+    results.push({
+      imageSize: c.imageSize,
+      channels: c.channels,
+      ours: headline,
+      oursByPrecision: measured.map((m) => ({ ...m, ratios: ratios(m) })),
+      torch,
+      torchModes,
+      ratios: ratios(headline),
     });
   }
   return { backend: backend.name, adapter: backend.adapter ?? null, engine, threads, machine: benchmarkMachine(), sgemmGflops: sgemm, results };
+}
+
+/**
+ * The precisions a bench measures: the one asked, or for auto fp32 and, where it runs (native on a CPU with bf16
+ * instructions), bf16 beside it; where it does not, a line saying why fp32 alone.
+ */
+async function benchPrecisions(choice: PrecisionChoice, backend: BackendName, say: (line: string) => void): Promise<Precision[]> {
+  const probe = await selectPrecision(choice, backend); // fails here, once, for a bf16 that cannot run
+  await selectPrecision('fp32', backend); // the parent process computes the sgemm reference in fp32
+  if (choice !== 'auto') return [choice];
+  if (probe.name === 'fp32') {
+    say(`fp32 only: ${probe.note.replace(/^precision fp32: /, '')}`);
+    return ['fp32'];
+  }
+  return ['fp32', 'bf16'];
 }
