@@ -30,13 +30,14 @@ export function sampleCommand(): Command {
     .addHelpText('after', EXAMPLES)
     .action(async (options: SampleCliOptions) => {
       const { precision, ...request } = options;
-      await useBackend(options.backend, precision ?? 'auto');
+      const computed = await useBackend(options.backend, precision ?? 'auto');
       const result = await sample({
         ...request,
         onProgress: countProgressPrinter('writing images', 'images'),
         onNotice: (line) => process.stderr.write(`dcgan: ${line}\n`),
       });
-      process.stdout.write(`step ${result.step} of ${result.checkpoint} -> ${result.files.length === 1 ? result.files[0] : `${result.files.length} files`}\n`);
-      if (options.json) process.stdout.write(JSON.stringify(result) + '\n');
+      const where = result.files.length === 1 ? result.files[0] : `${result.files.length} files`;
+      process.stdout.write(`step ${result.step} of ${result.checkpoint} -> ${where}${computed.name === 'bf16' ? ' (G in bf16)' : ''}\n`);
+      if (options.json) process.stdout.write(JSON.stringify({ ...result, precision: computed.name }) + '\n');
     });
 }

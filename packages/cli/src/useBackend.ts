@@ -6,6 +6,7 @@ import {
   PRECISION_CHOICES,
   PRECISION_HELP,
   type PrecisionChoice,
+  type PrecisionSelection,
   selectBackend,
   selectPrecision,
 } from '@dcgan-ts/node';
@@ -23,11 +24,10 @@ export function precisionOption(): Option {
 /**
  * Activates the backend a command's --backend asks for (default auto). Says so on stderr when it is not the usual
  * CPU pick: a GPU through webgpu, or auto's fall back to the slow cpu backend. A command with --precision passes it
- * (default auto): its line goes to stderr too unless fp32 was asked. Without it, the convolutions run in fp32.
+ * (default auto) and tells the user what it got itself (returned); without it, the convolutions run in fp32.
  */
-export async function useBackend(choice: BackendChoice | undefined, precision?: PrecisionChoice): Promise<void> {
+export async function useBackend(choice: BackendChoice | undefined, precision?: PrecisionChoice): Promise<PrecisionSelection> {
   const backend = await selectBackend(choice ?? 'auto');
   if (backend.note && (backend.slow || backend.name === 'webgpu')) process.stderr.write(`dcgan: ${backend.note}\n`);
-  const selected = await selectPrecision(precision ?? 'fp32', backend.name);
-  if (precision !== undefined && precision !== 'fp32') process.stderr.write(`dcgan: ${selected.note}\n`);
+  return selectPrecision(precision ?? 'fp32', backend.name);
 }

@@ -51,6 +51,12 @@ export {
   FUSED_BATCH_NORM_TRAINING_KERNEL,
   hasFusedBatchNormTraining,
 } from './ops/batchNormTraining.js';
+export {
+  batchNormActivationTraining,
+  FUSED_BATCH_NORM_ACTIVATION_TRAINING_GRAD_KERNEL,
+  FUSED_BATCH_NORM_ACTIVATION_TRAINING_KERNEL,
+  hasFusedBatchNormActivationTraining,
+} from './ops/batchNormActivationTraining.js';
 
 // Training (section 4): losses, Adam, the backward pass, one D and one G update, the loop
 export { discriminatorLoss, generatorLoss, lossOnFake, lossOnReal, meanProbability } from './training/losses.js';

@@ -1,4 +1,7 @@
-// Batch norm: FusedBatchNorm (below), and a fused training-mode forward and backward.
+// Batch norm: FusedBatchNorm (below), and a fused training-mode forward and backward, optionally with the (leaky)
+// ReLU after it fused in: forward y = act(bn(x)) in the normalising pass, backward the activation's gradient
+// (from its output y, as activation_grad.cc) computed on the fly wherever the batch-norm gradient reads dy. The same
+// float arithmetic as the separate kernels, in the same order, so fused and separate give the same bits.
 //
 // FusedBatchNorm (tf.batchNorm, inference form): with per-element parameters taken cyclically, as
 // tfjs-backend-cpu does (a parameter of length L applies to flat index i as p[i % L]):
@@ -35,9 +38,26 @@ void channelSums(int64_t rows, int64_t C, int nOut, F f, std::vector<double>* ou
   }
 }
 
-// batchNormTraining(x, scale|null, offset|null, eps, y, mean, variance): training-mode batch norm
+// The activation fused after batch norm: none, ReLU, or LeakyReLU with slope alpha (an optional last argument: a
+// number, 0 for ReLU; rounded to float once, as TF.js's attribute is).
+struct Activation {
+  enum Kind { kNone, kRelu, kLeakyRelu } kind = kNone;
+  float alpha = 0.f;
+
+  static Activation from(const Napi::CallbackInfo& info, size_t i) {
+    Activation a;
+    if (i >= info.Length() || info[i].IsUndefined() || info[i].IsNull()) return a;
+    require(info.Env(), info[i].IsNumber(), "activation alpha must be a number");
+    a.alpha = static_cast<float>(info[i].As<Napi::Number>().DoubleValue());
+    require(info.Env(), a.alpha >= 0.f, "activation alpha must be >= 0");
+    a.kind = a.alpha == 0.f ? kRelu : kLeakyRelu;
+    return a;
+  }
+};
+
+// batchNormTraining(x, scale|null, offset|null, eps, y, mean, variance[, alpha]): training-mode batch norm
 // over all dims but the last (C). mean and variance are the batch statistics (biased variance,
-// as tf.moments); y = (x - mean) / sqrt(variance + eps) * scale + offset.
+// as tf.moments); y = (x - mean) / sqrt(variance + eps) * scale + offset, then (with alpha) the activation.
 // Three passes over x (mean, variance, normalize) instead of TF.js's composite's ~6.
 Napi::Value BatchNormTraining(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -48,6 +68,7 @@ Napi::Value BatchNormTraining(const Napi::CallbackInfo& info) {
   F32 offset = hasOffset ? f32Arg(info, 2, "offset") : F32{nullptr, 0};
   const double eps = numArg(info, 3, "varianceEpsilon");
   F32 y = f32Out(info, 4, "y"), mean = f32Out(info, 5, "mean"), var = f32Out(info, 6, "variance");
+  const Activation activation = Activation::from(info, 7);
   const int64_t C = static_cast<int64_t>(mean.size);
   require(env, C > 0 && var.size == mean.size && x.size % C == 0 && x.size > 0 && y.size == x.size,
           "batchNormTraining: sizes");
@@ -78,17 +99,78 @@ Napi::Value BatchNormTraining(const Napi::CallbackInfo& info) {
     b[c] = hasOffset ? offset.data[c] : 0.f;
   }
   float* yv = y.data;
+  if (activation.kind == Activation::kNone) {
 #pragma omp parallel for schedule(static) if (static_cast<int64_t>(x.size) > kParallelGrain)
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* xr = xv + r * C;
-    float* yr = yv + r * C;
-    for (int64_t c = 0; c < C; ++c) yr[c] = (xr[c] - mf[c]) * k[c] + b[c];
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* xr = xv + r * C;
+      float* yr = yv + r * C;
+      for (int64_t c = 0; c < C; ++c) yr[c] = (xr[c] - mf[c]) * k[c] + b[c];
+    }
+  } else {
+    const float alpha = activation.alpha;
+    const bool relu = activation.kind == Activation::kRelu;
+#pragma omp parallel for schedule(static) if (static_cast<int64_t>(x.size) > kParallelGrain)
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* xr = xv + r * C;
+      float* yr = yv + r * C;
+      for (int64_t c = 0; c < C; ++c) {
+        const float v = (xr[c] - mf[c]) * k[c] + b[c];
+        // elementwise.cc's Relu and LeakyRelu, exactly
+        yr[c] = v < 0.f ? (relu ? 0.f : alpha * v) : v;
+      }
+    }
   }
   return env.Undefined();
 }
 
-// batchNormTrainingGrad(dy, x, mean, variance, scale|null, eps, dx, dscale, doffset): the full
-// gradient of batchNormTraining (through the batch statistics too). With M rows,
+// The two passes of batchNormTrainingGrad over x and dyAt(i), the gradient arriving at batch norm's output.
+template <typename DyAt>
+void batchNormGradLoops(int64_t rows, int64_t C, const float* xv, const F32& mean, const F32& var,
+                        const float* scale, double eps, const F32& dx, const F32& dscale, const F32& doffset,
+                        DyAt dyAt) {
+  const bool hasScale = scale != nullptr;
+  std::vector<double> m(C), invstd(C);
+  for (int64_t c = 0; c < C; ++c) {
+    m[c] = mean.data[c];
+    invstd[c] = 1.0 / std::sqrt(static_cast<double>(var.data[c]) + eps);
+  }
+  std::vector<double> sums[2];  // sum dy, sum dy * (x - mean)
+  channelSums(rows, C, 2, [&](int64_t r, double* acc) {
+    const float* xr = xv + r * C;
+    for (int64_t c = 0; c < C; ++c) {
+      const float dr = dyAt(r * C + c);
+      acc[c] += dr;
+      acc[C + c] += dr * (xr[c] - m[c]);
+    }
+  }, sums);
+  // dx = a * dy + b * (x - mean) + d per channel, folding the constants:
+  //   a = scale * invstd, b = -a * invstd^2 * sum(dy (x - mean)) / M, d = -a * sum(dy) / M.
+  std::vector<float> a(C), bb(C), d(C), mf(C);
+  const double M = static_cast<double>(rows);
+  for (int64_t c = 0; c < C; ++c) {
+    const double s = hasScale ? scale[c] : 1.0;
+    const double dxhatSum = sums[1][c] * invstd[c];  // = dscale
+    doffset.data[c] = static_cast<float>(sums[0][c]);
+    dscale.data[c] = static_cast<float>(dxhatSum);
+    const double ac = s * invstd[c];
+    const double bc = -ac * invstd[c] * invstd[c] * sums[1][c] / M;
+    a[c] = static_cast<float>(ac);
+    bb[c] = static_cast<float>(bc);
+    d[c] = static_cast<float>(-ac * sums[0][c] / M);
+    mf[c] = static_cast<float>(m[c]);
+  }
+  float* dxv = dx.data;
+#pragma omp parallel for schedule(static) if (rows * C > kParallelGrain)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* xr = xv + r * C;
+    float* o = dxv + r * C;
+    for (int64_t c = 0; c < C; ++c) o[c] = a[c] * dyAt(r * C + c) + bb[c] * (xr[c] - mf[c]) + d[c];
+  }
+}
+
+// batchNormTrainingGrad(dy, x, mean, variance, scale|null, eps, dx, dscale, doffset[, y, alpha]): the full
+// gradient of batchNormTraining (through the batch statistics too); with y (the activation's output) and alpha,
+// of the activation after it as well: dy is first taken through the activation, y > 0 ? dy : dy * alpha. With M rows,
 // xhat = (x - mean) * invstd:
 //   doffset = sum dy,  dscale = sum dy * xhat,
 //   dx = scale * invstd / M * (M * dy - doffset - xhat * dscale).
@@ -106,48 +188,22 @@ Napi::Value BatchNormTrainingGrad(const Napi::CallbackInfo& info) {
           "batchNormTrainingGrad: per-channel sizes");
   require(env, x.size > 0 && x.size % C == 0 && dy.size == x.size && dx.size == x.size, "batchNormTrainingGrad: sizes");
   const int64_t rows = static_cast<int64_t>(x.size) / C;
-  const float* xv = x.data;
-  const float* dyv = dy.data;
-  std::vector<double> m(C), invstd(C);
-  for (int64_t c = 0; c < C; ++c) {
-    m[c] = mean.data[c];
-    invstd[c] = 1.0 / std::sqrt(static_cast<double>(var.data[c]) + eps);
-  }
-  std::vector<double> sums[2];  // sum dy, sum dy * (x - mean)
-  channelSums(rows, C, 2, [&](int64_t r, double* acc) {
-    const float* xr = xv + r * C;
-    const float* dr = dyv + r * C;
-    for (int64_t c = 0; c < C; ++c) {
-      acc[c] += dr[c];
-      acc[C + c] += dr[c] * (xr[c] - m[c]);
-    }
-  }, sums);
-  // dx = a * dy + b * (x - mean) + d per channel, folding the constants:
-  //   a = scale * invstd, b = -a * invstd^2 * sum(dy (x - mean)) / M, d = -a * sum(dy) / M.
-  std::vector<float> a(C), bb(C), d(C), mf(C);
-  const double M = static_cast<double>(rows);
-  for (int64_t c = 0; c < C; ++c) {
-    const double s = hasScale ? scale.data[c] : 1.0;
-    const double dxhatSum = sums[1][c] * invstd[c];  // = dscale
-    doffset.data[c] = static_cast<float>(sums[0][c]);
-    dscale.data[c] = static_cast<float>(dxhatSum);
-    const double ac = s * invstd[c];
-    const double bc = -ac * invstd[c] * invstd[c] * sums[1][c] / M;
-    a[c] = static_cast<float>(ac);
-    bb[c] = static_cast<float>(bc);
-    d[c] = static_cast<float>(-ac * sums[0][c] / M);
-    mf[c] = static_cast<float>(m[c]);
-  }
-  float* dxv = dx.data;
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(x.size) > kParallelGrain)
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* xr = xv + r * C;
-    const float* dr = dyv + r * C;
-    float* o = dxv + r * C;
-    for (int64_t c = 0; c < C; ++c) o[c] = a[c] * dr[c] + bb[c] * (xr[c] - mf[c]) + d[c];
+  const bool fused = info.Length() > 9 && !info[9].IsUndefined() && !info[9].IsNull();
+  if (fused) {
+    F32 out = f32Arg(info, 9, "y");
+    require(env, out.size == x.size, "batchNormTrainingGrad: y must have x's size");
+    const Activation act = Activation::from(info, 10);
+    require(env, act.kind != Activation::kNone, "batchNormTrainingGrad: y needs the activation's alpha");
+    const float alpha = act.alpha, *yv = out.data;
+    batchNormGradLoops(rows, C, x.data, mean, var, hasScale ? scale.data : nullptr, eps, dx, dscale, doffset,
+                       [dy, yv, alpha](int64_t i) { return yv[i] > 0.0f ? dy.data[i] : dy.data[i] * alpha; });
+  } else {
+    batchNormGradLoops(rows, C, x.data, mean, var, hasScale ? scale.data : nullptr, eps, dx, dscale, doffset,
+                       [dy](int64_t i) { return dy.data[i]; });
   }
   return env.Undefined();
 }
+
 
 // batchNorm(x, mean, variance, offset|null, scale|null, eps, out)
 Napi::Value BatchNorm(const Napi::CallbackInfo& info) {

@@ -74,17 +74,21 @@ export interface NativeAddon {
   batchMatMul(a: Float32Array, b: Float32Array, c: Float32Array, params: readonly number[]): void;
   batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null,
     scale: Float32Array | null, varianceEpsilon: number, out: Float32Array): void;
-  /** Training-mode batch norm over all dims but the last (C): y, and the batch mean/variance [C]. */
+  /**
+   * Training-mode batch norm over all dims but the last (C): y, and the batch mean/variance [C]. With alpha, y is
+   * the (leaky) ReLU of it: alpha 0 for ReLU, the slope for LeakyReLU.
+   */
   batchNormTraining(x: Float32Array, scale: Float32Array | null, offset: Float32Array | null, varianceEpsilon: number,
-    y: Float32Array, mean: Float32Array, variance: Float32Array): void;
+    y: Float32Array, mean: Float32Array, variance: Float32Array, alpha?: number): void;
   /** One Adam step: scalars [b1, 1-b1, b2, 1-b2, sqrtCorrection2, eps, stepSize] (see csrc/adam.cc). */
   adamUpdate(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
     paramOut: Float32Array, mOut: Float32Array, vOut: Float32Array, scalars: readonly number[]): void;
   /** (Leaky) ReLU's gradient from its output: dx = y > 0 ? dy : dy * alpha (csrc/activation_grad.cc). */
   reluGradFromOutput(dy: Float32Array, y: Float32Array, dx: Float32Array, alpha: number): void;
-  /** Its full gradient: dx, dscale [C], doffset [C]. */
+  /** Its full gradient: dx, dscale [C], doffset [C]; with y (the activation's output) and alpha, through both. */
   batchNormTrainingGrad(dy: Float32Array, x: Float32Array, mean: Float32Array, variance: Float32Array,
-    scale: Float32Array | null, varianceEpsilon: number, dx: Float32Array, dscale: Float32Array, doffset: Float32Array): void;
+    scale: Float32Array | null, varianceEpsilon: number, dx: Float32Array, dscale: Float32Array, doffset: Float32Array,
+    y?: Float32Array, alpha?: number): void;
 }
 
 export type LoadResult = { ok: true; addon: NativeAddon; path: string } | { ok: false; reason: string; fix: string };

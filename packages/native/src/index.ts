@@ -17,6 +17,8 @@ export { NATIVE_KERNELS, registerNativeKernels } from './register.js';
 export type { NativeAddon } from './binding.js';
 export { fallbackCounts as nativeFallbackCounts } from './kernels/kernel_util.js';
 export { DCGAN_ADAM, type DcganAdamAttrs } from './kernels/DcganAdam.js';
+export { DCGAN_BATCH_NORM_ACTIVATION_TRAINING } from './kernels/DcganBatchNormActivationTraining.js';
+export { DCGAN_BATCH_NORM_ACTIVATION_TRAINING_GRAD } from './kernels/DcganBatchNormActivationTrainingGrad.js';
 export { DCGAN_BATCH_NORM_TRAINING } from './kernels/DcganBatchNormTraining.js';
 export { DCGAN_BATCH_NORM_TRAINING_GRAD } from './kernels/DcganBatchNormTrainingGrad.js';
 export { DCGAN_RELU_GRAD_FROM_OUTPUT } from './kernels/DcganReluGradFromOutput.js';

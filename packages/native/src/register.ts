@@ -12,6 +12,8 @@ import { conv2DConfig } from './kernels/Conv2D.js';
 import { conv2DBackpropFilterConfig } from './kernels/Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './kernels/Conv2DBackpropInput.js';
 import { adamConfig } from './kernels/DcganAdam.js';
+import { batchNormActivationTrainingConfig } from './kernels/DcganBatchNormActivationTraining.js';
+import { batchNormActivationTrainingGradConfig } from './kernels/DcganBatchNormActivationTrainingGrad.js';
 import { batchNormTrainingConfig } from './kernels/DcganBatchNormTraining.js';
 import { batchNormTrainingGradConfig } from './kernels/DcganBatchNormTrainingGrad.js';
 import { reluGradFromOutputConfig } from './kernels/DcganReluGradFromOutput.js';
@@ -66,6 +68,8 @@ export const NATIVE_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   adamConfig,
+  batchNormActivationTrainingConfig,
+  batchNormActivationTrainingGradConfig,
   batchNormTrainingConfig,
   batchNormTrainingGradConfig,
   reluGradFromOutputConfig,

@@ -40,8 +40,10 @@ export interface NativeModule {
   nativeBackendError?: () => string | null;
   /** 'amx', 'avx512_bf16' or null: the CPU's bf16 instructions oneDNN can use. */
   nativeBf16Isa?: () => 'amx' | 'avx512_bf16' | null;
-  /** The convolutions' precision on `native`, process-wide. */
+  /** Sets the convolutions' precision on `native`, process-wide. */
   setNativePrecision?: (precision: 'fp32' | 'bf16') => void;
+  /** The convolutions' precision on `native` now. */
+  nativePrecision?: () => 'fp32' | 'bf16';
 }
 
 /** The native package, or null when it is not installed. */

@@ -50,3 +50,19 @@ export async function selectPrecision(choice: PrecisionChoice, backend: BackendN
   native!.setNativePrecision!('bf16');
   return { name: 'bf16', isa, note: `precision bf16: convolutions on ${ISA_WORDS[isa!]}, float32 accumulation` };
 }
+
+/**
+ * Runs `fn` with the convolutions in fp32, then restores the precision it found: quality metrics measure every run
+ * through the same float32 feature extractor, as `dcgan eval` does, whatever precision the run trains in.
+ */
+export async function inFp32<T>(fn: () => Promise<T>): Promise<T> {
+  const native = await importNative();
+  const before = native?.nativePrecision?.() ?? 'fp32';
+  if (before === 'fp32') return fn();
+  native!.setNativePrecision!('fp32');
+  try {
+    return await fn();
+  } finally {
+    native!.setNativePrecision!(before);
+  }
+}

@@ -21,7 +21,7 @@ import { loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
 import { RunLock, RunLockHeldError } from './run/runLock.js';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
-import { type PrecisionChoice, type PrecisionSelection, selectPrecision } from './precision.js';
+import { inFp32, type PrecisionChoice, type PrecisionSelection, selectPrecision } from './precision.js';
 import { planTraining, RUNS_DIR, type TrainingPlan } from './trainingPlan.js';
 
 /** What a user asks of `dcgan train`; undefined fields take the paper's defaults (or, on --resume, the run's). */
@@ -219,8 +219,11 @@ async function trainRun(
         ? {
             every: evaluator.plan.every,
             run: async (t) => {
-              const entry = await evaluator.evaluate(t.generator, t.step, t.epochsDone, (line) =>
-                reporter.onEvalProgress?.(`eval at step ${t.step}: ${line}`, t.step),
+              // In fp32 whatever the run's precision: one feature extractor, one arithmetic, as `dcgan eval`.
+              const entry = await inFp32(() =>
+                evaluator.evaluate(t.generator, t.step, t.epochsDone, (line) =>
+                  reporter.onEvalProgress?.(`eval at step ${t.step}: ${line}`, t.step),
+                ),
               );
               await lock.assertHeld();
               await run.appendLog(entry);

@@ -6,7 +6,15 @@ import { describe, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-import { FUSED_BATCH_NORM_TRAINING_KERNEL as DCGAN_BATCH_NORM_TRAINING, batchNormTraining, batchNormTrainingComposite } from '@dcgan-ts/core';
+import {
+  FUSED_BATCH_NORM_ACTIVATION_TRAINING_KERNEL,
+  FUSED_BATCH_NORM_TRAINING_KERNEL as DCGAN_BATCH_NORM_TRAINING,
+  batchNormActivationTraining,
+  batchNormTraining,
+  batchNormTrainingComposite,
+  leakyReluSavingOutput,
+  reluSavingOutput,
+} from '@dcgan-ts/core';
 
 import { input, nativeSkip as skip, runOn, type Input } from './backends.js';
 
@@ -69,7 +77,29 @@ describe('fused training-mode batch norm', { skip }, () => {
     assert.ok(!cpu.includes(DCGAN_BATCH_NORM_TRAINING) && cpu.includes('FusedBatchNorm'), cpu.join());
   });
 
+  // Batch norm + (leaky) ReLU as one kernel each way, against the two ops apart on native: the same bits.
+  for (const alpha of [0, 0.2]) {
+    test(`fused with ${alpha === 0 ? 'ReLU' : `LeakyReLU ${alpha}`}: forward, statistics and gradients are the bits of the two ops apart`, () => {
+      const shape = [5, 3, 3, 7], C = 7, eps = 1e-5;
+      const ins = [input(shape, 5), input([C], 6, 0.5, 1.5), input([C], 7), input(shape, 8)];
+      const act = alpha === 0 ? reluSavingOutput : leakyReluSavingOutput(alpha);
+      const apartOp: typeof batchNormTraining = (x, s, o, e) => {
+        const r = batchNormTraining(x, s, o, e);
+        return { ...r, y: act(r.y) };
+      };
+      const fusedOp: typeof batchNormTraining = (x, s, o, e) => batchNormActivationTraining(x, s, o, e, alpha);
+      const apart = runOn('native', ins, (a, b, c, d) => withGrads(apartOp, eps)(a!, b!, c!, d!));
+      const fused = runOn('native', ins, (a, b, c, d) => withGrads(fusedOp, eps)(a!, b!, c!, d!));
+      const y = apart[0]!.data;
+      assert.ok(alpha === 0 ? y.some((v) => v === 0) && !y.some((v) => v < 0) : y.some((v) => v < 0), 'the activation acted');
+      fused.forEach((f, k) => assert.deepEqual(new Uint32Array(f.data.buffer), new Uint32Array(apart[k]!.data.buffer), `output ${k}`));
+    });
+  }
+
   test('bad inputs fail with the kernel name, not a crash', () => {
+    tf.setBackend('native');
+    assert.throws(() => tf.tidy(() => tf.engine().runKernel(FUSED_BATCH_NORM_ACTIVATION_TRAINING_KERNEL,
+      { x: tf.ones([2, 3]), scale: tf.ones([3]), offset: tf.ones([3]) }, { varianceEpsilon: 1e-3, alpha: -1 })), /DcganBatchNormActivationTraining: alpha must be >= 0, got -1/);
     tf.setBackend('native');
     assert.throws(() => tf.tidy(() => tf.engine().runKernel(DCGAN_BATCH_NORM_TRAINING,
       { x: tf.ones([2, 3]), scale: tf.ones([4]) }, { varianceEpsilon: 1e-3 })), /DcganBatchNormTraining: scale must be float32 \[3\]/);

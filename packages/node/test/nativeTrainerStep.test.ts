@@ -10,6 +10,8 @@ import {
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
   DcganTrainer,
+  FUSED_BATCH_NORM_ACTIVATION_TRAINING_GRAD_KERNEL,
+  FUSED_BATCH_NORM_ACTIVATION_TRAINING_KERNEL,
   FUSED_BATCH_NORM_TRAINING_KERNEL,
   FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL,
   type DcganConfig,
@@ -52,9 +54,9 @@ describe('the DcganTrainer step on native', { skip }, () => {
     const native = await trainOn('native');
     const cpu = await trainOn('cpu');
 
-    assert.ok(native.kernels.includes(FUSED_BATCH_NORM_TRAINING_KERNEL), 'fused batch norm forward not used');
-    assert.ok(native.kernels.includes(FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL), 'fused batch norm gradient not used');
-    assert.ok(!cpu.kernels.includes(FUSED_BATCH_NORM_TRAINING_KERNEL));
+    assert.ok(native.kernels.includes(FUSED_BATCH_NORM_ACTIVATION_TRAINING_KERNEL), 'fused batch norm + activation forward not used');
+    assert.ok(native.kernels.includes(FUSED_BATCH_NORM_ACTIVATION_TRAINING_GRAD_KERNEL), 'its gradient not used');
+    assert.ok(!cpu.kernels.includes(FUSED_BATCH_NORM_TRAINING_KERNEL) && !cpu.kernels.includes(FUSED_BATCH_NORM_ACTIVATION_TRAINING_KERNEL));
     assert.deepEqual(nativeFallbackCounts(), before, 'a native kernel fell back to cpu');
 
     native.metrics.forEach((m, s) => {
@@ -71,6 +73,33 @@ describe('the DcganTrainer step on native', { skip }, () => {
       assert.ok(worst < 2e-5, `${name}: max |native - cpu| ${worst}`);
     }
   });
+
+  // Without the fused batch norm + activation kernels the layers run apart: DcganBatchNormTraining, then the
+  // activation and DcganReluGradFromOutput. Both ways must give the same bits, so that runs, resumes and checkpoints
+  // do not depend on which one a backend has.
+  for (const precision of ['fp32', 'bf16'] as const) {
+    const bf16Missing = precision === 'bf16' && nativeModule?.nativeBf16Isa() === null ? 'no bf16 instructions' : undefined;
+    test(`batch norm fused with its activation gives the bits of the two apart (${precision})`, { skip: bf16Missing }, async () => {
+      nativeModule!.setNativePrecision(precision);
+      const fusedKernels = [FUSED_BATCH_NORM_ACTIVATION_TRAINING_KERNEL, FUSED_BATCH_NORM_ACTIVATION_TRAINING_GRAD_KERNEL];
+      const configs = fusedKernels.map((k) => tf.getKernel(k, 'native')!);
+      try {
+        const fused = await trainOn('native');
+        for (const k of fusedKernels) tf.unregisterKernel(k, 'native');
+        const apart = await trainOn('native');
+        assert.ok(fused.kernels.includes(FUSED_BATCH_NORM_ACTIVATION_TRAINING_KERNEL));
+        assert.ok(!apart.kernels.includes(FUSED_BATCH_NORM_ACTIVATION_TRAINING_KERNEL));
+        assert.ok(apart.kernels.includes(FUSED_BATCH_NORM_TRAINING_KERNEL) && apart.kernels.includes(FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL));
+        assert.deepEqual(apart.metrics, fused.metrics);
+        for (const [name, w] of fused.weights) {
+          assert.deepEqual(new Uint32Array(apart.weights.get(name)!.buffer), new Uint32Array(w.buffer), name);
+        }
+      } finally {
+        for (const c of configs) if (tf.getKernel(c.kernelName, 'native') === undefined) tf.registerKernel(c);
+        nativeModule!.setNativePrecision('fp32');
+      }
+    });
+  }
 
   test('is deterministic: the same seed twice gives the same bits, both cores busy', async () => {
     const first = await trainOn('native');

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { BatchNormalization as StockBatchNormalization } from '@tensorflow/tfjs-layers/dist/layers/normalization.js';
 import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types.js';
+import { batchNormActivationTraining } from '../ops/batchNormActivationTraining.js';
 import { batchNormTraining, hasFusedBatchNormTraining } from '../ops/batchNormTraining.js';
 import { stockLayerClass } from './stockLayers.js';
 
@@ -41,6 +42,30 @@ export class DcganBatchNormalization extends StockLayer {
     }
     return tf.tidy(() => {
       const { y, mean, variance } = batchNormTraining(x, own.gamma.read() as tf.Tensor1D, own.beta.read() as tf.Tensor1D, own.epsilon);
+      updateMovingAverage(own.movingMean, mean, own.momentum);
+      updateMovingAverage(own.movingVariance, variance, own.momentum);
+      tf.dispose([mean, variance]);
+      return y;
+    });
+  }
+
+  /**
+   * Whether applyWithActivation can run this layer: training mode's fused path, channels last, with scale and offset
+   * (the caller also checks the backend: hasFusedBatchNormActivationTraining()).
+   */
+  canFuseActivation(x: tf.Tensor): boolean {
+    const own = this as unknown as StockFields;
+    return (own.axis === -1 || own.axis === x.rank - 1) && own.center && own.scale;
+  }
+
+  /**
+   * This layer in training mode followed by ReLU (alpha 0) or LeakyReLU (alpha): what apply(x, {training: true}) and
+   * the activation layer's apply compute, bit for bit, on the fused kernels. Only where canFuseActivation(x).
+   */
+  applyWithActivation(x: tf.Tensor, alpha: number): tf.Tensor {
+    const own = this as unknown as StockFields;
+    return tf.tidy(() => {
+      const { y, mean, variance } = batchNormActivationTraining(x, own.gamma.read() as tf.Tensor1D, own.beta.read() as tf.Tensor1D, own.epsilon, alpha);
       updateMovingAverage(own.movingMean, mean, own.momentum);
       updateMovingAverage(own.movingVariance, variance, own.momentum);
       tf.dispose([mean, variance]);
