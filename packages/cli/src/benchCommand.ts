@@ -1,6 +1,5 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { type BackendChoice, PRECISION_CHOICES, type PrecisionChoice, runBenchmark } from '@dcgan-ts/node';
-import { Option } from 'commander';
 import { positiveInteger } from './parse.js';
 import { backendOption } from './useBackend.js';
 import { jsonOption } from './sharedOptions.js';

@@ -51,18 +51,27 @@ export async function selectPrecision(choice: PrecisionChoice, backend: BackendN
   return { name: 'bf16', isa, note: `precision bf16: convolutions on ${ISA_WORDS[isa!]}, float32 accumulation` };
 }
 
+/** The convolutions' precision on `native` now (fp32 without the package). */
+export async function currentPrecision(): Promise<Precision> {
+  return (await importNative())?.nativePrecision?.() ?? 'fp32';
+}
+
+/** Puts back a precision currentPrecision() returned (a library call leaves the process as it found it). */
+export async function restorePrecision(precision: Precision): Promise<void> {
+  const native = await importNative();
+  if (native?.nativePrecision?.() !== precision) native?.setNativePrecision?.(precision);
+}
+
 /**
  * Runs `fn` with the convolutions in fp32, then restores the precision it found: quality metrics measure every run
  * through the same float32 feature extractor, as `dcgan eval` does, whatever precision the run trains in.
  */
 export async function inFp32<T>(fn: () => Promise<T>): Promise<T> {
-  const native = await importNative();
-  const before = native?.nativePrecision?.() ?? 'fp32';
-  if (before === 'fp32') return fn();
-  native!.setNativePrecision!('fp32');
+  const before = await currentPrecision();
+  await restorePrecision('fp32');
   try {
     return await fn();
   } finally {
-    native!.setNativePrecision!(before);
+    await restorePrecision(before);
   }
 }

@@ -21,7 +21,7 @@ import { loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
 import { RunLock, RunLockHeldError } from './run/runLock.js';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
-import { inFp32, type PrecisionChoice, type PrecisionSelection, selectPrecision } from './precision.js';
+import { currentPrecision, inFp32, type PrecisionChoice, type PrecisionSelection, restorePrecision, selectPrecision } from './precision.js';
 import { planTraining, RUNS_DIR, type TrainingPlan } from './trainingPlan.js';
 
 /** What a user asks of `dcgan train`; undefined fields take the paper's defaults (or, on --resume, the run's). */
@@ -112,6 +112,7 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
   const { plan, data } = await planTraining(request, reporter.onDataProgress, (out) => RunLock.refuseIfHeld(out));
   let evaluator: TrainingEvaluator | null = null;
   let lock: RunLock | null = null;
+  const precisionBefore = await currentPrecision();
   try {
     lock = await lockRunDirectory(plan, request.out !== undefined, reporter);
     const run = new RunDirectory(plan.out);
@@ -129,6 +130,7 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     await lock?.release();
     evaluator?.dispose();
     closeDataset(data); // a packed file's descriptor
+    await restorePrecision(precisionBefore);
   }
 }
 
