@@ -2,14 +2,14 @@
 // with the fused batch-norm layer, its Adam, D on a real and a fake batch then G through the updated D) on `native`:
 // time per kernel, and which kernels ran in JS.
 //
-//   npm run bench:step -w @dcgan-ts/node [-- --size 64 --channels 3 --batch 128 --ngf 64 --ndf 64]
+//   npm run bench:step -w @dcgan-ts/node [-- --size 64 --channels 3 --batch 128 --ngf 64 --ndf 64 --bf16]
 //
 // A kernel "runs in JS" when `native` has no implementation of it (the mirrored cpu kernel) or its
 // native implementation handed the call to cpu (nativeStats().fallbacks).
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DcganTrainer, Uint8ImageDataset } from '@dcgan-ts/core';
 
-import { NATIVE_KERNELS, nativeBackendError, nativeInfo, nativeStats } from '@dcgan-ts/native';
+import { NATIVE_KERNELS, nativeBackendError, nativeInfo, nativePrecision, nativeStats, setNativePrecision } from '@dcgan-ts/native';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   }
   tf.env().set('PROD', true);
   await tf.setBackend('native');
+  if (process.argv.includes('--bf16')) setNativePrecision('bf16');
   const config = { ...DEFAULT_MODEL_CONFIG, ...DEFAULT_TRAINING_CONFIG, imageSize: size, channels: nc, ngf, ndf, batchSize: batch, steps: 3, seed: 0 };
   const pixels = new Uint8Array(2 * batch * size * size * nc).map((_, i) => (i * 2654435761) >>> 24); // any images will do
   const trainer = DcganTrainer.create(config, new Uint8ImageDataset('bench', { pixels, height: size, width: size, channels: nc }, size, nc));
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   }
   const total = [...byKernel.values()].reduce((a, e) => a + e.ms, 0);
   const info = nativeInfo()!;
-  console.log(`DCGAN ${size}x${size}x${nc}, batch ${batch}, ngf ${ngf}, ndf ${ndf}; oneDNN ${info.onednn}, ${info.threads} threads`);
+  console.log(`DCGAN ${size}x${size}x${nc}, batch ${batch}, ngf ${ngf}, ndf ${ndf}; oneDNN ${info.onednn}, ${info.threads} threads, convolutions in ${nativePrecision()}`);
   console.log(`step: ${stepMs.toFixed(0)} ms = ${(batch / (stepMs / 1000)).toFixed(1)} img/s; kernels in the profiled step: ${total.toFixed(0)} ms`);
   console.log('kernel                    calls        ms  share  where');
   let jsMs = 0, jsMax = 0;
