@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -91,12 +92,9 @@ int numThreads();
 // costs more than it saves.
 constexpr int64_t kParallelGrain = 1 << 15;
 
-// Convolution precision (csrc/precision.cc): whether convolutions read bf16 copies of their inputs, the
-// process-wide scratch buffers those copies live in (slot 0: activations or dy, slot 1: the second input of
-// backward-weights), float32 -> bf16 conversion, and the bf16 ISA oneDNN found ('amx', 'avx512_bf16' or '').
-constexpr int kBf16ScratchSlots = 2;
+// Convolution precision (csrc/precision.cc): whether convolutions read bf16 copies of their inputs, float32 -> bf16
+// conversion, and the bf16 ISA oneDNN found ('amx', 'avx512_bf16' or '').
 bool bf16Enabled();
-uint16_t* bf16Scratch(int slot, size_t n);
 void toBf16(const float* src, uint16_t* dst, int64_t n);  // OpenMP-parallel for large n
 
 // One float32 as bf16: round to nearest, ties to even (as oneDNN's reorder and PyTorch do); NaN stays a quiet NaN.
@@ -108,6 +106,25 @@ inline uint16_t bf16Of(float f) {
   return static_cast<uint16_t>(u >> 16);
 }
 std::string bf16Isa();
+
+// Memory for one kernel call (bf16 copies, im2col columns): from the heap without zero-filling, freed when the call
+// returns, so that between calls it serves TF.js's tensors and peak memory holds one call's buffers, not every
+// shape's. (The addon keeps freed heap memory in the process: addon.cc's tuneMalloc.)
+template <typename T>
+struct CallBuffer {
+  std::unique_ptr<T[]> data;
+  T* allocate(int64_t n) {
+    data.reset(new T[static_cast<size_t>(n)]);
+    return data.get();
+  }
+};
+
+// A bf16 copy of n float32 values, valid for the call.
+inline uint16_t* bf16Copy(CallBuffer<uint16_t>& buffer, const float* src, int64_t n) {
+  uint16_t* dst = buffer.allocate(n);
+  toBf16(src, dst, n);
+  return dst;
+}
 
 // Registration hooks, one per kernel family (csrc/<family>.cc).
 void registerConv(Napi::Env env, Napi::Object exports);

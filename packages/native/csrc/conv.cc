@@ -9,8 +9,8 @@
 //
 // In bf16 mode (csrc/precision.cc) each convolution reads bf16 copies of its inputs (x or dy, and the
 // filter, rounded to nearest even) and accumulates and writes float32: src/diff_dst/weights bf16, dst/diff_src/
-// diff_weights f32. The copies of activations go to the shared scratch buffers; the filter's to the entry's own
-// buffer, as the fp32 reorder does.
+// diff_weights f32. The copies of activations live for the call; the filter's goes to the entry's own buffer, as
+// the fp32 reorder does.
 //
 // Primitives are created once per geometry and precision and cached (creation JITs code: ~ms).
 #include <memory>
@@ -42,15 +42,13 @@ Geometry geometryArg(const Napi::CallbackInfo& info, size_t i) {
   return g;
 }
 
-// An activation-shaped input as the primitive reads it: the float32 array itself, or (bf16 mode) its bf16 copy
-// in scratch slot `slot`.
-memory activation(const Geometry& g, const memory::desc& f32Md, float* data, int slot) {
+// An activation-shaped input as the primitive reads it: the float32 array itself, or (bf16 mode) its bf16 copy in
+// `copy`, which the caller keeps until the primitive has run.
+memory activation(const Geometry& g, const memory::desc& f32Md, float* data, CallBuffer<uint16_t>& copy) {
   if (g.inputs == dt::f32) return memory(f32Md, cpuEngine(), data);
   memory::desc md(f32Md.dims(), dt::bf16, tag::nhwc);
-  size_t n = f32Md.get_size() / sizeof(float);
-  uint16_t* copy = bf16Scratch(slot, n);
-  toBf16(data, copy, static_cast<int64_t>(n));
-  return memory(md, cpuEngine(), copy);
+  const int64_t n = static_cast<int64_t>(f32Md.get_size() / sizeof(float));
+  return memory(md, cpuEngine(), bf16Copy(copy, data, n));
 }
 
 std::mutex gCacheMutex;
@@ -100,7 +98,8 @@ Napi::Value Conv2D(const Napi::CallbackInfo& info) {
     e.prim = dnnl::convolution_forward(pd);
     setupWeights(e, g, pd.weights_desc(), /*toUser=*/false);
   });
-  memory src = activation(g, g.srcMd(), x.data, 0), dst(g.dstMd(), cpuEngine(), y.data);
+  CallBuffer<uint16_t> xCopy;
+  memory src = activation(g, g.srcMd(), x.data, xCopy), dst(g.dstMd(), cpuEngine(), y.data);
   memory wts = primWeights(e, g, w.data);
   e.prim.execute(cpuStream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DST, dst}});
   cpuStream().wait();
@@ -130,7 +129,8 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
     e.prim = dnnl::convolution_backward_data(pd);
     setupWeights(e, g, pd.weights_desc(), /*toUser=*/false);
   });
-  memory diffDst = activation(g, g.dstMd(), dy.data, 0), diffSrc(g.srcMd(), cpuEngine(), dx.data);
+  CallBuffer<uint16_t> dyCopy;
+  memory diffDst = activation(g, g.dstMd(), dy.data, dyCopy), diffSrc(g.srcMd(), cpuEngine(), dx.data);
   memory wts = primWeights(e, g, w.data);
   e.prim.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_WEIGHTS, wts}, {DNNL_ARG_DIFF_SRC, diffSrc}});
   cpuStream().wait();
@@ -160,7 +160,8 @@ Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
     e.prim = dnnl::convolution_backward_weights(pd);
     setupWeights(e, g, pd.diff_weights_desc(), /*toUser=*/true);
   });
-  memory src = activation(g, g.srcMd(), x.data, 0), diffDst = activation(g, g.dstMd(), dy.data, 1);
+  CallBuffer<uint16_t> xCopy, dyCopy;
+  memory src = activation(g, g.srcMd(), x.data, xCopy), diffDst = activation(g, g.dstMd(), dy.data, dyCopy);
   memory user(g.userWeightsMd(), cpuEngine(), dw.data);
   memory diffW = e.needsReorder ? memory(e.weightsMd, cpuEngine(), e.weights.data()) : user;
   e.prim.execute(cpuStream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_WEIGHTS, diffW}});

@@ -6,7 +6,8 @@
 //   filter gradient: dfilter [K, outC] = cols^T @ dy [P, outC]          (im2col, then one matmul)
 //   input gradient:  dcols [P, K] = dy @ filter^T, dx = col2im(dcols)  (one matmul, then a scatter-add)
 // oneDNN's matmul runs bf16 x bf16 -> f32 on AVX512-BF16 and AMX. The batch goes through in chunks of images so
-// that cols stays under kColsBudget elements (peak memory), the filter gradient accumulating across chunks.
+// that cols stays under kColsBudget elements (peak memory), the filter gradient accumulating across chunks. Changing
+// the budget changes the chunks and so the filter gradient's summation order: results are reproducible for a build.
 #include <omp.h>
 
 #include <algorithm>
@@ -21,11 +22,9 @@ namespace {
 
 using dnnl::memory;
 
-// Largest cols chunk, in elements (16 MiB of bf16, or 32 MiB of float32 for the input gradient's dcols).
+// Largest cols chunk, in elements (16 MiB of bf16, or 32 MiB of float32 for the input gradient's dcols; for one
+// call only). The whole batch of most DCGAN layers fits: one matmul.
 constexpr int64_t kColsBudget = int64_t{8} << 20;
-
-// The float32 dcols of the input gradient; grows to the largest chunk, reused (one kernel at a time).
-std::vector<float> gDcols;
 
 // Images per chunk for a geometry: as many as fit the budget, at least one.
 int64_t imagesPerChunk(const Geometry& g) {
@@ -124,9 +123,9 @@ bool gemmIsFaster(const Geometry& g, char direction) {
 
 void conv2dBackpropFilterGemm(const Geometry& g, const float* x, const float* dy, float* dfilter) {
   const int64_t K = g.fH * g.fW * g.inC, pixels = g.outH * g.outW, chunk = imagesPerChunk(g);
-  uint16_t* dyb = bf16Scratch(1, g.n * pixels * g.outC);
-  toBf16(dy, dyb, g.n * pixels * g.outC);
-  uint16_t* cols = bf16Scratch(0, chunk * pixels * K);
+  CallBuffer<uint16_t> dyCopy, colsBuffer;
+  uint16_t* dyb = bf16Copy(dyCopy, dy, g.n * pixels * g.outC);
+  uint16_t* cols = colsBuffer.allocate(chunk * pixels * K);
   const memory::desc c({K, g.outC}, dt::f32, memory::dims{g.outC, 1});
   for (int64_t n0 = 0; n0 < g.n; n0 += chunk) {
     const int64_t nb = std::min(chunk, g.n - n0), rows = nb * pixels;
@@ -143,15 +142,11 @@ void conv2dBackpropFilterGemm(const Geometry& g, const float* x, const float* dy
 
 void conv2dBackpropInputGemm(const Geometry& g, const float* dy, const float* filter, float* dx) {
   const int64_t K = g.fH * g.fW * g.inC, pixels = g.outH * g.outW, chunk = imagesPerChunk(g);
-  uint16_t* dyb = bf16Scratch(0, g.n * pixels * g.outC);
-  toBf16(dy, dyb, g.n * pixels * g.outC);
-  uint16_t* wb = bf16Scratch(1, K * g.outC);
-  toBf16(filter, wb, K * g.outC);
-  if (gDcols.size() < static_cast<size_t>(chunk * pixels * K)) {
-    gDcols.clear();
-    gDcols.shrink_to_fit();
-    gDcols.resize(chunk * pixels * K);
-  }
+  CallBuffer<uint16_t> dyCopy, filterCopy;
+  CallBuffer<float> dcolsBuffer;
+  uint16_t* dyb = bf16Copy(dyCopy, dy, g.n * pixels * g.outC);
+  uint16_t* wb = bf16Copy(filterCopy, filter, K * g.outC);
+  float* dcols = dcolsBuffer.allocate(chunk * pixels * K);
   std::memset(dx, 0, g.n * g.inH * g.inW * g.inC * sizeof(float));
   // b = filter^T: [outC, K] over the HWIO filter [K, outC].
   const memory::desc b({g.outC, K}, dt::bf16, memory::dims{1, g.outC});
@@ -159,10 +154,10 @@ void conv2dBackpropInputGemm(const Geometry& g, const float* dy, const float* fi
     const int64_t nb = std::min(chunk, g.n - n0), rows = nb * pixels;
     const memory::desc a({rows, g.outC}, dt::bf16, memory::dims{g.outC, 1}), c({rows, K}, dt::f32, memory::dims{K, 1});
     auto& mm = cachedMatmul(g.key('d') + ":" + std::to_string(rows), a, b, c, false);
-    memory ma(a, cpuEngine(), dyb + n0 * pixels * g.outC), mb(b, cpuEngine(), wb), mc(c, cpuEngine(), gDcols.data());
+    memory ma(a, cpuEngine(), dyb + n0 * pixels * g.outC), mb(b, cpuEngine(), wb), mc(c, cpuEngine(), dcols);
     mm.execute(cpuStream(), {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
     cpuStream().wait();
-    col2imAdd(g, gDcols.data(), n0, nb, dx);
+    col2imAdd(g, dcols, n0, nb, dx);
   }
 }
 

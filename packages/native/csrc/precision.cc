@@ -2,9 +2,8 @@
 //
 // In bf16 mode the convolutions (forward, backward-data, backward-weights) read bf16 copies of their
 // float32 inputs and accumulate and write float32: every tensor TF.js sees stays float32 (the master weights,
-// Adam's moments, batch-norm statistics, the losses), so checkpoints do not change. The copies live in a few
-// process-wide scratch buffers that grow to the largest activation and are reused by every call (TF.js calls
-// the addon from one thread, one kernel at a time).
+// Adam's moments, batch-norm statistics, the losses), so checkpoints do not change. The copies live for one call
+// (common.h's CallBuffer).
 #include <omp.h>
 
 #include "common.h"
@@ -13,20 +12,9 @@ namespace dcgan {
 
 namespace {
 bool gBf16 = false;
-std::vector<uint16_t> gScratch[kBf16ScratchSlots];
 }  // namespace
 
 bool bf16Enabled() { return gBf16; }
-
-uint16_t* bf16Scratch(int slot, size_t n) {
-  auto& s = gScratch[slot];
-  if (s.size() < n) {
-    s.clear();
-    s.shrink_to_fit();  // free the old buffer first: peak memory is one buffer, not two
-    s.resize(n);
-  }
-  return s.data();
-}
 
 void toBf16(const float* src, uint16_t* dst, int64_t n) {
 #pragma omp parallel for schedule(static) if (n >= kParallelGrain) num_threads(numThreads())
@@ -53,12 +41,6 @@ Napi::Value SetConvPrecision(const Napi::CallbackInfo& info) {
   require(env, p == "fp32" || p == "bf16", "precision must be 'fp32' or 'bf16', got '" + p + "'");
   require(env, p == "fp32" || !bf16Isa().empty(), "bf16 needs a CPU with AVX512-BF16 or AMX-BF16");
   gBf16 = p == "bf16";
-  if (!gBf16) {
-    for (auto& s : gScratch) {
-      s.clear();
-      s.shrink_to_fit();
-    }
-  }
   return env.Undefined();
 }
 
