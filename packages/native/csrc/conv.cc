@@ -10,7 +10,8 @@
 // In bf16 mode (csrc/precision.cc) each convolution reads bf16 copies of its inputs (x or dy, and the
 // filter, rounded to nearest even) and accumulates and writes float32: src/diff_dst/weights bf16, dst/diff_src/
 // diff_weights f32. The copies of activations live for the call; the filter's goes to the entry's own buffer, as
-// the fp32 reorder does.
+// the fp32 reorder does. Where conv_gemm.cc's rule says oneDNN's direct bf16 kernel is the slower, a gradient runs
+// as a GEMM there instead.
 //
 // Primitives are created once per geometry and precision and cached (creation JITs code: ~ms).
 #include <memory>
