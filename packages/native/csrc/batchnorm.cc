@@ -38,6 +38,46 @@ void channelSums(int64_t rows, int64_t C, int nOut, F f, std::vector<double>* ou
   }
 }
 
+// The row loops below select with a comparison; GCC vectorises that only when comparisons may not trap (no effect on
+// any value: floating-point exceptions are never read here).
+#pragma GCC optimize("no-trapping-math")
+
+// The per-row loops, vectorised across the C channels of a row (each channel's sum keeps its order: the same bits as
+// a scalar loop), cloned for AVX-512, AVX2 and baseline x86-64 and picked at load time (the addon is built without
+// -march, so that it runs on any x86-64). g(i) is the gradient arriving at batch norm's output: dy, or with the
+// activation's output y, y > 0 ? dy : dy * alpha (activation_grad.cc's arithmetic).
+DCGAN_SIMD_CLONES
+void gradSumsRow(const float* xr, const float* dr, const float* yr, float alpha, const double* m, double* sumDy,
+                 double* sumDyXc, int64_t C) {
+  if (yr == nullptr) {
+    for (int64_t c = 0; c < C; ++c) {
+      const float g = dr[c];
+      sumDy[c] += g;
+      sumDyXc[c] += g * (xr[c] - m[c]);
+    }
+  } else {
+    for (int64_t c = 0; c < C; ++c) {
+      const float g = dr[c] * (yr[c] > 0.0f ? 1.0f : alpha);  // dy * 1 is dy: the same bits, without a branch
+      sumDy[c] += g;
+      sumDyXc[c] += g * (xr[c] - m[c]);
+    }
+  }
+}
+
+// dx = a * g + b * (x - mean) + d per channel (float arithmetic, in that order).
+DCGAN_SIMD_CLONES
+void gradDxRow(const float* xr, const float* dr, const float* yr, float alpha, const float* a, const float* b,
+               const float* mf, const float* d, float* o, int64_t C) {
+  if (yr == nullptr) {
+    for (int64_t c = 0; c < C; ++c) o[c] = a[c] * dr[c] + b[c] * (xr[c] - mf[c]) + d[c];
+  } else {
+    for (int64_t c = 0; c < C; ++c) {
+      const float g = dr[c] * (yr[c] > 0.0f ? 1.0f : alpha);  // dy * 1 is dy: the same bits, without a branch
+      o[c] = a[c] * g + b[c] * (xr[c] - mf[c]) + d[c];
+    }
+  }
+}
+
 // The activation fused after batch norm: none, ReLU, or LeakyReLU with slope alpha (an optional last argument: a
 // number, 0 for ReLU; rounded to float once, as TF.js's attribute is).
 struct Activation {
@@ -54,6 +94,42 @@ struct Activation {
     return a;
   }
 };
+
+DCGAN_SIMD_CLONES
+void sumRow(const float* xr, double* acc, int64_t C) {
+  for (int64_t c = 0; c < C; ++c) acc[c] += xr[c];
+}
+
+DCGAN_SIMD_CLONES
+void squaredDeviationRow(const float* xr, const double* m, double* acc, int64_t C) {
+  for (int64_t c = 0; c < C; ++c) {
+    const double d = xr[c] - m[c];
+    acc[c] += d * d;
+  }
+}
+
+// y = (x - mean) * k + b per channel, then the activation (elementwise.cc's Relu and LeakyRelu, exactly).
+DCGAN_SIMD_CLONES
+void normalizeRow(const float* xr, const float* mf, const float* k, const float* b, Activation::Kind kind, float alpha,
+                  float* yr, int64_t C) {
+  switch (kind) {
+    case Activation::kNone:
+      for (int64_t c = 0; c < C; ++c) yr[c] = (xr[c] - mf[c]) * k[c] + b[c];
+      break;
+    case Activation::kRelu:
+      for (int64_t c = 0; c < C; ++c) {
+        const float v = (xr[c] - mf[c]) * k[c] + b[c];
+        yr[c] = v < 0.f ? 0.f : v;
+      }
+      break;
+    case Activation::kLeakyRelu:
+      for (int64_t c = 0; c < C; ++c) {
+        const float v = (xr[c] - mf[c]) * k[c] + b[c];
+        yr[c] = v < 0.f ? alpha * v : v;
+      }
+      break;
+  }
+}
 
 // batchNormTraining(x, scale|null, offset|null, eps, y, mean, variance[, alpha]): training-mode batch norm
 // over all dims but the last (C). mean and variance are the batch statistics (biased variance,
@@ -78,16 +154,10 @@ Napi::Value BatchNormTraining(const Napi::CallbackInfo& info) {
   const float* xv = x.data;
 
   std::vector<double> sums[1];
-  channelSums(rows, C, 1, [&](int64_t r, double* acc) {
-    const float* xr = xv + r * C;
-    for (int64_t c = 0; c < C; ++c) acc[c] += xr[c];
-  }, sums);
+  channelSums(rows, C, 1, [&](int64_t r, double* acc) { sumRow(xv + r * C, acc, C); }, sums);
   std::vector<double> m(C);
   for (int64_t c = 0; c < C; ++c) m[c] = sums[0][c] / static_cast<double>(rows);
-  channelSums(rows, C, 1, [&](int64_t r, double* acc) {
-    const float* xr = xv + r * C;
-    for (int64_t c = 0; c < C; ++c) { const double d = xr[c] - m[c]; acc[c] += d * d; }
-  }, sums);
+  channelSums(rows, C, 1, [&](int64_t r, double* acc) { squaredDeviationRow(xv + r * C, m.data(), acc, C); }, sums);
   std::vector<float> k(C), b(C), mf(C);
   for (int64_t c = 0; c < C; ++c) {
     const double v = sums[0][c] / static_cast<double>(rows);
@@ -99,35 +169,17 @@ Napi::Value BatchNormTraining(const Napi::CallbackInfo& info) {
     b[c] = hasOffset ? offset.data[c] : 0.f;
   }
   float* yv = y.data;
-  if (activation.kind == Activation::kNone) {
 #pragma omp parallel for schedule(static) if (static_cast<int64_t>(x.size) > kParallelGrain)
-    for (int64_t r = 0; r < rows; ++r) {
-      const float* xr = xv + r * C;
-      float* yr = yv + r * C;
-      for (int64_t c = 0; c < C; ++c) yr[c] = (xr[c] - mf[c]) * k[c] + b[c];
-    }
-  } else {
-    const float alpha = activation.alpha;
-    const bool relu = activation.kind == Activation::kRelu;
-#pragma omp parallel for schedule(static) if (static_cast<int64_t>(x.size) > kParallelGrain)
-    for (int64_t r = 0; r < rows; ++r) {
-      const float* xr = xv + r * C;
-      float* yr = yv + r * C;
-      for (int64_t c = 0; c < C; ++c) {
-        const float v = (xr[c] - mf[c]) * k[c] + b[c];
-        // elementwise.cc's Relu and LeakyRelu, exactly
-        yr[c] = v < 0.f ? (relu ? 0.f : alpha * v) : v;
-      }
-    }
+  for (int64_t r = 0; r < rows; ++r) {
+    normalizeRow(xv + r * C, mf.data(), k.data(), b.data(), activation.kind, activation.alpha, yv + r * C, C);
   }
   return env.Undefined();
 }
 
-// The two passes of batchNormTrainingGrad over x and dyAt(i), the gradient arriving at batch norm's output.
-template <typename DyAt>
-void batchNormGradLoops(int64_t rows, int64_t C, const float* xv, const F32& mean, const F32& var,
-                        const float* scale, double eps, const F32& dx, const F32& dscale, const F32& doffset,
-                        DyAt dyAt) {
+// The two passes of batchNormTrainingGrad over x and dy (and y: the activation's output, or null without one).
+void batchNormGradLoops(int64_t rows, int64_t C, const float* xv, const float* dyv, const float* yv, float alpha,
+                        const F32& mean, const F32& var, const float* scale, double eps, const F32& dx,
+                        const F32& dscale, const F32& doffset) {
   const bool hasScale = scale != nullptr;
   std::vector<double> m(C), invstd(C);
   for (int64_t c = 0; c < C; ++c) {
@@ -136,12 +188,7 @@ void batchNormGradLoops(int64_t rows, int64_t C, const float* xv, const F32& mea
   }
   std::vector<double> sums[2];  // sum dy, sum dy * (x - mean)
   channelSums(rows, C, 2, [&](int64_t r, double* acc) {
-    const float* xr = xv + r * C;
-    for (int64_t c = 0; c < C; ++c) {
-      const float dr = dyAt(r * C + c);
-      acc[c] += dr;
-      acc[C + c] += dr * (xr[c] - m[c]);
-    }
+    gradSumsRow(xv + r * C, dyv + r * C, yv == nullptr ? nullptr : yv + r * C, alpha, m.data(), acc, acc + C, C);
   }, sums);
   // dx = a * dy + b * (x - mean) + d per channel, folding the constants:
   //   a = scale * invstd, b = -a * invstd^2 * sum(dy (x - mean)) / M, d = -a * sum(dy) / M.
@@ -162,9 +209,8 @@ void batchNormGradLoops(int64_t rows, int64_t C, const float* xv, const F32& mea
   float* dxv = dx.data;
 #pragma omp parallel for schedule(static) if (rows * C > kParallelGrain)
   for (int64_t r = 0; r < rows; ++r) {
-    const float* xr = xv + r * C;
-    float* o = dxv + r * C;
-    for (int64_t c = 0; c < C; ++c) o[c] = a[c] * dyAt(r * C + c) + bb[c] * (xr[c] - mf[c]) + d[c];
+    gradDxRow(xv + r * C, dyv + r * C, yv == nullptr ? nullptr : yv + r * C, alpha, a.data(), bb.data(), mf.data(),
+              d.data(), dxv + r * C, C);
   }
 }
 
@@ -194,12 +240,11 @@ Napi::Value BatchNormTrainingGrad(const Napi::CallbackInfo& info) {
     require(env, out.size == x.size, "batchNormTrainingGrad: y must have x's size");
     const Activation act = Activation::from(info, 10);
     require(env, act.kind != Activation::kNone, "batchNormTrainingGrad: y needs the activation's alpha");
-    const float alpha = act.alpha, *yv = out.data;
-    batchNormGradLoops(rows, C, x.data, mean, var, hasScale ? scale.data : nullptr, eps, dx, dscale, doffset,
-                       [dy, yv, alpha](int64_t i) { return yv[i] > 0.0f ? dy.data[i] : dy.data[i] * alpha; });
+    batchNormGradLoops(rows, C, x.data, dy.data, out.data, act.alpha, mean, var, hasScale ? scale.data : nullptr, eps,
+                       dx, dscale, doffset);
   } else {
-    batchNormGradLoops(rows, C, x.data, mean, var, hasScale ? scale.data : nullptr, eps, dx, dscale, doffset,
-                       [dy](int64_t i) { return dy.data[i]; });
+    batchNormGradLoops(rows, C, x.data, dy.data, nullptr, 0.f, mean, var, hasScale ? scale.data : nullptr, eps, dx,
+                       dscale, doffset);
   }
   return env.Undefined();
 }

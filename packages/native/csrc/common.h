@@ -88,6 +88,15 @@ dnnl::stream& cpuStream();
 // Threads used by our OpenMP loops and by oneDNN (which runs on the same OpenMP runtime).
 int numThreads();
 
+// A hot loop compiled for AVX-512, AVX2 and baseline x86-64, the best picked when the addon loads (the addon itself
+// is built without -march). Only for loops whose vectorised form gives the scalar loop's bits (elementwise, or sums
+// per lane in the same order); -ffp-contract=off holds in every clone.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define DCGAN_SIMD_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define DCGAN_SIMD_CLONES
+#endif
+
 // Minimum elements per thread before an elementwise loop goes parallel: below this the fork/join
 // costs more than it saves.
 constexpr int64_t kParallelGrain = 1 << 15;
