@@ -55,7 +55,7 @@ export function benchCommand(): Command {
               )
               .join('') +
             (r.ratios
-              ? `\n         against PyTorch's best (${r.ours.precision}): train x${r.ratios.train.toFixed(2)}  sample x${r.ratios.sample.toFixed(2)}  RSS x${r.ratios.peakRss.toFixed(2)}`
+              ? `\n         against PyTorch's best, dcgan-ts in ${r.ours.precision}: train x${r.ratios.train.toFixed(2)}  sample x${r.ratios.sample.toFixed(2)}  RSS x${r.ratios.peakRss.toFixed(2)}`
               : '') +
             '\n',
         );
