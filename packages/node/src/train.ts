@@ -121,8 +121,11 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
     if (plan.eval && plan.eval.every > 0) {
       const run = { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined, cut: cutOf(plan.data) };
-      evaluator = await TrainingEvaluator.open(plan.eval, run, (line) =>
-        reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
+      // Its reference features too are computed in fp32 (inFp32), as every evaluation is.
+      evaluator = await inFp32(() =>
+        TrainingEvaluator.open(plan.eval!, run, (line) =>
+          reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
+        ),
       );
     }
     return await trainRun(plan, data, run, lock, { ...backend, precision }, evaluator, reporter);
