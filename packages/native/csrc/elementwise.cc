@@ -236,6 +236,33 @@ void unaryLoop(const float* x, float* out, int64_t n, F f) {
   for (int64_t i = 0; i < n; ++i) out[i] = f(x[i]);
 }
 
+// (Leaky) ReLU over a span, as functions cloned per ISA (common.h's DCGAN_SIMD_CLONES): their selects vectorise in
+// every clone only when comparisons may not trap (no value changes: floating-point exceptions are never read). The
+// same bits as the scalar lambdas, elementwise.
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+DCGAN_SIMD_CLONES
+void reluSpan(const float* x, float* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) out[i] = x[i] < 0.f ? 0.f : x[i];
+}
+
+DCGAN_SIMD_CLONES
+void leakyReluSpan(const float* x, float* out, int64_t n, float alpha) {
+  for (int64_t i = 0; i < n; ++i) out[i] = x[i] < 0.f ? alpha * x[i] : x[i];
+}
+#pragma GCC pop_options
+
+// Runs span(begin, count) over [0, n) in per-thread blocks.
+template <typename Span>
+void parallelSpans(int64_t n, Span span) {
+  const int64_t blocks = n > kParallelGrain ? numThreads() : 1;
+#pragma omp parallel for schedule(static) if (blocks > 1) num_threads(numThreads())
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t begin = n * b / blocks, end = n * (b + 1) / blocks;
+    span(begin, end - begin);
+  }
+}
+
 // unary(op, x, out, alpha): out = op(x); alpha is LeakyRelu's slope, Step's value for x <= 0.
 // out may alias x.
 Napi::Value Unary(const Napi::CallbackInfo& info) {
@@ -248,8 +275,8 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
   const float* in = x.data;
   float* o = out.data;
   switch (op) {
-    case kRelu: unaryLoop(in, o, n, [](float v) { return v < 0.f ? 0.f : v; }); break;
-    case kLeakyRelu: unaryLoop(in, o, n, [alpha](float v) { return v < 0.f ? alpha * v : v; }); break;
+    case kRelu: parallelSpans(n, [&](int64_t i, int64_t k) { reluSpan(in + i, o + i, k); }); break;
+    case kLeakyRelu: parallelSpans(n, [&](int64_t i, int64_t k) { leakyReluSpan(in + i, o + i, k, alpha); }); break;
     case kTanh: unaryLoop(in, o, n, [](float v) { return std::tanh(v); }); break;
     // 1 / (1 + e^-x); for x < -88, e^-x is inf in float32 and the result 0, as in float64 rounded.
     case kSigmoid: unaryLoop(in, o, n, [](float v) { return 1.f / (1.f + std::exp(-v)); }); break;
