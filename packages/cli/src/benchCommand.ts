@@ -1,7 +1,7 @@
-import { Command, Option } from 'commander';
-import { type BackendChoice, PRECISION_CHOICES, type PrecisionChoice, runBenchmark } from '@dcgan-ts/node';
+import { Command } from 'commander';
+import { type BackendChoice, type PrecisionChoice, runBenchmark } from '@dcgan-ts/node';
 import { positiveInteger } from './parse.js';
-import { backendOption } from './useBackend.js';
+import { backendOption, precisionOption } from './useBackend.js';
 import { jsonOption } from './sharedOptions.js';
 
 interface BenchOptions {
@@ -22,11 +22,7 @@ export function benchCommand(): Command {
     .option('--sizes <list>', 'image sizes to run (default: 32,64)')
     .option('--threads <n>', 'threads for both engines (default: DCGAN_THREADS or 2)', positiveInteger)
     .addOption(backendOption('TF.js backend (default: native)'))
-    .addOption(
-      new Option('--precision <p>', 'fp32, bf16, or auto: fp32 and, where the CPU has bf16 instructions, bf16 beside it').choices(
-        PRECISION_CHOICES,
-      ),
-    )
+    .addOption(precisionOption('fp32, bf16, or auto: fp32 and, where the CPU has bf16 instructions, bf16 beside it'))
     .addOption(jsonOption('the results'))
     .addHelpText('after', '\nExamples:\n  $ dcgan bench\n  $ dcgan bench --sizes 64 --steps 8 --json\n  $ dcgan bench --precision bf16 --sizes 64\n\nWork per training image: 0.41 GFLOP at 32x32x1, 2.50 at 64x64x3. Speed is a benchmark, not a test:\nrun it on a quiet machine and repeat it; the ratios come from one run of both engines.')
     .action(async (o: BenchOptions) => {

@@ -17,8 +17,8 @@ export function backendOption(help: string = BACKEND_HELP): Option {
 }
 
 /** `--precision <p>`, as the commands that run the generator or train declare it. */
-export function precisionOption(): Option {
-  return new Option('--precision <p>', PRECISION_HELP).choices(PRECISION_CHOICES);
+export function precisionOption(help: string = PRECISION_HELP): Option {
+  return new Option('--precision <p>', help).choices(PRECISION_CHOICES);
 }
 
 /**

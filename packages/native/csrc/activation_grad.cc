@@ -28,12 +28,7 @@ Napi::Value ReluGradFromOutput(const Napi::CallbackInfo& info) {
   require(env, y.size == n && dx.size == n, "reluGradFromOutput: dy, y and dx must have one size");
   const float *dyp = dy.data, *yp = y.data;
   float* dxp = dx.data;
-  const int64_t total = static_cast<int64_t>(n), blocks = total > kParallelGrain ? numThreads() : 1;
-#pragma omp parallel for schedule(static) if (blocks > 1) num_threads(numThreads())
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t begin = total * b / blocks, end = total * (b + 1) / blocks;
-    reluGradFromOutputSpan(dyp + begin, yp + begin, dxp + begin, end - begin, alpha);
-  }
+  parallelSpans(static_cast<int64_t>(n), [&](int64_t i, int64_t k) { reluGradFromOutputSpan(dyp + i, yp + i, dxp + i, k, alpha); });
   return env.Undefined();
 }
 

@@ -135,6 +135,17 @@ inline uint16_t* bf16Copy(CallBuffer<uint16_t>& buffer, const float* src, int64_
   return dst;
 }
 
+// Runs span(begin, count) over [0, n): one block per thread above kParallelGrain elements, else one call.
+template <typename Span>
+void parallelSpans(int64_t n, Span span) {
+  const int64_t blocks = n > kParallelGrain ? numThreads() : 1;
+#pragma omp parallel for schedule(static) if (blocks > 1) num_threads(numThreads())
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int64_t begin = n * b / blocks, end = n * (b + 1) / blocks;
+    span(begin, end - begin);
+  }
+}
+
 // Registration hooks, one per kernel family (csrc/<family>.cc).
 void registerConv(Napi::Env env, Napi::Object exports);
 void registerElementwise(Napi::Env env, Napi::Object exports);

@@ -252,17 +252,6 @@ void leakyReluSpan(const float* x, float* out, int64_t n, float alpha) {
 }
 #pragma GCC pop_options
 
-// Runs span(begin, count) over [0, n) in per-thread blocks.
-template <typename Span>
-void parallelSpans(int64_t n, Span span) {
-  const int64_t blocks = n > kParallelGrain ? numThreads() : 1;
-#pragma omp parallel for schedule(static) if (blocks > 1) num_threads(numThreads())
-  for (int64_t b = 0; b < blocks; ++b) {
-    const int64_t begin = n * b / blocks, end = n * (b + 1) / blocks;
-    span(begin, end - begin);
-  }
-}
-
 // unary(op, x, out, alpha): out = op(x); alpha is LeakyRelu's slope, Step's value for x <= 0.
 // out may alias x.
 Napi::Value Unary(const Napi::CallbackInfo& info) {

@@ -21,7 +21,7 @@ import { loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
 import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
 import { RunLock, RunLockHeldError } from './run/runLock.js';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
-import { currentPrecision, inFp32, type PrecisionChoice, type PrecisionSelection, restorePrecision, selectPrecision } from './precision.js';
+import { currentPrecision, type PrecisionChoice, type PrecisionSelection, restorePrecision, selectPrecision } from './precision.js';
 import { planTraining, RUNS_DIR, type TrainingPlan } from './trainingPlan.js';
 
 /** What a user asks of `dcgan train`; undefined fields take the paper's defaults (or, on --resume, the run's). */
@@ -121,11 +121,8 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
     // The metrics' reference is loaded before anything is written: a missing classifier fails the run up front.
     if (plan.eval && plan.eval.every > 0) {
       const run = { ...plan.config, dataset: plan.dataset, data: plan.data.path ?? undefined, cut: cutOf(plan.data) };
-      // Its reference features too are computed in fp32 (inFp32), as every evaluation is.
-      evaluator = await inFp32(() =>
-        TrainingEvaluator.open(plan.eval!, run, (line) =>
-          reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
-        ),
+      evaluator = await TrainingEvaluator.open(plan.eval, run, (line) =>
+        reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
       );
     }
     return await trainRun(plan, data, run, lock, { ...backend, precision }, evaluator, reporter);
@@ -224,11 +221,8 @@ async function trainRun(
         ? {
             every: evaluator.plan.every,
             run: async (t) => {
-              // In fp32 whatever the run's precision: one feature extractor, one arithmetic, as `dcgan eval`.
-              const entry = await inFp32(() =>
-                evaluator.evaluate(t.generator, t.step, t.epochsDone, (line) =>
-                  reporter.onEvalProgress?.(`eval at step ${t.step}: ${line}`, t.step),
-                ),
+              const entry = await evaluator.evaluate(t.generator, t.step, t.epochsDone, (line) =>
+                reporter.onEvalProgress?.(`eval at step ${t.step}: ${line}`, t.step),
               );
               await lock.assertHeld();
               await run.appendLog(entry);

@@ -3,7 +3,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers'; // registers the gradients tfjs-core's Node bundle leaves out
-import { Rng } from '@dcgan-ts/core';
+import { Rng, Uint8ImageDataset } from '@dcgan-ts/core';
 import { selectBackend } from '../src/backend.js';
 
 tf.env().set('PROD', true);
@@ -32,6 +32,12 @@ export type Input = { shape: number[]; data: Float32Array };
 export function input(shape: number[], seed: number, lo = -1, hi = 1): Input {
   const rng = Rng.derive(seed);
   return { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => lo + (hi - lo) * rng.uniform()) };
+}
+
+/** Twelve random 16x16x3 images (pixels from input(..., seed)): the trainer tests' dataset. */
+export function randomImages16(seed: number): Uint8ImageDataset {
+  const pixels = Uint8Array.from(input([12 * 16 * 16 * 3], seed, 0, 256).data, Math.floor);
+  return new Uint8ImageDataset('random', { pixels, height: 16, width: 16, channels: 3 }, 16, 3);
 }
 
 /** Runs fn on `backend` with tensors made from `inputs`; returns every output's shape and data. */

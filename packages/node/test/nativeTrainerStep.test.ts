@@ -16,10 +16,9 @@ import {
   FUSED_BATCH_NORM_TRAINING_GRAD_KERNEL,
   type DcganConfig,
   type StepMetrics,
-  Uint8ImageDataset,
 } from '@dcgan-ts/core';
 
-import { input, nativeModule, nativeSkip as skip } from './backends.js';
+import { nativeModule, nativeSkip as skip, randomImages16 } from './backends.js';
 
 const nativeFallbackCounts = () => nativeModule!.nativeFallbackCounts();
 
@@ -29,10 +28,7 @@ const config: DcganConfig = {
   imageSize: 16, channels: 3, nz: 10, ngf: 8, ndf: 8, batchSize: 6, steps: 2, seed: 5,
 };
 
-function dataset(): Uint8ImageDataset {
-  const pixels = Uint8Array.from(input([12 * 16 * 16 * 3], 9, 0, 256).data, Math.floor);
-  return new Uint8ImageDataset('random', { pixels, height: 16, width: 16, channels: 3 }, 16, 3);
-}
+const dataset = () => randomImages16(9);
 
 interface Trained { metrics: StepMetrics[]; weights: Map<string, Float32Array>; kernels: string[] }
 

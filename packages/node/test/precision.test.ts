@@ -7,9 +7,9 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DcganTrainer, type DcganConfig, type StepMetrics, Uint8ImageDataset } from '@dcgan-ts/core';
+import { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, DcganTrainer, type DcganConfig, type StepMetrics } from '@dcgan-ts/core';
 
-import { input, nativeModule, nativeSkip } from './backends.js';
+import { nativeModule, nativeSkip, randomImages16 } from './backends.js';
 import { dcgan, tempDir } from './cli.js';
 import { decodePng } from '../src/index.js';
 
@@ -24,10 +24,7 @@ const config: DcganConfig = {
   imageSize: 16, channels: 3, nz: 16, ngf: 64, ndf: 64, batchSize: 6, steps: 3, seed: 7,
 };
 
-function dataset(): Uint8ImageDataset {
-  const pixels = Uint8Array.from(input([12 * 16 * 16 * 3], 3, 0, 256).data, Math.floor);
-  return new Uint8ImageDataset('random', { pixels, height: 16, width: 16, channels: 3 }, 16, 3);
-}
+const dataset = () => randomImages16(3);
 
 interface Trained { metrics: StepMetrics[]; weights: Map<string, Float32Array>; initial: Map<string, Float32Array> }
 

@@ -18,14 +18,13 @@ import {
   FUSED_BATCH_NORM_TRAINING_KERNEL,
   FUSED_RELU_GRAD_FROM_OUTPUT_KERNEL,
   type StepMetrics,
-  Uint8ImageDataset,
   latentsForSeeds,
   runTrainingLoop,
   seedRange,
 } from '@dcgan-ts/core';
 import { SWIFTSHADER_ICD, findWebgpuAdapter } from '../src/webgpu.js';
 import { selectBackend } from '../src/backend.js';
-import { input } from './backends.js';
+import { randomImages16 } from './backends.js';
 import { FIXTURES, dcgan, tempDir } from './cli.js';
 
 // Dawn reads the Vulkan driver list when it starts: before the first findWebgpuAdapter.
@@ -43,10 +42,7 @@ const config: DcganConfig = {
   imageSize: 16, channels: 3, nz: 10, ngf: 8, ndf: 8, batchSize: 6, steps: 2, seed: 5,
 };
 
-function dataset(): Uint8ImageDataset {
-  const pixels = Uint8Array.from(input([12 * 16 * 16 * 3], 9, 0, 256).data, Math.floor);
-  return new Uint8ImageDataset('random', { pixels, height: 16, width: 16, channels: 3 }, 16, 3);
-}
+const dataset = () => randomImages16(9);
 
 interface Trained { metrics: StepMetrics[]; weights: Map<string, Float32Array>; kernels: Set<string> }
 

@@ -1,6 +1,7 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { type EvalEntry, type FeatureMetricName, flattenScores, generate, type LatentDistribution, latentsForSeeds, seedRange } from '@dcgan-ts/core';
 import type { SplitCut } from '../datasets/kinds/kind.js';
+import { inFp32 } from '../precision.js';
 import { featureMetrics, floorMetrics } from './featureMetrics.js';
 import { type MetricsReference, openMetricsReference } from './metricsReference.js';
 
@@ -37,10 +38,13 @@ export class TrainingEvaluator {
     onProgress?: (line: string) => void,
   ): Promise<TrainingEvaluator> {
     const seed = 0;
-    const ref = await openMetricsReference({ ...run, n: plan.n, classifier: plan.classifier ?? undefined, seed, onProgress });
-    const metrics = new Set<string>(plan.metrics);
-    const floor = flattenScores(await floorMetrics(ref.floorSet, ref.reference, ref.n, metrics, seed));
-    return new TrainingEvaluator(plan, ref, latentsForSeeds(seedRange(seed, ref.n), run.nz, run.z), run.nz, floor);
+    // In fp32 whatever the run's precision (as every evaluation): one feature extractor, one arithmetic, as `dcgan eval`.
+    return inFp32(async () => {
+      const ref = await openMetricsReference({ ...run, n: plan.n, classifier: plan.classifier ?? undefined, seed, onProgress });
+      const metrics = new Set<string>(plan.metrics);
+      const floor = flattenScores(await floorMetrics(ref.floorSet, ref.reference, ref.n, metrics, seed));
+      return new TrainingEvaluator(plan, ref, latentsForSeeds(seedRange(seed, ref.n), run.nz, run.z), run.nz, floor);
+    });
   }
 
   get extractor(): string {
@@ -50,8 +54,15 @@ export class TrainingEvaluator {
     return this.ref.n;
   }
 
-  /** One eval line for G at `step`; `say` hears each stage (generating, features, each metric). */
+  /**
+   * One eval line for G at `step`; `say` hears each stage (generating, features, each metric). In fp32 whatever the
+   * run's precision, so that a bf16 run's eval lines are what `dcgan eval` says of its checkpoints.
+   */
   async evaluate(generator: tfl.LayersModel, step: number, epoch: number, say: (line: string) => void = () => {}): Promise<EvalEntry> {
+    return inFp32(() => this.score(generator, step, epoch, say));
+  }
+
+  private async score(generator: tfl.LayersModel, step: number, epoch: number, say: (line: string) => void): Promise<EvalEntry> {
     const started = performance.now();
     say(`generating ${this.n} samples`);
     const images = generate(generator, this.latents, this.nz);
