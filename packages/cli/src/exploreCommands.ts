@@ -2,13 +2,14 @@ import { Command, Option } from 'commander';
 import { arithmetic, type BackendChoice, interpolate, sweep } from '@dcgan-ts/node';
 import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
-import { checkpointOption, jsonOption } from './sharedOptions.js';
+import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
 
 /** Shared by the commands that only run G: --checkpoint, --backend, --json. */
 function generatorCommand(name: string, description: string, examples: string): Command {
   return new Command(name)
     .description(description)
     .addOption(checkpointOption())
+    .addOption(noEmaOption())
     .addOption(backendOption())
     .addOption(jsonOption())
     .addHelpText('after', `\nExamples:\n${examples}`);

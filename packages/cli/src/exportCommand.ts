@@ -1,11 +1,12 @@
 import { Command, Option } from 'commander';
 import { EXPORT_FORMATS, exportGenerator, selectBackend } from '@dcgan-ts/node';
-import { checkpointOption, jsonOption } from './sharedOptions.js';
+import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
 
 export function exportCommand(): Command {
   return new Command('export')
     .description("export a checkpoint's generator (a TF.js LayersModel, an ml5.DCGAN model, ONNX) or the whole checkpoint as one .zip")
     .addOption(checkpointOption())
+    .addOption(noEmaOption())
     .addOption(new Option('--format <format>', 'tfjs: LayersModel + manifest; ml5: for ml5.DCGAN (ml5 0.x); onnx: generator.onnx; checkpoint: checkpoint-step-NNNNNN.zip for the studio').choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <dir>', 'output folder')
     .addOption(jsonOption())

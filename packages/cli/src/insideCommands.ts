@@ -3,7 +3,7 @@ import { ablate, extractFeatures, probe, visualize } from '@dcgan-ts/node';
 import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
 import { positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
-import { checkpointOption, jsonOption } from './sharedOptions.js';
+import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
 
 const indexList = (value: string) => value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v) : Number.NaN));
 
@@ -30,6 +30,7 @@ export function ablateCommand(): Command {
   return new Command('ablate')
     .description("samples with chosen G feature maps zeroed at every position (paper section 6.3.1), under the originals")
     .addOption(checkpointOption())
+    .addOption(noEmaOption())
     .requiredOption('--layer <n>', "G's block, from 1 (the 4x4 projection)", positiveInteger)
     .requiredOption('--maps <list>', 'feature map indices, comma-separated', indexList)
     .option('--n <n>', 'samples (default: 8)', positiveInteger)
@@ -48,6 +49,7 @@ export function probeCommand(): Command {
   return new Command('probe')
     .description("which of G's feature maps draw what you boxed (paper section 6.3.1): a logistic regression on a block's activations")
     .addOption(checkpointOption())
+    .addOption(noEmaOption())
     .requiredOption('--layer <n>', "G's block, from 1 (the 4x4 projection)", positiveInteger)
     .requiredOption(
       '--masks <dir|file>',

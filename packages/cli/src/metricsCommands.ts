@@ -4,7 +4,7 @@ import { DEFAULT_CLASSIFIER_EPOCHS, evaluate, evaluationLines, trainClassifier }
 import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
 import { integer, positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
-import { checkpointOption, jsonOption } from './sharedOptions.js';
+import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
 
 export function trainClassifierCommand(): Command {
   return new Command('train-classifier')
@@ -43,6 +43,7 @@ export function evalCommand(): Command {
   return new Command('eval')
     .description("sample quality: FID, KID, Inception-style score, precision/recall, class histogram, memorisation check")
     .addOption(checkpointOption())
+    .addOption(noEmaOption())
     .option('--dataset <name>', `reference set, a ${LABELLED_DATASET_HELP} (default: what the checkpoint trained on)`)
     .option('--data <path>', LABELLED_DATA_HELP)
     .option('--metrics <list>', `comma-separated from ${METRICS.map((m) => m.name).join(',')} (default: all)`)

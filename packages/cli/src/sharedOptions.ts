@@ -12,3 +12,11 @@ export function checkpointOption(): Option {
 export function jsonOption(what = 'the result'): Option {
   return new Option('--json', `print ${what} as one JSON object on the last line`);
 }
+
+/**
+ * `--no-ema`: G's own weights where the checkpoint also holds their moving average (a run trained with --ema), which
+ * the readers take by default.
+ */
+export function noEmaOption(): Option {
+  return new Option('--no-ema', "use G's own weights, not their moving average, where the run kept one (train --ema)");
+}

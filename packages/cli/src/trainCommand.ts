@@ -16,7 +16,10 @@ Examples:
   $ dcgan train --dataset folder --data photos/ --image-size 64 --flip   # a folder of images, subfolders = classes
   $ dcgan train --data faces64.dcgan --epochs 10        # a file packed by \`dcgan prepare\`
   $ dcgan train-classifier && dcgan train --eval-every 500   # FID, KID, IS, precision/recall in log.jsonl
-  $ dcgan report --run runs/00000-mnist32               # curves of the losses and the metrics -> report.png`;
+  $ dcgan report --run runs/00000-mnist32               # curves of the losses and the metrics -> report.png
+  $ dcgan train --ema 0.999 --eval-every 500 --keep-checkpoints 3   # averaged G; checkpoints/best by FID; 3 newest kept
+  $ dcgan sample --checkpoint runs/00000-mnist32@best   # the best checkpoint of a run (also RUN@latest, RUN@1500)
+  $ dcgan train --data small-set/ --augment translation,cutout,color   # DiffAugment for a few hundred images`;
 
 interface TrainCliOptions extends Omit<TrainRequest, 'resume'> {
   resume?: boolean | string;
@@ -56,6 +59,8 @@ export function trainCommand(): Command {
             reporter.onStart?.(info);
           },
           onNotice: (line) => process.stderr.write(`dcgan: ${line}\n`),
+          onWarning: (line) => process.stderr.write(`dcgan: warning: ${line}\n`),
+          onBest: (step, scalar, value) => process.stderr.write(`dcgan: best ${scalar} so far (${Number(value.toPrecision(4))}): checkpoints/best is step ${step}\n`),
           shouldStop: () => stopRequested,
         });
         reporter.stop();

@@ -1,4 +1,5 @@
 import { DcganError, shownValue } from './errors.js';
+import { parseAugmentPolicies } from './training/diffAugment.js';
 
 /** The latent distribution: the paper's uniform U(-1, 1), or N(0, 1) as in PyTorch's and dcgan.torch's examples. */
 export type LatentDistribution = 'normal' | 'uniform';
@@ -34,6 +35,13 @@ export interface TrainingConfig {
   checkpointEvery: number;
   /** Images in each sample grid. */
   sampleCount: number;
+  /**
+   * Decay of the moving average of G's weights (`--ema`, e.g. 0.999; training/generatorEma.ts); absent: none.
+   * Absent from checkpoints of releases before it, which read as runs without one.
+   */
+  ema?: number;
+  /** DiffAugment's policies on D's side (`--augment`, training/diffAugment.ts), canonical order; absent: none. */
+  augment?: string;
 }
 
 /**
@@ -122,6 +130,13 @@ export function validateTrainingConfig(c: TrainingConfig): void {
   }
   if (!Number.isInteger(c.seed) || c.seed < 0 || c.seed > 0xffffffff) {
     throw new DcganError(`seed must be an integer from 0 to 4294967295, got ${shownValue(c.seed)}`);
+  }
+  if (c.ema !== undefined && !(typeof c.ema === 'number' && c.ema > 0 && c.ema < 1)) {
+    throw new DcganError(`ema must be a decay in (0, 1), e.g. 0.999, got ${shownValue(c.ema)}`);
+  }
+  if (c.augment !== undefined) {
+    if (typeof c.augment !== 'string') throw new DcganError(`augment must be a list of policies, got ${shownValue(c.augment)}`);
+    parseAugmentPolicies(c.augment);
   }
 }
 

@@ -63,8 +63,14 @@ export { discriminatorLoss, generatorLoss, lossOnFake, lossOnReal, meanProbabili
 export { Adam, type AdamSettings, type AdamState, FUSED_ADAM_KERNEL } from './training/adam.js';
 export { RecordedForward, recordForward, type VariableGradients, variableGradsFreeing } from './training/gradients.js';
 export { DcganTrainer, type StepMetrics, type TrainerState } from './training/trainer.js';
+export { GeneratorEma } from './training/generatorEma.js';
+export { CollapseWatch, STUCK_DGZ, STUCK_WINDOW } from './training/collapseWatch.js';
+export { AUGMENT_POLICIES, type AugmentPolicy, augmentPolicies, diffAugment, parseAugmentPolicies } from './training/diffAugment.js';
 export {
   DivergenceError,
+  isStepEntry,
+  isWarningEntry,
+  type WarningEntry,
   type LogEntry,
   runTrainingLoop,
   type TrainCallbacks,
@@ -79,6 +85,7 @@ export { FlipDataset } from './data/flipDataset.js';
 
 // Latent space: seeded noise, G's images, walks, arithmetic on z, spatial maps (section 6)
 export { drawLatents, latentForSeed, latentsForSeeds, seedRange } from './latent/noise.js';
+export { checkTruncation, type Truncation, type TruncationMode, TRUNCATION_MODES, truncateLatent } from './latent/truncation.js';
 export { generate, generateSpatial } from './generate.js';
 export { type InterpolationMode, lerp, norm, slerp, walk } from './latent/interpolate.js';
 export {
@@ -113,7 +120,9 @@ export {
   type CheckpointMeta,
   decodeCheckpointFiles,
   type DecodedCheckpoint,
+  EMA_GENERATOR_DIR,
   encodeCheckpointFiles,
+  hasAveragedGenerator,
   layersModelFiles,
   layersModelFromFiles,
   MODEL_JSON,
@@ -142,6 +151,15 @@ export { classHistogram, inceptionScore } from './metrics/inceptionScore.js';
 export { kthNeighbourRadii, nearestDistances, type NeighbourOptions, precisionRecall } from './metrics/neighbours.js';
 export { buildClassifier, CLASSIFIER_FEATURES_LAYER, classifierOutputs } from './metrics/classifierNetwork.js';
 export { type EvalEntry, formatScores, isEvalEntry } from './metrics/evalLog.js';
+export {
+  BestScore,
+  type BestVerdict,
+  COLLAPSE_EVALUATIONS,
+  COLLAPSE_RELATIVE_WORSENING,
+  DEFAULT_SELECT_BY,
+  parseSelectBy,
+  selectableScalars,
+} from './metrics/bestScore.js';
 
 // The metric registry: one declaration per metric (name, inputs, computation, floor, display) that options, eval
 // lines, `dcgan eval`, the report, the studio and the docs read

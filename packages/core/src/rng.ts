@@ -35,6 +35,10 @@ export const RngStream = {
   kidSubsets: 12,
   /** `--flip`'s mirrored halves (index: the epoch). */
   flip: 101,
+  /** `--augment`'s random transformations (index: the step). */
+  augment: 102,
+  /** `--truncation`'s resampled latent values (index: the seed). */
+  truncation: 103,
 } as const;
 
 function splitmix32(seed: number): () => number {

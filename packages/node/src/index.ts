@@ -126,6 +126,9 @@ export {
   loadCheckpoint,
   type LoadedCheckpoint,
   type LoadedGenerator,
+  type GeneratorChoice,
+  type GeneratorSource,
+  disposeCheckpoint,
   loadGenerator,
   readArchiveState,
   readCheckpointState,
@@ -135,6 +138,14 @@ export {
   STATE_JSON,
   withGenerator,
 } from './run/checkpoints.js';
+export {
+  BEST_POINTER,
+  checkpointsToRemove,
+  DEFAULT_KEEP_CHECKPOINTS,
+  pruneCheckpoints,
+  readPointer,
+  type RetentionPolicy,
+} from './run/checkpointRetention.js';
 
 // Exploring G: latent inputs, pictures, interpolation, arithmetic, sweeps
 export { parseLatentList, readLatentFile } from './explore/latentInputs.js';

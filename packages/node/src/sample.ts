@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  checkTruncation,
   DcganError,
   generate,
   generateSpatial,
@@ -10,6 +11,7 @@ import {
   seedRange,
   toImages,
   type ModelConfig,
+  type Truncation,
 } from '@dcgan-ts/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
@@ -26,6 +28,8 @@ import { describeFsError } from './run/runDirectory.js';
 export interface SampleRequest {
   /** A run directory (its latest checkpoint) or a checkpoint directory. */
   checkpoint: string;
+  /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
+  ema?: boolean;
   n?: number;
   /** Image i is drawn from the latent of seed `seed + i` (the seeds of the studio and `dcgan interpolate`). */
   seed?: number;
@@ -35,6 +39,8 @@ export interface SampleRequest {
   separate?: string;
   /** Draw one large image from a K x K map of the latents of seeds seed..seed+K*K-1 (G is fully convolutional). */
   spatial?: number;
+  /** The truncation trick: each seed's z truncated (core's latent/truncation.ts). */
+  truncation?: Truncation;
   /** Images written to `separate` so far, after every batch. */
   onProgress?(done: number, total: number): void;
   /** One line for what the user should know (a leftover of an interrupted run removed). */
@@ -45,6 +51,8 @@ export interface SampleRequest {
 export interface SampleResult {
   checkpoint: string;
   step: number;
+  /** Whether the images came from the moving average of G's weights (a run with --ema) rather than G itself. */
+  ema: boolean;
   /** The grid first (when drawn), then one file per image of `separate` in seed order. */
   files: string[];
 }
@@ -79,11 +87,12 @@ export async function sample(request: SampleRequest): Promise<SampleResult> {
   const first = request.seed ?? 0;
   if (request.spatial !== undefined) return sampleSpatial(request, request.spatial);
   checkCount(request, n, first);
-  return withGenerator(request.checkpoint, async (loaded) => {
+  return withGenerator(request, async (loaded) => {
+    if (request.truncation) checkTruncation(request.truncation, loaded.state.config.z);
     const files: string[] = [];
     if (request.separate) files.push(...(await writeSeparate(loaded.generator, loaded.state.config, request.separate, first, n, request)));
     if (request.out || !request.separate) files.unshift(await writeGrid(loaded.generator, loaded.state.config, request.out ?? 'grid.png', first, n, request));
-    return { checkpoint: loaded.dir, step: loaded.state.step, files };
+    return { checkpoint: loaded.dir, step: loaded.state.step, ema: loaded.averaged, files };
   });
 }
 
@@ -97,7 +106,7 @@ export function separateFileName(seed: number): string {
 /** The images of seeds first..first+n-1 as one grid PNG. */
 async function writeGrid(generator: tfl.LayersModel, config: GeneratorConfig, file: string, first: number, n: number, request: SampleRequest): Promise<string> {
   const { nz, z, imageSize: s, channels: c } = config;
-  const images = generate(generator, latentsForSeeds(seedRange(first, n), nz, z), nz);
+  const images = generate(generator, latentsForSeeds(seedRange(first, n), nz, z, request.truncation), nz);
   try {
     const values = await images.data<'float32'>();
     for (const removed of await removeLeftoversOf(file)) request.onNotice?.(describeRemovedLeftover(removed));
@@ -133,7 +142,7 @@ async function writeSeparate(generator: tfl.LayersModel, config: GeneratorConfig
   const files: string[] = [];
   for (let start = 0; start < n; start += SEPARATE_BATCH) {
     const seeds = seedRange(first + start, Math.min(SEPARATE_BATCH, n - start));
-    const images = generate(generator, latentsForSeeds(seeds, nz, z), nz, SEPARATE_BATCH);
+    const images = generate(generator, latentsForSeeds(seeds, nz, z, request.truncation), nz, SEPARATE_BATCH);
     let values: Float32Array;
     try {
       values = await images.data<'float32'>();
@@ -171,9 +180,10 @@ async function forEachLimited(count: number, limit: number, task: (i: number) =>
 async function sampleSpatial(request: SampleRequest, k: number): Promise<SampleResult> {
   if (!Number.isInteger(k) || k < 1 || k > 32) throw new DcganError(`--spatial must be an integer from 1 to 32, got ${k}`);
   if (request.separate) throw new DcganError('--spatial draws one image; --separate does not apply');
-  return withGenerator(request.checkpoint, async (loaded) => {
+  return withGenerator(request, async (loaded) => {
     const { nz, z, channels: c } = loaded.state.config;
-    const map = latentMap(seedRange(request.seed ?? 0, k * k).map((seed) => latentForSeed(seed, nz, z)), k);
+    if (request.truncation) checkTruncation(request.truncation, z);
+    const map = latentMap(seedRange(request.seed ?? 0, k * k).map((seed) => latentForSeed(seed, nz, z, request.truncation)), k);
     const image = generateSpatial(loaded.generator, map, k, nz);
     const side = image.shape[1];
     const file = request.out ?? 'spatial.png';
@@ -184,6 +194,6 @@ async function sampleSpatial(request: SampleRequest, k: number): Promise<SampleR
     } finally {
       tf.dispose(image);
     }
-    return { checkpoint: loaded.dir, step: loaded.state.step, files: [file] };
+    return { checkpoint: loaded.dir, step: loaded.state.step, ema: loaded.averaged, files: [file] };
   });
 }

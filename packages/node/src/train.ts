@@ -1,9 +1,12 @@
 import {
+  BestScore,
+  CollapseWatch,
   DcganError,
   DcganTrainer,
   FlipDataset,
   type EvalEntry,
   type ImageDataset,
+  isEvalEntry,
   type LatentDistribution,
   type LogEntry,
   type StepMetrics,
@@ -17,8 +20,11 @@ import { closeDataset } from './datasets/source.js';
 import { cutOf } from './datasets/trainingData.js';
 import { writePng } from './io/png.js';
 import { TrainingEvaluator } from './metrics/trainingEval.js';
-import { loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
-import { RunDirectory, nextRunDirectory } from './run/runDirectory.js';
+import { LATEST_POINTER, loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
+import { BEST_POINTER, pruneCheckpoints } from './run/checkpointRetention.js';
+import { RunDirectory, nextRunDirectory, stepName } from './run/runDirectory.js';
+import { writeFileAtomic } from './io/atomic.js';
+import path from 'node:path';
 import { RunLock, RunLockHeldError } from './run/runLock.js';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
 import { currentPrecision, type PrecisionChoice, type PrecisionSelection, restorePrecision, selectPrecision } from './precision.js';
@@ -71,6 +77,16 @@ export interface TrainRequest {
   evalMetrics?: string;
   /** The feature extractor's folder (default: the cache of `dcgan train-classifier`). */
   classifier?: string;
+  /** With --eval-every: the score that picks checkpoints/best (an eval scalar: fid, kid, is, ...; default fid). */
+  selectBy?: string;
+  /** Newest checkpoints kept besides `latest`, `best` and --keep-every's (0: all; default DEFAULT_KEEP_CHECKPOINTS). */
+  keepCheckpoints?: number;
+  /** Also keep the checkpoints at multiples of this step. */
+  keepEvery?: number;
+  /** Decay of a moving average of G's weights kept beside G (e.g. 0.999); samples and evaluations use it. */
+  ema?: number;
+  /** DiffAugment on D's side: comma-separated from translation, cutout, color. */
+  augment?: string;
 }
 
 /** What `train` tells its caller as it goes; every member optional. */
@@ -89,6 +105,10 @@ export interface TrainReporter {
   onCheckpoint?(dir: string): void;
   /** Something the user should know that is not progress: a dead writer's lock taken over, leftovers removed. */
   onNotice?(line: string): void;
+  /** A run that looks collapsed (also written to log.jsonl as a warning line). */
+  onWarning?(line: string): void;
+  /** A new best checkpoint by --select-by: its step, the score's key and value. */
+  onBest?(step: number, scalar: string, value: number): void;
   shouldStop?(): boolean;
 }
 
@@ -189,7 +209,7 @@ async function trainRun(
   let trainer: DcganTrainer;
   if (plan.resume) {
     const loaded = await loadCheckpoint(plan.resumeFrom ?? plan.out);
-    trainer = DcganTrainer.resume(plan.config, data, loaded.generator, loaded.discriminator, loaded.trainerState);
+    trainer = DcganTrainer.resume(plan.config, data, loaded.generator, loaded.discriminator, loaded.trainerState, loaded.generatorEma);
     await run.truncateLogAfter(loaded.state.step);
   } else {
     trainer = DcganTrainer.create(plan.config, data);
@@ -201,14 +221,41 @@ async function trainRun(
   const { nz, z, sampleCount, imageSize, channels } = plan.config;
   const sampleLatents = latentsForSeeds(seedRange(0, sampleCount), nz, z);
   let checkpoint: string | null = null;
+  let savedStep = -1;
+  // The best evaluation so far by --select-by (a resume replays the log it kept), and D(G(z)) stuck near 0.
+  const best = plan.selectBy === null ? null : new BestScore(plan.selectBy);
+  best?.replay((await run.readLog()).filter(isEvalEntry));
+  const collapse = new CollapseWatch();
+  const warnings: { step: number; warning: string }[] = [];
+  const warn = async (step: number, warning: string) => {
+    await lock.assertHeld();
+    await run.appendLog({ step, warning });
+    reporter.onWarning?.(warning);
+  };
+  const save = async (t: DcganTrainer) => {
+    await lock.assertHeld();
+    checkpoint = await saveCheckpoint(run.checkpointsDir, t, { backend: describeRunBackend(backend), datasetSize: data.size });
+    savedStep = t.step;
+    reporter.onCheckpoint?.(checkpoint);
+  };
+  const prune = async () => {
+    for (const name of await pruneCheckpoints(run.checkpointsDir, plan.checkpoints, [LATEST_POINTER, BEST_POINTER])) {
+      reporter.onNotice?.(`removed old checkpoint ${path.join(run.checkpointsDir, name)} (--keep-checkpoints ${plan.checkpoints.keep})`);
+    }
+  };
   try {
     const result = await runTrainingLoop(trainer, sampleLatents, {
-      onStep: reporter.onStep,
+      onStep: (step, total, metrics) => {
+        const warning = collapse.observe(step, metrics);
+        if (warning !== null) warnings.push({ step, warning });
+        reporter.onStep?.(step, total, metrics);
+      },
       shouldStop: reporter.shouldStop,
       onLog: async (entry) => {
         await lock.assertHeld();
         await run.appendLog(entry);
         reporter.onLog?.(entry);
+        for (const w of warnings.splice(0)) await warn(w.step, w.warning);
       },
       onSample: async (step, images) => {
         const grid = makeGrid(await images.data<'float32'>(), sampleCount, imageSize, imageSize, channels);
@@ -221,19 +268,27 @@ async function trainRun(
         ? {
             every: evaluator.plan.every,
             run: async (t) => {
-              const entry = await evaluator.evaluate(t.generator, t.step, t.epochsDone, (line) =>
+              const entry = await evaluator.evaluate(t.sampler, t.step, t.epochsDone, (line) =>
                 reporter.onEvalProgress?.(`eval at step ${t.step}: ${line}`, t.step),
               );
               await lock.assertHeld();
               await run.appendLog(entry);
               reporter.onEval?.(entry);
+              const verdict = best?.consider(entry);
+              if (verdict?.isBest) {
+                // checkpoints/best must name a checkpoint of this very step: one is written now if the schedule has none.
+                if (savedStep !== t.step) await save(t);
+                await writeFileAtomic(path.join(run.checkpointsDir, BEST_POINTER), stepName(t.step) + '\n');
+                reporter.onBest?.(t.step, best!.scalar, verdict.value);
+                await prune();
+              }
+              if (verdict?.warning) await warn(t.step, verdict.warning);
             },
           }
         : undefined,
       onCheckpoint: async (t) => {
-        await lock.assertHeld();
-        checkpoint = await saveCheckpoint(run.checkpointsDir, t, { backend: describeRunBackend(backend), datasetSize: data.size });
-        reporter.onCheckpoint?.(checkpoint);
+        if (savedStep !== t.step) await save(t); // not when the best evaluation of this step wrote it already
+        await prune();
       },
     });
     return { out: plan.out, step: result.step, interrupted: result.interrupted, checkpoint };

@@ -1,4 +1,13 @@
-import { DEFAULT_EVAL_METRICS, DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING_CONFIG, FEATURE_METRICS } from '@dcgan-ts/core';
+import {
+  AUGMENT_POLICIES,
+  DEFAULT_EVAL_METRICS,
+  DEFAULT_MODEL_CONFIG,
+  DEFAULT_SELECT_BY,
+  DEFAULT_TRAINING_CONFIG,
+  FEATURE_METRICS,
+  selectableScalars,
+} from '@dcgan-ts/core';
+import { DEFAULT_KEEP_CHECKPOINTS } from './run/checkpointRetention.js';
 import { BACKEND_CHOICES, BACKEND_HELP } from './backend.js';
 import { DATASET_NAMES } from './datasets/registry.js';
 import { PRECISION_CHOICES, PRECISION_HELP } from './precision.js';
@@ -70,6 +79,24 @@ export const TRAIN_OPTIONS: readonly OptionDeclaration[] = [
   { key: 'ndf', flag: '--ndf', placeholder: '<n>', value: 'positive integer', default: String(model.ndf), help: "D's base width", resume: 'fixed' },
   { key: 'kernel', flag: '--kernel', placeholder: '<n>', value: { choices: ['4', '5'], numeric: true }, default: String(model.kernel), help: 'kernel of the strided convolutions', resume: 'fixed' },
   { key: 'z', flag: '--z', placeholder: '<dist>', value: { choices: ['normal', 'uniform'] }, default: model.z, help: 'latent distribution', resume: 'fixed' },
+  {
+    key: 'ema',
+    flag: '--ema',
+    placeholder: '<decay>',
+    value: 'unit interval',
+    default: 'none',
+    help: "keep a moving average of G's weights (e.g. 0.999); sample, eval, the studio and exports use it (--no-ema there: G itself)",
+    resume: 'fixed',
+  },
+  {
+    key: 'augment',
+    flag: '--augment',
+    placeholder: '<list>',
+    value: 'text',
+    default: 'none',
+    help: `DiffAugment of what D sees, real and fake, for small datasets: comma-separated from ${AUGMENT_POLICIES.join(',')}`,
+    resume: 'fixed',
+  },
   { key: 'seed', flag: '--seed', placeholder: '<n>', value: 'seed', default: 'random, recorded', help: 'run seed: weights, data order and noise', resume: 'fixed' },
   { key: 'out', flag: '--out', placeholder: '<dir>', value: 'text', default: 'runs/NNNNN-<dataset><size>', help: 'run directory', resume: 'may change' },
   {
@@ -99,6 +126,25 @@ export const TRAIN_OPTIONS: readonly OptionDeclaration[] = [
     resume: 'eval protocol',
   },
   { key: 'classifier', flag: '--classifier', placeholder: '<dir>', value: 'text', default: 'the one `dcgan train-classifier` cached', help: 'feature extractor of the metrics', resume: 'eval protocol' },
+  {
+    key: 'selectBy',
+    flag: '--select-by',
+    placeholder: '<score>',
+    value: { choices: selectableScalars() },
+    default: DEFAULT_SELECT_BY,
+    help: 'with --eval-every: the score that picks checkpoints/best (RUN@best); a run that worsens far past it gets a collapse warning',
+    resume: 'may change',
+  },
+  {
+    key: 'keepCheckpoints',
+    flag: '--keep-checkpoints',
+    placeholder: '<n>',
+    value: 'integer',
+    default: String(DEFAULT_KEEP_CHECKPOINTS),
+    help: 'newest checkpoints kept, besides latest, best and --keep-every (0: keep all)',
+    resume: 'may change',
+  },
+  { key: 'keepEvery', flag: '--keep-every', placeholder: '<n>', value: 'positive integer', default: 'none', help: 'also keep every checkpoint at a multiple of N steps', resume: 'may change' },
   { key: 'dryRun', flag: '--dry-run', value: 'flag', help: 'print the resolved config with parameter counts and exit', resume: 'may change' },
   { key: 'json', flag: '--json', value: 'flag', help: 'print the result as one JSON object on the last line', resume: 'may change' },
 ];

@@ -5,8 +5,12 @@ import {
   DEFAULT_TRAINING_CONFIG,
   type DcganConfig,
   DcganError,
+  DEFAULT_SELECT_BY,
+  type EvalScalar,
   type ImageDataset,
+  parseAugmentPolicies,
   parseMetricList,
+  parseSelectBy,
   referenceParameterCounts,
   validateModelConfig,
   validateTrainingConfig,
@@ -20,6 +24,7 @@ import { type DatasetSource, resolveDatasetSource } from './datasets/registry.js
 import { type DataPlan, openTrainingData, recordedDataPlan } from './datasets/trainingData.js';
 import { DEFAULT_EVAL_N, type EvalPlan } from './metrics/trainingEval.js';
 import { readArchiveState, readCheckpointState, resolveCheckpointDir } from './run/checkpoints.js';
+import { DEFAULT_KEEP_CHECKPOINTS, type RetentionPolicy } from './run/checkpointRetention.js';
 import { nextRunDirectory, RunDirectory } from './run/runDirectory.js';
 import type { TrainReporter, TrainRequest } from './train.js';
 import { DEFAULT_EPOCHS, optionsFixedOnResume, TRAIN_OPTIONS, trainOption } from './trainOptions.js';
@@ -51,6 +56,10 @@ export interface TrainingPlan {
   stepsPerEpoch: number;
   /** --eval-every and its protocol; null when the run records no quality metrics. */
   eval: EvalPlan | null;
+  /** The eval score that picks checkpoints/best (--select-by); null without evaluations. */
+  selectBy: EvalScalar | null;
+  /** Which checkpoints the run keeps (--keep-checkpoints, --keep-every). */
+  checkpoints: RetentionPolicy;
   parameters: { generator: number; discriminator: number };
   packageVersion: string;
 }
@@ -96,6 +105,25 @@ function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | unde
   return { every, n: asked.n ?? DEFAULT_EVAL_N, metrics, classifier: asked.classifier ?? null };
 }
 
+/** --select-by, else the run's (config.json), else FID: checked against the metrics the run evaluates. */
+function resolveSelectBy(request: TrainRequest, evalPlan: EvalPlan | null, recorded: string | null | undefined): EvalScalar | null {
+  if (evalPlan === null) {
+    if (request.selectBy !== undefined) throw new DcganError('--select-by needs --eval-every N: checkpoints are picked by their evaluations');
+    return null;
+  }
+  const asked = request.selectBy ?? recorded ?? (evalPlan.metrics.includes('fid') ? DEFAULT_SELECT_BY : null);
+  return asked === null ? null : parseSelectBy(asked, evalPlan.metrics);
+}
+
+/** --keep-checkpoints and --keep-every, else the run's (config.json), else the defaults. */
+function resolveRetention(request: TrainRequest, recorded: RetentionPolicy | undefined): RetentionPolicy {
+  const keep = request.keepCheckpoints ?? recorded?.keep ?? DEFAULT_KEEP_CHECKPOINTS;
+  if (!Number.isInteger(keep) || keep < 0) throw new DcganError(`--keep-checkpoints must be a whole number (0 keeps all), got ${keep}`);
+  const keepEvery = request.keepEvery ?? recorded?.keepEvery ?? null;
+  if (keepEvery !== null && !(Number.isInteger(keepEvery) && keepEvery > 0)) throw new DcganError(`--keep-every must be a positive number of steps, got ${keepEvery}`);
+  return { keep, keepEvery };
+}
+
 async function latestRunDirectory(): Promise<string> {
   const names = (await fs.readdir(RUNS_DIR).catch(() => [] as string[])).filter((n) => /^\d{5}-/.test(n)).sort();
   if (names.length === 0) throw new DcganError(`--resume: no run to resume in ${RUNS_DIR}/; pass --out RUN_DIR`);
@@ -109,8 +137,8 @@ type BaseConfig = Omit<DcganConfig, 'steps'> & { dataset: string };
 interface RunStart {
   base: BaseConfig;
   out: string;
-  /** --resume: the checkpoint's steps and dataset size, config.json's data and eval records (absent from an archive). */
-  resumed?: { steps: number; datasetSize: number; data?: DataPlan; eval?: EvalPlan | null };
+  /** --resume: the checkpoint's steps and dataset size, config.json's records (absent from an archive). */
+  resumed?: { steps: number; datasetSize: number; data?: DataPlan; eval?: EvalPlan | null; selectBy?: string | null; checkpoints?: RetentionPolicy };
   /** A fresh run's dataset, resolved once: its defaults fill the base config, its images open later. */
   source?: DatasetSource;
 }
@@ -122,7 +150,7 @@ type DirectoryCheck = (out: string) => Promise<void>;
 async function resumedStart(request: TrainRequest, resumeFrom: string | null, checkRunDirectory?: DirectoryCheck): Promise<RunStart> {
   let state: CheckpointState;
   let out: string;
-  let recorded: { data?: DataPlan; eval?: EvalPlan | null } = {};
+  let recorded: { data?: DataPlan; eval?: EvalPlan | null; selectBy?: string | null; checkpoints?: RetentionPolicy } = {};
   if (resumeFrom !== null) {
     state = await readArchiveState(resumeFrom);
     out = request.out ?? (await nextRunDirectory(RUNS_DIR, state.dataset.name, state.config.imageSize));
@@ -138,7 +166,12 @@ async function resumedStart(request: TrainRequest, resumeFrom: string | null, ch
     });
     state = await readCheckpointState(dir);
     const config = await new RunDirectory(out).readConfig().catch(() => ({}) as Record<string, unknown>);
-    recorded = { data: await recordedDataPlan(out), eval: config.eval as EvalPlan | null | undefined };
+    recorded = {
+      data: await recordedDataPlan(out),
+      eval: config.eval as EvalPlan | null | undefined,
+      selectBy: config.selectBy as string | null | undefined,
+      checkpoints: config.checkpoints as RetentionPolicy | undefined,
+    };
   }
   const { steps, ...previous } = state.config;
   const base: BaseConfig = { ...previous, dataset: state.dataset.name };
@@ -152,14 +185,19 @@ async function resumedStart(request: TrainRequest, resumeFrom: string | null, ch
  */
 function refuseChangedOptions(request: TrainRequest, base: BaseConfig, out: string): void {
   for (const option of optionsFixedOnResume()) {
-    if (!(option.key in base)) continue;
+    // The config's optional members (--ema, --augment) are absent from a run without them: that is a value too.
+    if (!(option.key in base) && !OPTIONAL_CONFIG_KEYS.includes(option.key)) continue;
     const key = option.key as keyof BaseConfig;
     const asked = request[key as keyof TrainRequest];
     if (asked !== undefined && asked !== base[key]) {
-      throw new DcganError(`--resume: ${out} was trained with ${option.flag} ${String(base[key])}, not ${String(asked)}; drop the option or start a new run`);
+      const had = base[key] === undefined ? `without ${option.flag}` : `with ${option.flag} ${String(base[key])}`;
+      throw new DcganError(`--resume: ${out} was trained ${had}, not ${option.flag} ${String(asked)}; drop the option or start a new run`);
     }
   }
 }
+
+/** DcganConfig's members that a run may lack (older checkpoints, runs without the option). */
+const OPTIONAL_CONFIG_KEYS: readonly string[] = ['ema', 'augment'];
 
 /** A new run: the paper's defaults, the dataset's size and channels, and what was asked. */
 async function freshStart(request: TrainRequest, checkRunDirectory?: DirectoryCheck): Promise<RunStart> {
@@ -180,6 +218,8 @@ async function freshStart(request: TrainRequest, checkRunDirectory?: DirectoryCh
     lr: request.lr ?? DEFAULT_TRAINING_CONFIG.lr,
     beta1: request.beta1 ?? DEFAULT_TRAINING_CONFIG.beta1,
     seed: request.seed ?? randomInt(0, 2 ** 32 - 1),
+    ...(request.ema === undefined ? {} : { ema: request.ema }),
+    ...(request.augment === undefined ? {} : { augment: request.augment }),
   };
   const out = request.out ?? (await nextRunDirectory(RUNS_DIR, source.name, imageSize));
   if (request.out !== undefined) await checkRunDirectory?.(out); // a numbered directory is chosen again if taken
@@ -205,6 +245,8 @@ export async function planTraining(
   /** Called before the run's checkpoint is read or its data opened (which can take minutes for a folder). */
   checkRunDirectory?: DirectoryCheck,
 ): Promise<{ plan: TrainingPlan; data: ImageDataset }> {
+  // --augment in its canonical order, so that a resume compares like with like.
+  if (request.augment !== undefined) request = { ...request, augment: parseAugmentPolicies(request.augment) };
   const resumeFrom = request.resumeFrom === undefined ? null : path.resolve(request.resumeFrom);
   const resume = (request.resume ?? false) || resumeFrom !== null;
   const { base, out, resumed, source } = resume ? await resumedStart(request, resumeFrom, checkRunDirectory) : await freshStart(request, checkRunDirectory);
@@ -216,6 +258,8 @@ export async function planTraining(
   validateModelConfig(base);
   validateTrainingConfig({ ...base, ...schedule, steps: 1 });
   const evalPlan = resolveEvalPlan(request, resumed?.eval);
+  const selectBy = resolveSelectBy(request, evalPlan, resumed?.selectBy);
+  const checkpoints = resolveRetention(request, resumed?.checkpoints);
   // Before the data opens, which can take minutes.
   if (request.steps !== undefined && request.epochs !== undefined) throw new DcganError('give --steps or --epochs, not both');
 
@@ -246,6 +290,8 @@ export async function planTraining(
       data: dataPlan,
       stepsPerEpoch,
       eval: evalPlan,
+      selectBy,
+      checkpoints,
       parameters: referenceParameterCounts(config),
       packageVersion: PACKAGE_VERSION,
     },

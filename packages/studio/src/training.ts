@@ -1,4 +1,4 @@
-import { type EvalEntry, type StudioStatus, isEvalEntry } from '@dcgan-ts/core';
+import { type EvalEntry, type StudioStatus, isEvalEntry, isStepEntry } from '@dcgan-ts/core';
 import { drawLossChart, type LossPoint } from './lossChart.js';
 import { drawMetricCharts } from './metricCharts.js';
 
@@ -35,7 +35,7 @@ export function mountTraining(): (status: StudioStatus) => Promise<void> {
         // log.jsonl holds per-step lines and, with --eval-every, eval lines (quality metrics) between them.
         const lines = (await response.json()) as unknown[];
         evals = lines.filter(isEvalEntry);
-        log = lines.filter((l) => !isEvalEntry(l)) as LossPoint[];
+        log = lines.filter(isStepEntry) as LossPoint[];
         drawLossChart(chart, log);
         drawMetricCharts(metrics, evals);
         panel.dataset.evalLines = String(evals.length);

@@ -21,6 +21,7 @@ import {
  *
  *   generator/model.json  generator/weights.bin  generator/adam.bin
  *   discriminator/model.json  discriminator/weights.bin  discriminator/adam.bin
+ *   generator_ema/model.json  generator_ema/weights.bin      (runs with --ema: the moving average of G's weights)
  *   state.json
  *
  * state.json comes last: a reader that finds it finds everything else. Only JSON and raw float32 arrays: reading a
@@ -38,6 +39,11 @@ export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 /** Each network's folder inside a checkpoint. */
 export const NETWORK_DIRS = { generator: 'generator', discriminator: 'discriminator' } as const;
+/**
+ * The folder of the moving average of G's weights (config.ema), G's architecture: in every checkpoint of a run with
+ * --ema, and what the readers sample unless asked for the raw G.
+ */
+export const EMA_GENERATOR_DIR = 'generator_ema';
 const ADAM_BIN = 'adam.bin';
 
 /** Which network of a checkpoint: 'generator' or 'discriminator'. */
@@ -183,8 +189,11 @@ function variableShapes(model: tfl.LayersModel): number[][] {
   return model.trainableWeights.map((w) => w.shape as number[]);
 }
 
-/** Throws (disposing `model`) unless it is the network state.json describes: image shape, nz and parameter count. */
-export function checkNetwork(model: tfl.LayersModel, which: NetworkName, state: CheckpointState, where: string): void {
+/**
+ * Throws (disposing `model`) unless it is the network state.json describes: image shape, nz and parameter count.
+ * `dir`: the network's folder, named in the error (EMA_GENERATOR_DIR holds a generator too).
+ */
+export function checkNetwork(model: tfl.LayersModel, which: NetworkName, state: CheckpointState, where: string, dir: string = NETWORK_DIRS[which]): void {
   const { imageSize: s, channels: c, nz } = state.config;
   const shape = which === 'generator' ? model.outputs[0]!.shape : model.inputs[0]!.shape;
   const want = [null, s, s, c];
@@ -196,7 +205,7 @@ export function checkNetwork(model: tfl.LayersModel, which: NetworkName, state: 
     // (The shape comes from model.json: printed only when it is a few sizes.)
     const plain = shape.length <= 8 && shape.every((d) => d === null || typeof d === 'number');
     throw new DcganError(
-      `${where}/${NETWORK_DIRS[which]} does not match its state.json (${s}x${s}x${c}, nz ${nz}): ` +
+      `${where}/${dir} does not match its state.json (${s}x${s}x${c}, nz ${nz}): ` +
         `it has ${plain ? `shape ${JSON.stringify(shape)}` : 'a malformed shape'} and ${params} parameters`,
     );
   }
@@ -220,6 +229,11 @@ export async function encodeCheckpointFiles(trainer: DcganTrainer, meta: Checkpo
     files.set(`${dir}/${WEIGHTS_BIN}`, weights);
     files.set(adam.manifest.file, adam.data);
     manifests[which] = adam.manifest;
+  }
+  if (trainer.ema) {
+    const { modelJson, weights } = await layersModelFiles(trainer.ema.model, generatedBy);
+    files.set(`${EMA_GENERATOR_DIR}/${MODEL_JSON}`, modelJson);
+    files.set(`${EMA_GENERATOR_DIR}/${WEIGHTS_BIN}`, weights);
   }
   const state: CheckpointState = {
     format: CHECKPOINT_FORMAT,
@@ -260,7 +274,12 @@ export function parseCheckpointStateBytes(bytes: Uint8Array, where: string): Che
  */
 export interface DecodedCheckpoint {
   state: CheckpointState;
+  /** G, or with `generatorOnly` where the checkpoint has one and it was not refused, the moving average of G. */
   generator: tfl.LayersModel;
+  /** Whether `generator` is the moving average of G (EMA_GENERATOR_DIR). */
+  averaged: boolean;
+  /** A resume's averaged G (runs with --ema); absent with `generatorOnly`. */
+  generatorEma?: tfl.LayersModel;
   /** Absent when only G was asked for. */
   discriminator?: tfl.LayersModel;
   trainerState?: TrainerState;
@@ -272,8 +291,13 @@ function fileOf(files: CheckpointFiles, name: string, where: string): Uint8Array
   return bytes;
 }
 
-async function networkFromFiles(files: CheckpointFiles, which: NetworkName, state: CheckpointState, where: string): Promise<tfl.LayersModel> {
-  const dir = NETWORK_DIRS[which];
+async function networkFromFiles(
+  files: CheckpointFiles,
+  which: NetworkName,
+  state: CheckpointState,
+  where: string,
+  dir: string = NETWORK_DIRS[which],
+): Promise<tfl.LayersModel> {
   let modelJson: unknown;
   try {
     modelJson = JSON.parse(decoder.decode(fileOf(files, `${dir}/${MODEL_JSON}`, where)));
@@ -282,30 +306,46 @@ async function networkFromFiles(files: CheckpointFiles, which: NetworkName, stat
     throw new DcganError(`cannot read ${where}/${dir}/${MODEL_JSON}: not valid JSON`);
   }
   const model = await layersModelFromFiles(modelJson, (file) => fileOf(files, `${dir}/${file}`, where), `${where}/${dir}`);
-  checkNetwork(model, which, state, where);
+  checkNetwork(model, which, state, where, dir);
   return model;
+}
+
+/** Whether a checkpoint of this state holds the moving average of G (its run has --ema). */
+export function hasAveragedGenerator(state: CheckpointState): boolean {
+  return state.config.ema !== undefined;
 }
 
 /**
  * A checkpoint from its files (a .zip's entries, a browser upload), checked as a checkpoint directory is. With
- * `generatorOnly`, D and the optimizer states are not read (sampling needs G alone).
+ * `generatorOnly`, D and the optimizer states are not read (sampling needs G alone), and `generator` is the moving
+ * average of G where the checkpoint has one, unless `averaged` is false (`--no-ema`).
  */
-export async function decodeCheckpointFiles(files: CheckpointFiles, where: string, generatorOnly = false): Promise<DecodedCheckpoint> {
+export async function decodeCheckpointFiles(
+  files: CheckpointFiles,
+  where: string,
+  generatorOnly = false,
+  averaged = true,
+): Promise<DecodedCheckpoint> {
   const state = parseCheckpointStateBytes(fileOf(files, STATE_JSON, where), where);
-  const generator = await networkFromFiles(files, 'generator', state, where);
-  if (generatorOnly) return { state, generator };
+  if (generatorOnly) {
+    const useAverage = averaged && hasAveragedGenerator(state);
+    const dir = useAverage ? EMA_GENERATOR_DIR : NETWORK_DIRS.generator;
+    return { state, generator: await networkFromFiles(files, 'generator', state, where, dir), averaged: useAverage };
+  }
+  const loaded: tfl.LayersModel[] = [];
   try {
+    const generator = await networkFromFiles(files, 'generator', state, where);
+    loaded.push(generator);
     const discriminator = await networkFromFiles(files, 'discriminator', state, where);
-    try {
-      const adam = (which: NetworkName, model: tfl.LayersModel) =>
-        decodeAdamState(state.optimizers[which], fileOf(files, state.optimizers[which].file, where), variableShapes(model));
-      return { state, generator, discriminator, trainerState: trainerStateOf(state, adam('generator', generator), adam('discriminator', discriminator)) };
-    } catch (e) {
-      discriminator.dispose();
-      throw e;
-    }
+    loaded.push(discriminator);
+    const generatorEma = hasAveragedGenerator(state) ? await networkFromFiles(files, 'generator', state, where, EMA_GENERATOR_DIR) : undefined;
+    if (generatorEma) loaded.push(generatorEma);
+    const adam = (which: NetworkName, model: tfl.LayersModel) =>
+      decodeAdamState(state.optimizers[which], fileOf(files, state.optimizers[which].file, where), variableShapes(model));
+    const trainerState = trainerStateOf(state, adam('generator', generator), adam('discriminator', discriminator));
+    return { state, generator, averaged: false, discriminator, generatorEma, trainerState };
   } catch (e) {
-    generator.dispose();
+    for (const model of loaded) model.dispose();
     throw e;
   }
 }

@@ -12,12 +12,36 @@ export interface LogEntry extends StepMetrics {
   imgPerSec: number;
 }
 
+/**
+ * A warning line of log.jsonl, written when a run looks collapsed (training/collapseWatch.ts, metrics/bestScore.ts):
+ *   {"step": 1200, "warning": "possible collapse: ..."}
+ */
+export interface WarningEntry {
+  step: number;
+  warning: string;
+}
+
+/** True for a warning line of log.jsonl. */
+export function isWarningEntry(line: unknown): line is WarningEntry {
+  const e = line as Partial<WarningEntry> | null;
+  return typeof e === 'object' && e !== null && typeof e.step === 'number' && typeof e.warning === 'string';
+}
+
+/** True for a per-step line of log.jsonl (LogEntry): the lines with losses, not eval or warning lines. */
+export function isStepEntry(line: unknown): line is LogEntry {
+  const e = line as Partial<LogEntry> | null;
+  return typeof e === 'object' && e !== null && typeof e.step === 'number' && typeof e.lossD === 'number';
+}
+
 /** What the loop hands to its environment: files in Node, a page in the browser, nothing in a test. */
 export interface TrainCallbacks {
   /** After every step, e.g. for a progress bar. */
   onStep?(step: number, totalSteps: number, metrics: StepMetrics): void;
   onLog?(entry: LogEntry): void | Promise<void>;
-  /** Images G draws from the fixed sample latents, (n, S, S, C) in [-1, 1]; disposed after the call. */
+  /**
+   * Images G draws from the fixed sample latents, (n, S, S, C) in [-1, 1]; disposed after the call. The run's
+   * sampler draws them: the moving average of G where the run keeps one (--ema).
+   */
   onSample?(step: number, images: tf.Tensor4D): void | Promise<void>;
   /**
    * Quality metrics every `every` steps and at the last one, also when Ctrl-C lands on such a step (the checkpoint
@@ -84,7 +108,7 @@ export async function runTrainingLoop(
       await callbacks.onLog?.({ step, epoch: trainer.epochsDone, ...metrics, imgPerSec });
     }
     if (callbacks.onSample && (step % sampleEvery === 0 || last || interrupted)) {
-      const images = generate(trainer.generator, sampleLatents, trainer.config.nz);
+      const images = generate(trainer.sampler, sampleLatents, trainer.config.nz); // the moving average where there is one
       try {
         await callbacks.onSample(step, images);
       } finally {

@@ -10,6 +10,8 @@ import { initializeWeights } from '../models/initialize.js';
 import { applyChainInTraining } from '../models/layerChain.js';
 import { Rng, RngStream, type RngState } from '../rng.js';
 import { Adam, type AdamState } from './adam.js';
+import { type AugmentPolicy, augmentPolicies, diffAugment } from './diffAugment.js';
+import { GeneratorEma } from './generatorEma.js';
 import { type VariableGradients, recordForward, variableGradsFreeing } from './gradients.js';
 import { discriminatorLoss, generatorLoss, meanProbability } from './losses.js';
 
@@ -45,9 +47,14 @@ function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
 /**
  * The paper's training procedure (section 4) for one G/D pair on one dataset: minibatch SGD with Adam, one D update
  * then one G update per step, as in PyTorch's dcgan example. Holds everything a step needs and nothing about files.
+ * Two additions from later practice, both off by default: a moving average of G's weights (config.ema,
+ * generatorEma.ts) and differentiable augmentation of everything D sees (config.augment, diffAugment.ts).
  */
 export class DcganTrainer {
   readonly stepsPerEpoch: number;
+  /** The moving average of G's weights (config.ema), or null. */
+  readonly ema: GeneratorEma | null;
+  private readonly augment: AugmentPolicy[];
   private readonly adamG: Adam;
   private readonly adamD: Adam;
   private readonly gVars: tf.Variable[];
@@ -64,6 +71,8 @@ export class DcganTrainer {
     readonly dataset: ImageDataset,
     readonly generator: tfl.LayersModel,
     readonly discriminator: tfl.LayersModel,
+    /** The averaged G a checkpoint holds (config.ema); a new average starts as a copy of G when absent. */
+    emaModel?: tfl.LayersModel,
   ) {
     const { imageSize, channels, batchSize } = config;
     if (dataset.imageSize !== imageSize || dataset.channels !== channels) {
@@ -84,6 +93,13 @@ export class DcganTrainer {
     this.realBuffer = new Float32Array(batchSize * imageSize * imageSize * channels);
     this.noiseRng = Rng.derive(config.seed, RngStream.trainNoise);
     this.order = this.epochOrder(0);
+    this.augment = augmentPolicies(config.augment);
+    this.ema =
+      config.ema === undefined
+        ? null
+        : emaModel
+          ? GeneratorEma.resume(emaModel, generator, config.ema)
+          : GeneratorEma.start(config, generator, config.ema);
   }
 
   /** A new run: fresh networks drawn from the run's seed. */
@@ -96,15 +112,22 @@ export class DcganTrainer {
     return new DcganTrainer(config, dataset, generator, discriminator);
   }
 
-  /** A run continued from saved networks and state. */
+  /** A run continued from saved networks and state (and the averaged G, for a run with config.ema). */
   static resume(
     config: DcganConfig,
     dataset: ImageDataset,
     generator: tfl.LayersModel,
     discriminator: tfl.LayersModel,
     state: TrainerState,
+    emaModel?: tfl.LayersModel,
   ): DcganTrainer {
-    const trainer = new DcganTrainer(config, dataset, generator, discriminator);
+    if ((config.ema !== undefined) !== (emaModel !== undefined)) {
+      emaModel?.dispose();
+      throw new DcganError(
+        config.ema !== undefined ? 'the checkpoint has no averaged generator, though its run has --ema' : 'an averaged generator was given to a run without --ema',
+      );
+    }
+    const trainer = new DcganTrainer(config, dataset, generator, discriminator, emaModel);
     trainer.adamG.setState(state.adamG);
     trainer.adamD.setState(state.adamD);
     trainer._step = state.step;
@@ -117,6 +140,11 @@ export class DcganTrainer {
 
   get step(): number {
     return this._step;
+  }
+
+  /** The G that draws a run's samples and evaluations: the moving average where the run keeps one, else G. */
+  get sampler(): tfl.LayersModel {
+    return this.ema?.model ?? this.generator;
   }
 
   /** Fractional epochs done, e.g. 1.5 halfway through the second epoch. */
@@ -153,6 +181,9 @@ export class DcganTrainer {
     const indices = this.order.subarray(this.batchInEpoch * batchSize, (this.batchInEpoch + 1) * batchSize);
     this.dataset.fillBatch(indices, this.realBuffer);
     const noise = drawLatents(this.noiseRng, batchSize, nz, z);
+    // DiffAugment's draws: a function of (seed, step), so a resumed run augments as a straight one.
+    const augmentRng = Rng.derive(this.config.seed, RngStream.augment, this._step);
+    const seenByD = (x: tf.Tensor4D) => diffAugment(x, this.augment, augmentRng);
 
     return tf.tidy(() => {
       const real = tf.tensor4d(this.realBuffer, [batchSize, imageSize, imageSize, channels]);
@@ -169,8 +200,8 @@ export class DcganTrainer {
       try {
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))).
         dStep = variableGradsFreeing(() => {
-          const realLogits = applyChainInTraining(D, real) as tf.Tensor2D; // (N, 1)
-          const fakeLogits = applyChainInTraining(D, fake) as tf.Tensor2D;
+          const realLogits = applyChainInTraining(D, seenByD(real)) as tf.Tensor2D; // (N, 1)
+          const fakeLogits = applyChainInTraining(D, seenByD(fake as tf.Tensor4D)) as tf.Tensor2D;
           dx = tf.keep(meanProbability(realLogits));
           dgz1 = tf.keep(meanProbability(fakeLogits));
           return discriminatorLoss(realLogits, fakeLogits);
@@ -186,11 +217,12 @@ export class DcganTrainer {
       // the recorded forward pass of G.
       let dgz2!: tf.Scalar;
       const gStep = variableGradsFreeing(() => {
-        const fakeLogits = applyChainInTraining(D, fake) as tf.Tensor2D;
+        const fakeLogits = applyChainInTraining(D, seenByD(fake as tf.Tensor4D)) as tf.Tensor2D;
         dgz2 = tf.keep(meanProbability(fakeLogits));
         return generatorLoss(fakeLogits);
       }, this.gVars, gForward);
       this.adamG.apply(gStep.grads);
+      this.ema?.update(this.adamG.step);
 
       const scalars = tf.stack([dStep.value, gStep.value, dx, dgz1, dgz2]) as tf.Tensor1D;
       tf.dispose([dx, dgz1, dgz2]); // kept out of the backward passes' scopes: the tidy does not free them
@@ -225,6 +257,7 @@ export class DcganTrainer {
   dispose(): void {
     this.adamG.dispose();
     this.adamD.dispose();
+    this.ema?.dispose();
     this.generator.dispose();
     this.discriminator.dispose();
   }

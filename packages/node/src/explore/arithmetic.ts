@@ -9,6 +9,8 @@ import { pictureFormat, renderLatents, writePicture } from './render.js';
  */
 export interface ArithmeticRequest {
   checkpoint: string;
+  /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
+  ema?: boolean;
   /** Exemplar groups as seeds or z files, e.g. "3,17,42" (the paper averages 3 per concept). */
   a: string;
   b: string;
@@ -37,7 +39,7 @@ export async function arithmetic(request: ArithmeticRequest): Promise<Arithmetic
   pictureFormat(out, ['png']);
   const radius = request.radius ?? 0.25;
   if (!(radius >= 0)) throw new DcganError(`--radius must be >= 0, got ${radius}`);
-  return withGenerator(request.checkpoint, async (loaded) => {
+  return withGenerator(request, async (loaded) => {
     const { nz, z } = loaded.state.config;
     const groups = [
       await parseLatentList(request.a, '--a', nz, z),

@@ -9,6 +9,8 @@ import { pictureFormat, renderLatents, writePicture } from './render.js';
  */
 export interface InterpolateRequest {
   checkpoint: string;
+  /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
+  ema?: boolean;
   /** Seeds or z files, comma-separated (default: 9 points, seeds 0..8, as the paper's Figure 4 walks). */
   seeds?: string;
   /** Frames per segment between two points. */
@@ -33,7 +35,7 @@ export async function interpolate(request: InterpolateRequest): Promise<Interpol
   const out = request.out ?? 'walk.png';
   const format = pictureFormat(out);
   if (!Number.isInteger(steps) || steps < 1 || steps > 256) throw new DcganError(`--steps must be from 1 to 256, got ${steps}`);
-  return withGenerator(request.checkpoint, async (loaded) => {
+  return withGenerator(request, async (loaded) => {
     const { nz, z } = loaded.state.config;
     const points = await parseLatentList(request.seeds ?? '0,1,2,3,4,5,6,7,8', '--seeds', nz, z);
     if (points.length < 2) throw new DcganError('--seeds: a walk needs at least two points');

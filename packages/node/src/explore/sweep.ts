@@ -9,6 +9,8 @@ import { pictureFormat, renderLatents, writePicture } from './render.js';
  */
 export interface SweepRequest {
   checkpoint: string;
+  /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
+  ema?: boolean;
   /** The base latent: a seed or a z file (default: seed 0). */
   seed?: string;
   /** One dimension, or 'all' for a row per dimension. */
@@ -33,7 +35,7 @@ export async function sweep(request: SweepRequest): Promise<SweepResult> {
   const format = pictureFormat(out);
   const steps = request.steps ?? 9;
   if (!Number.isInteger(steps) || steps < 2 || steps > 64) throw new DcganError(`--steps must be from 2 to 64, got ${steps}`);
-  return withGenerator(request.checkpoint, async (loaded) => {
+  return withGenerator(request, async (loaded) => {
     const { nz, z: distribution } = loaded.state.config;
     const range = request.range ?? (distribution === 'uniform' ? 1 : 2);
     const [base] = await parseLatentList(request.seed ?? '0', '--seed', nz, distribution);

@@ -1,21 +1,27 @@
-import { type CheckpointFiles, DcganError, NETWORK_DIRS, STATE_JSON, zipCheckpoint } from '@dcgan-ts/core';
+import { type CheckpointFiles, DcganError, EMA_GENERATOR_DIR, hasAveragedGenerator, NETWORK_DIRS, parseCheckpointStateBytes, STATE_JSON, zipCheckpoint } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import type { LoadedGenerator } from '../run/checkpoints.js';
 import { describeFsError, stepName } from '../run/runDirectory.js';
 
-/** The files of a checkpoint directory: state.json and every file of its generator/ and discriminator/ folders. */
+/**
+ * The files of a checkpoint directory: state.json and every file of its generator/ and discriminator/ folders (and
+ * generator_ema/, for a run with --ema).
+ */
 async function readCheckpointDirectory(dir: string): Promise<CheckpointFiles> {
   const files: CheckpointFiles = new Map();
   try {
-    for (const sub of Object.values(NETWORK_DIRS)) {
+    const state = parseCheckpointStateBytes(await fs.readFile(path.join(dir, STATE_JSON)), dir);
+    const folders: string[] = [...Object.values(NETWORK_DIRS), ...(hasAveragedGenerator(state) ? [EMA_GENERATOR_DIR] : [])];
+    for (const sub of folders) {
       for (const name of (await fs.readdir(path.join(dir, sub))).sort()) {
         files.set(`${sub}/${name}`, await fs.readFile(path.join(dir, sub, name)));
       }
     }
     files.set(STATE_JSON, await fs.readFile(path.join(dir, STATE_JSON)));
   } catch (e) {
+    if (e instanceof DcganError) throw e;
     throw new DcganError(`cannot read checkpoint ${dir}: ${describeFsError(e)}`);
   }
   return files;

@@ -23,6 +23,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
  */
 export interface ExportRequest {
   checkpoint: string;
+  /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
+  ema?: boolean;
   format: ExportFormat;
   out: string;
   /** Leftovers of an interrupted export into the same folder, removed first. */
@@ -41,7 +43,7 @@ export interface ExportResult {
 export async function exportGenerator(request: ExportRequest): Promise<ExportResult> {
   const writer = { tfjs: exportTfjs, ml5: exportMl5, onnx: exportOnnx, checkpoint: exportCheckpointArchive }[request.format];
   if (!writer) throw new DcganError(`unknown export format ${request.format}; known: ${EXPORT_FORMATS.join(', ')}`);
-  return withGenerator(request.checkpoint, async (loaded) => {
+  return withGenerator(request, async (loaded) => {
     try {
       await fs.mkdir(request.out, { recursive: true });
       for (const removed of await removeLeftovers(request.out)) request.onNotice?.(describeRemovedLeftover(removed));

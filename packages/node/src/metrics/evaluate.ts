@@ -21,6 +21,8 @@ import { openMetricsReference } from './metricsReference.js';
  */
 export interface EvaluateRequest {
   checkpoint: string;
+  /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
+  ema?: boolean;
   dataset?: string;
   data?: string;
   metrics?: MetricName[];
@@ -63,7 +65,7 @@ export type EvaluateResult = {
 export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult> {
   const metrics = new Set<MetricName>(request.metrics ?? METRICS.map((m) => m.name));
   const say = request.onProgress ?? (() => {});
-  return withGenerator(request.checkpoint, async (loaded) => {
+  return withGenerator(request, async (loaded) => {
     const { config } = loaded.state;
     const dataset = request.dataset ?? loaded.state.dataset.name;
     const { imageSize: s, channels: c, nz } = config;

@@ -7,6 +7,7 @@ import {
   type EvalEntry,
   type EvalScalar,
   isEvalEntry,
+  isStepEntry,
   type LogEntry,
   lossPanel,
   metricPanel,
@@ -63,7 +64,7 @@ export async function readRunLog(dir: string): Promise<{ log: RunLog; config: Re
   const log: RunLog = { steps: [], evals: [] };
   for (const line of lines) {
     if (isEvalEntry(line)) log.evals.push(line);
-    else log.steps.push(line as LogEntry);
+    else if (isStepEntry(line)) log.steps.push(line);
   }
   const config = await run.readConfig().catch(() => null);
   return { log, config };

@@ -18,7 +18,7 @@ import {
   trainLinearSvmPath,
 } from '@dcgan-ts/core';
 import { runDataCut } from '../datasets/trainingData.js';
-import { loadCheckpoint } from '../run/checkpoints.js';
+import { disposeCheckpoint, loadCheckpoint } from '../run/checkpoints.js';
 import { resolveDatasetSource } from '../datasets/registry.js';
 import { type LabelledSplit, drawPerClass } from './labelledSplits.js';
 
@@ -218,7 +218,6 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
     };
   } finally {
     random.dispose();
-    loaded.generator.dispose();
-    loaded.discriminator.dispose();
+    disposeCheckpoint(loaded);
   }
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DcganError, discriminatorFeatures, featureLayerNames, featureSize, gatherImages, indexRange } from '@dcgan-ts/core';
 import { writeFileAtomic } from '../io/atomic.js';
 import { runDataCut } from '../datasets/trainingData.js';
-import { loadCheckpoint } from '../run/checkpoints.js';
+import { disposeCheckpoint, loadCheckpoint } from '../run/checkpoints.js';
 import { describeFsError } from '../run/runDirectory.js';
 import { loadLabelledSplit } from './labelledSplits.js';
 
@@ -63,7 +63,6 @@ export async function extractFeatures(request: FeaturesRequest): Promise<{ files
     }
     return { files: [request.out, sidecar], count, dims };
   } finally {
-    loaded.generator.dispose();
-    D.dispose();
+    disposeCheckpoint(loaded);
   }
 }

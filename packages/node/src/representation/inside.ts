@@ -18,7 +18,7 @@ import {
 } from '@dcgan-ts/core';
 import { writePicture } from '../explore/render.js';
 import { runDataCut } from '../datasets/trainingData.js';
-import { loadCheckpoint, withGenerator } from '../run/checkpoints.js';
+import { disposeCheckpoint, loadCheckpoint, withGenerator } from '../run/checkpoints.js';
 import { loadLabelledSplit } from './labelledSplits.js';
 
 /** `--layer` names one of a network's blocks, counted from 1. */
@@ -80,8 +80,7 @@ export async function visualize(request: VisualizeRequest): Promise<{ file: stri
     await writePicture(file, composeRows(rows));
     return { file, rows: rows.length, columns: n };
   } finally {
-    loaded.generator.dispose();
-    D.dispose();
+    disposeCheckpoint(loaded);
   }
 }
 
@@ -91,6 +90,8 @@ export async function visualize(request: VisualizeRequest): Promise<{ file: stri
  */
 export interface AblateRequest {
   checkpoint: string;
+  /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
+  ema?: boolean;
   /** G block, 1-based (1: the 4x4 projection). */
   layer: number;
   maps: number[];
@@ -101,7 +102,7 @@ export interface AblateRequest {
 
 /** `dcgan ablate`: samples with chosen G feature maps zeroed everywhere, under the same samples unablated. */
 export async function ablate(request: AblateRequest): Promise<{ file: string; samples: number }> {
-  return withGenerator(request.checkpoint, async (loaded) => {
+  return withGenerator(request, async (loaded) => {
     const G = loaded.generator;
     checkBlock(request.layer, generatorBlocks(G), 'G');
     checkIndices('--maps', request.maps, generatorBlockWidth(G, request.layer));

@@ -24,6 +24,8 @@ import { checkBlock } from './inside.js';
  */
 export interface ProbeRequest {
   checkpoint: string;
+  /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
+  ema?: boolean;
   /** G block, 1-based (1: the 4x4 projection). */
   layer: number;
   masks: string;
@@ -123,7 +125,7 @@ export async function probe(request: ProbeRequest): Promise<ProbeReport> {
   if (!stat) throw new DcganError(`--masks ${request.masks}: no such file or folder`);
   const top = request.top ?? 5;
   if (!Number.isInteger(top) || top < 1) throw new DcganError(`--top must be a positive integer, got ${top}`);
-  return withGenerator(request.checkpoint, async (loaded) => {
+  return withGenerator(request, async (loaded) => {
     const G = loaded.generator;
     checkBlock(request.layer, generatorBlocks(G), 'G');
     const { nz, z, imageSize } = loaded.state.config;

@@ -4,6 +4,8 @@ import {
   type CheckpointState,
   DcganError,
   type DcganTrainer,
+  EMA_GENERATOR_DIR,
+  hasAveragedGenerator,
   NETWORK_DIRS,
   STATE_JSON,
   type TrainerState,
@@ -22,6 +24,7 @@ import path from 'node:path';
 import { writeDirectoryAtomic, writeFileAtomic } from '../io/atomic.js';
 import { loadLayersModel } from '../io/layersModelFiles.js';
 import { PACKAGE_VERSION } from '../version.js';
+import { BEST_POINTER } from './checkpointRetention.js';
 import { describeFsError, stepName } from './runDirectory.js';
 
 /**
@@ -78,14 +81,32 @@ export function corruptPointer(pointer: string, name: string): DcganError {
   return new DcganError(`${pointer} is corrupt: it names ${shown}`);
 }
 
+/** `RUN@best`, `RUN@latest`, `RUN@500`: a run (or its checkpoints/ folder) and which of its checkpoints. */
+const NAMED_CHECKPOINT = /^(.+)@(best|latest|\d+)$/;
+
 /**
  * The checkpoint directory a user means by `p`: a checkpoint directory itself, a run directory (its latest
- * checkpoint) or a run's checkpoints/ folder.
+ * checkpoint) or a run's checkpoints/ folder; `RUN@best` (the best by --select-by, with --eval-every), `RUN@latest` or
+ * `RUN@STEP` (checkpoints/step-STEP) names one of a run's checkpoints.
  */
 export async function resolveCheckpointDir(p: string): Promise<string> {
   if (await isFile(path.join(p, STATE_JSON))) return p;
+  const named = NAMED_CHECKPOINT.exec(p);
+  if (named && !(await fs.stat(p).then(() => true, () => false))) return resolveNamedCheckpoint(named[1]!, named[2]!);
+  const found = await followPointer(p, LATEST_POINTER);
+  if (found !== null) return found;
+  const exists = await fs.stat(p).then(() => true, () => false);
+  throw new DcganError(
+    exists
+      ? `no checkpoint in ${p} (expected a run directory or a checkpoint directory with ${STATE_JSON})`
+      : `no checkpoint at ${p}: no such file or directory`,
+  );
+}
+
+/** The checkpoint a pointer file (latest, best) of run `p` or of its checkpoints/ folder names; null: no such pointer. */
+async function followPointer(p: string, pointerName: string): Promise<string | null> {
   for (const checkpoints of [path.join(p, 'checkpoints'), p]) {
-    const pointer = path.join(checkpoints, LATEST_POINTER);
+    const pointer = path.join(checkpoints, pointerName);
     if (await isFile(pointer)) {
       const name = (await fs.readFile(pointer, 'utf8')).trim();
       if (!/^step-\d+$/.test(name)) throw corruptPointer(pointer, name);
@@ -96,12 +117,26 @@ export async function resolveCheckpointDir(p: string): Promise<string> {
       return dir;
     }
   }
-  const exists = await fs.stat(p).then(() => true, () => false);
-  throw new DcganError(
-    exists
-      ? `no checkpoint in ${p} (expected a run directory or a checkpoint directory with ${STATE_JSON})`
-      : `no checkpoint at ${p}: no such file or directory`,
-  );
+  return null;
+}
+
+/** `run@which` (NAMED_CHECKPOINT) as a checkpoint directory, or one error line saying what the run lacks. */
+async function resolveNamedCheckpoint(run: string, which: string): Promise<string> {
+  if (!(await fs.stat(run).then((s) => s.isDirectory(), () => false))) throw new DcganError(`no run at ${run}: no such directory`);
+  if (which === 'best' || which === 'latest') {
+    const found = await followPointer(run, which === 'best' ? BEST_POINTER : LATEST_POINTER);
+    if (found !== null) return found;
+    throw new DcganError(
+      which === 'best'
+        ? `${run} has no best checkpoint: a run gets one when it evaluates (dcgan train --eval-every N)`
+        : `no checkpoint in ${run}`,
+    );
+  }
+  for (const checkpoints of [path.join(run, 'checkpoints'), run]) {
+    const dir = path.join(checkpoints, stepName(Number(which)));
+    if (await isFile(path.join(dir, STATE_JSON))) return dir;
+  }
+  throw new DcganError(`${run} has no checkpoint at step ${Number(which)}`);
 }
 
 /** A checkpoint directory's state.json, parsed and checked; a failure is one DcganError line naming the file. */
@@ -120,10 +155,13 @@ export async function readCheckpointState(dir: string): Promise<CheckpointState>
   }
 }
 
-/** Loads a network and checks that it is the one state.json describes (shape and parameter count). */
-async function loadNetwork(dir: string, which: 'generator' | 'discriminator', state: CheckpointState): Promise<tfl.LayersModel> {
-  const model = await loadLayersModel(path.join(dir, NETWORK_DIRS[which]));
-  checkNetwork(model, which, state, dir);
+/**
+ * Loads a network and checks that it is the one state.json describes (shape and parameter count); `folder`: its
+ * folder in the checkpoint (EMA_GENERATOR_DIR holds a generator too).
+ */
+async function loadNetwork(dir: string, which: 'generator' | 'discriminator', state: CheckpointState, folder: string = NETWORK_DIRS[which]): Promise<tfl.LayersModel> {
+  const model = await loadLayersModel(path.join(dir, folder));
+  checkNetwork(model, which, state, dir, folder);
   return model;
 }
 
@@ -132,6 +170,19 @@ export interface LoadedGenerator {
   dir: string;
   state: CheckpointState;
   generator: tfl.LayersModel;
+  /** Whether `generator` is the moving average of G's weights (a run with --ema) rather than G itself. */
+  averaged: boolean;
+}
+
+/** Which G a reader takes from a checkpoint that holds both: the moving average (the default) or G itself (--no-ema). */
+export interface GeneratorChoice {
+  /** false: G's own weights even where the checkpoint holds their moving average. Default true. */
+  ema?: boolean;
+}
+
+/** A checkpoint as the readers' requests name it (sample, explore, eval, export...): the path and which G. */
+export interface GeneratorSource extends GeneratorChoice {
+  checkpoint: string;
 }
 
 /** A checkpoint archive (.zip) read whole, or null when `p` is no file that starts as a zip. */
@@ -158,16 +209,21 @@ export async function readArchiveState(file: string): Promise<CheckpointState> {
   return parseCheckpointStateBytes(archive.get(STATE_JSON)!, file); // unzipCheckpoint found it
 }
 
-/** G and the checkpoint's state, for sampling. `p` as resolveCheckpointDir takes it, or a checkpoint archive. */
-export async function loadGenerator(p: string): Promise<LoadedGenerator> {
+/**
+ * G and the checkpoint's state, for sampling: the moving average of G where the checkpoint holds one, unless
+ * `choice.ema` is false. `p` as resolveCheckpointDir takes it, or a checkpoint archive.
+ */
+export async function loadGenerator(p: string, choice: GeneratorChoice = {}): Promise<LoadedGenerator> {
   const archive = await readArchive(p);
   if (archive) {
-    const { state, generator } = await decodeCheckpointFiles(archive, p, true);
-    return { dir: p, state, generator };
+    const { state, generator, averaged } = await decodeCheckpointFiles(archive, p, true, choice.ema ?? true);
+    return { dir: p, state, generator, averaged };
   }
   const dir = await resolveCheckpointDir(p);
   const state = await readCheckpointState(dir);
-  return { dir, state, generator: await loadNetwork(dir, 'generator', state) };
+  const averaged = (choice.ema ?? true) && hasAveragedGenerator(state);
+  const generator = await loadNetwork(dir, 'generator', state, averaged ? EMA_GENERATOR_DIR : NETWORK_DIRS.generator);
+  return { dir, state, generator, averaged };
 }
 
 /** The run directory a checkpoint directory lies in (RUN/checkpoints/step-N), or undefined (an archive, a copy). */
@@ -177,11 +233,12 @@ export function runOfCheckpoint(checkpointDir: string): string | undefined {
 }
 
 /**
- * Runs `use` with G of checkpoint `p` (as loadGenerator reads it) and disposes G when `use` settles, whatever it
- * returns or throws: the readers (sample, explore, export, the studio) hold G for one task each.
+ * Runs `use` with G of checkpoint `source` (a path, or a request's checkpoint and choice of G, as loadGenerator reads
+ * them) and disposes G when `use` settles, whatever it returns or throws: the readers (sample, explore, export, the
+ * studio) hold G for one task each.
  */
-export async function withGenerator<T>(p: string, use: (loaded: LoadedGenerator) => Promise<T>): Promise<T> {
-  const loaded = await loadGenerator(p);
+export async function withGenerator<T>(source: string | GeneratorSource, use: (loaded: LoadedGenerator) => Promise<T>): Promise<T> {
+  const loaded = typeof source === 'string' ? await loadGenerator(source) : await loadGenerator(source.checkpoint, source);
   try {
     return await use(loaded);
   } finally {
@@ -195,17 +252,26 @@ export async function withGenerator<T>(p: string, use: (loaded: LoadedGenerator)
  */
 export interface LoadedCheckpoint extends LoadedGenerator {
   discriminator: tfl.LayersModel;
+  /** The moving average of G, for a run with --ema. */
+  generatorEma?: tfl.LayersModel;
   trainerState: TrainerState;
+}
+
+/** Frees the networks of a loaded checkpoint (G, D and the averaged G where there is one). */
+export function disposeCheckpoint(loaded: LoadedCheckpoint): void {
+  loaded.generator.dispose();
+  loaded.discriminator.dispose();
+  loaded.generatorEma?.dispose();
 }
 
 /** Everything a resumed run needs. */
 export async function loadCheckpoint(p: string): Promise<LoadedCheckpoint> {
   const archive = await readArchive(p);
   if (archive) {
-    const { state, generator, discriminator, trainerState } = await decodeCheckpointFiles(archive, p);
-    return { dir: p, state, generator, discriminator: discriminator!, trainerState: trainerState! };
+    const { state, generator, discriminator, generatorEma, trainerState } = await decodeCheckpointFiles(archive, p);
+    return { dir: p, state, generator, averaged: false, discriminator: discriminator!, generatorEma, trainerState: trainerState! };
   }
-  const { dir, state, generator } = await loadGenerator(p);
+  const { dir, state, generator } = await loadGenerator(p, { ema: false });
   try {
     const discriminator = await loadNetwork(dir, 'discriminator', state);
     const readAdam = async (which: 'generator' | 'discriminator', model: tfl.LayersModel) => {
@@ -216,9 +282,11 @@ export async function loadCheckpoint(p: string): Promise<LoadedCheckpoint> {
       });
       return decodeAdamState(manifest, bytes, model.trainableWeights.map((w) => w.shape as number[]));
     };
+    let generatorEma: tfl.LayersModel | undefined;
     try {
       const trainerState = trainerStateOf(state, await readAdam('generator', generator), await readAdam('discriminator', discriminator));
-      return { dir, state, generator, discriminator, trainerState };
+      if (hasAveragedGenerator(state)) generatorEma = await loadNetwork(dir, 'generator', state, EMA_GENERATOR_DIR);
+      return { dir, state, generator, averaged: false, discriminator, generatorEma, trainerState };
     } catch (e) {
       discriminator.dispose();
       throw e;

@@ -1,4 +1,4 @@
-import { DcganError, type EvalEntry, type LogEntry } from '@dcgan-ts/core';
+import { DcganError, type EvalEntry, type LogEntry, type WarningEntry } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -105,8 +105,11 @@ export class RunDirectory {
   }
 }
 
-/** A line of log.jsonl: a per-step entry or, with --eval-every, an eval entry (core's isEvalEntry tells them apart). */
-export type LogLine = LogEntry | EvalEntry;
+/**
+ * A line of log.jsonl: a per-step entry, with --eval-every an eval entry, or a warning (core's isStepEntry,
+ * isEvalEntry and isWarningEntry tell them apart).
+ */
+export type LogLine = LogEntry | EvalEntry | WarningEntry;
 
 /** step-000500: zero-padded so that names sort by step. */
 export function stepName(step: number): string {

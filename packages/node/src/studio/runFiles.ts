@@ -1,4 +1,4 @@
-import { type LogEntry, type RunSnapshot, isEvalEntry } from '@dcgan-ts/core';
+import { type RunSnapshot, isStepEntry } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type LogLine, RunDirectory } from '../run/runDirectory.js';
@@ -57,7 +57,7 @@ export class RunFiles {
    */
   private async logInterval(log: LogLine[]): Promise<number> {
     // Eval lines carry no speed: only per-step lines measure the interval.
-    const [previous, last] = log.filter((e): e is LogEntry => !isEvalEntry(e)).slice(-2);
+    const [previous, last] = log.filter(isStepEntry).slice(-2);
     if (!previous || !last || !(last.imgPerSec > 0)) return 0;
     const config = await this.run.readConfig().catch(() => ({}) as Record<string, unknown>);
     const batchSize = Number((config.config as { batchSize?: unknown } | undefined)?.batchSize);
