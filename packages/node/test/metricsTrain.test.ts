@@ -189,3 +189,35 @@ test('bad inputs: no classifier, no reference split, bad metric lists, a broken 
   assert.equal(report('broken').stderr, `dcgan: error: ${path.join('broken', 'log.jsonl')} line 2 is not a log entry (no numeric "step")\n`);
   assert.equal(existsSync(path.join(cwd, 'x.png')), false, 'no PNG from a bad log');
 });
+
+test('checkpoints/best names the checkpoint of the best FID (one is written at that step); RUN@best reads it', { skip: nativeSkip }, () => {
+  const evals = readLog('straight').filter((l) => l.eval);
+  const best = evals.reduce((a, b) => (b.eval!.fid! < a.eval!.fid! ? b : a));
+  const pointer = readFileSync(path.join(cwd, 'straight', 'checkpoints', 'best'), 'utf8');
+  assert.equal(pointer, `step-${String(best.step).padStart(6, '0')}\n`);
+  const config = JSON.parse(readFileSync(path.join(cwd, 'straight', 'config.json'), 'utf8'));
+  assert.equal(config.selectBy, 'fid');
+  const r = dcgan(['eval', '--checkpoint', 'straight@best', '--classifier', 'clf', '--n', '64', '--metrics', 'fid', '--backend', 'native', '--json'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const result = lastJson(r.stdout);
+  assert.equal(result.protocol.step, best.step);
+  assert.equal(result.fid.value, best.eval!.fid);
+});
+
+test('--ema: eval lines score the moving average, as dcgan eval does by default; --no-ema scores G itself', { skip: nativeSkip }, () => {
+  const run = dcgan([...RUN, ...EVAL, '--steps', '6', '--ema', '0.9', '--select-by', 'kid', '--out', 'ema'], { cwd });
+  assert.equal(run.code, 0, run.stderr);
+  const last = readLog('ema').filter((l) => l.eval).pop()!;
+  const scored = (extra: string[]) => {
+    const r = dcgan(['eval', '--checkpoint', 'ema', '--classifier', 'clf', '--n', '64', '--metrics', 'fid,kid', '--backend', 'native', '--json', ...extra], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    return lastJson(r.stdout);
+  };
+  assert.equal(scored([]).fid.value, last.eval!.fid);
+  assert.notEqual(scored(['--no-ema']).fid.value, last.eval!.fid);
+  // The raw G of an --ema run is the G of the same run without it: the average does not feed back into training.
+  const plain = dcgan([...RUN, '--steps', '6', '--out', 'plain-6'], { cwd });
+  assert.equal(plain.code, 0, plain.stderr);
+  const g = (run: string) => readFileSync(path.join(cwd, run, 'checkpoints', 'step-000006', 'generator', 'weights.bin'));
+  assert.deepEqual(g('ema'), g('plain-6'));
+});

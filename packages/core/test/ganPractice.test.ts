@@ -1,0 +1,175 @@
+import * as tf from '@tensorflow/tfjs-core';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  BestScore,
+  COLLAPSE_EVALUATIONS,
+  CollapseWatch,
+  DcganError,
+  DcganTrainer,
+  diffAugment,
+  type EvalEntry,
+  GeneratorEma,
+  latentForSeed,
+  parseAugmentPolicies,
+  parseSelectBy,
+  Rng,
+  STUCK_WINDOW,
+  truncateLatent,
+  validateTrainingConfig,
+} from '../src/index.js';
+import { randomDataset, tinyConfig } from './helpers.js';
+
+const values = (v: tf.Tensor | tf.Variable) => Array.from(v.dataSync() as Float32Array);
+
+test('--ema: the average follows the ramp, then the decay, and copies batch norm\'s running statistics', () => {
+  assert.equal(GeneratorEma.decayAt(0.999, 1), 2 / 11);
+  assert.equal(GeneratorEma.decayAt(0.999, 100), 101 / 110);
+  assert.equal(GeneratorEma.decayAt(0.9, 100), 0.9);
+  const trainer = DcganTrainer.create(tinyConfig({ ema: 0.9 }), randomDataset(16, 16, 1));
+  const ema = trainer.ema!;
+  // At step 0 the average is G.
+  trainer.generator.weights.forEach((w, i) => assert.deepEqual(values(w.read()), values(ema.model.weights[i]!.read()), w.name));
+  const before = ema.model.trainableWeights.map((w) => values(w.read()));
+  trainer.trainStep();
+  const d = Math.fround(GeneratorEma.decayAt(0.9, 1));
+  ema.model.trainableWeights.forEach((w, i) => {
+    const trained = values(trainer.generator.trainableWeights[i]!.read());
+    const want = before[i]!.map((e, k) => Math.fround(Math.fround(e * d) + Math.fround(trained[k]! * Math.fround(1 - d))));
+    const got = values(w.read());
+    got.forEach((g, k) => assert.ok(Math.abs(g - want[k]!) <= 1e-7 * Math.max(1, Math.abs(want[k]!)), `${w.name}[${k}]: ${g} vs ${want[k]}`));
+    assert.notDeepEqual(got, trained, `${w.name} is G's weight, not an average`);
+  });
+  trainer.generator.nonTrainableWeights.forEach((w, i) => assert.deepEqual(values(ema.model.nonTrainableWeights[i]!.read()), values(w.read()), w.name));
+  assert.equal(trainer.sampler, ema.model);
+  trainer.dispose();
+});
+
+test('--ema and --augment leave no tensors behind; a run without them samples from G', () => {
+  const trainer = DcganTrainer.create(tinyConfig({ ema: 0.99, augment: 'color,translation,cutout' }), randomDataset(16, 16, 1));
+  trainer.trainStep();
+  const tensors = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) trainer.trainStep();
+  assert.equal(tf.memory().numTensors, tensors);
+  trainer.dispose();
+  const plain = DcganTrainer.create(tinyConfig(), randomDataset(16, 16, 1));
+  assert.equal(plain.ema, null);
+  assert.equal(plain.sampler, plain.generator);
+  plain.dispose();
+});
+
+test('--augment changes what D sees, not the data: a run with it takes other steps, the same seed the same ones', () => {
+  const run = (augment?: string) => {
+    const trainer = DcganTrainer.create(tinyConfig(augment ? { augment } : {}), randomDataset(16, 16, 1));
+    const m = [trainer.trainStep(), trainer.trainStep()];
+    trainer.dispose();
+    return m;
+  };
+  assert.deepEqual(run('translation,cutout'), run('translation,cutout'));
+  assert.notDeepEqual(run('translation,cutout'), run());
+});
+
+test('--augment: the policies parse into one canonical order; bad lists are one clear error', () => {
+  assert.equal(parseAugmentPolicies('cutout, translation,color'), 'color,translation,cutout');
+  assert.throws(() => parseAugmentPolicies('translation,zoom'), /unknown policy "zoom"/);
+  assert.throws(() => parseAugmentPolicies('cutout,cutout'), /twice/);
+  assert.throws(() => parseAugmentPolicies(' , '), /comma-separated list/);
+  assert.throws(() => validateTrainingConfig({ ...tinyConfig(), ema: 1 }), DcganError);
+  assert.throws(() => validateTrainingConfig({ ...tinyConfig(), augment: 'blur' }), DcganError);
+});
+
+test('DiffAugment translation shifts each image by whole pixels with zeros shifted in, and passes gradients back', () => {
+  const [n, s] = [6, 16];
+  const x = tf.tensor4d(Float32Array.from({ length: n * s * s }, (_, i) => 1 + (i % 97)), [n, s, s, 1]);
+  const y = diffAugment(x, ['translation'], Rng.derive(3));
+  const xs = x.arraySync();
+  const ys = y.arraySync();
+  const shiftsFound: [number, number][] = [];
+  for (let b = 0; b < n; b++) {
+    // Find the shift by the first non-zero pixel's match, then check every pixel against it.
+    let found: [number, number] | null = null;
+    for (let dy = -2; dy <= 2 && !found; dy++) {
+      for (let dx = -2; dx <= 2 && !found; dx++) {
+        const ok = ys[b]!.every((row, i) => row.every((v, j) => {
+          const [si, sj] = [i - dy, j - dx];
+          const want = si >= 0 && si < s && sj >= 0 && sj < s ? xs[b]![si]![sj]![0]! : 0;
+          return v[0] === want;
+        }));
+        if (ok) found = [dy, dx];
+      }
+    }
+    assert.ok(found, `image ${b} is not x shifted by at most 2 pixels (S/8)`);
+    shiftsFound.push(found);
+  }
+  assert.ok(new Set(shiftsFound.map((f) => f.join())).size > 1, `every image got the same shift: ${shiftsFound.join(' ')}`);
+  // d sum(T(x) * w) / dx = T^-1(w) on the pixels that stayed in: non-zero, and the same total where nothing fell out.
+  const w = tf.randomUniform([n, s, s, 1]);
+  const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(diffAugment(v as tf.Tensor4D, ['translation'], Rng.derive(3)), w)))(x);
+  assert.ok(values(g).some((v) => v !== 0));
+  assert.ok(Math.abs(tf.sum(g).dataSync()[0]! - tf.sum(tf.mul(w, tf.cast(tf.notEqual(y, 0), 'float32'))).dataSync()[0]!) < 1e-3);
+  tf.dispose([x, y, w, g]);
+});
+
+test('DiffAugment cutout zeroes a square of at most half the side per image; color moves brightness per image', () => {
+  const [n, s] = [8, 16];
+  const x = tf.ones([n, s, s, 3]) as tf.Tensor4D;
+  const cut = diffAugment(x, ['cutout'], Rng.derive(5)).arraySync();
+  for (const image of cut) {
+    const zeros = image.flat().filter((px) => px[0] === 0).length;
+    assert.ok(zeros > 0 && zeros <= (s / 2) * (s / 2), `${zeros} zeroed pixels`);
+    assert.ok(image.flat().every((px) => px.every((c) => c === px[0])), 'cutout cuts every channel of a pixel');
+  }
+  const coloured = diffAugment(x, ['color'], Rng.derive(5));
+  const means = values(tf.mean(coloured, [1, 2, 3]));
+  assert.ok(new Set(means.map((m) => m.toFixed(4))).size > 1, 'each image gets its own brightness');
+  assert.ok(means.every((m) => m >= 0.5 && m <= 1.5));
+  tf.dispose([x, coloured]);
+});
+
+function evalEntry(step: number, fid: number, is = 5): EvalEntry {
+  return { step, epoch: step / 100, eval: { fid, is }, floor: {}, evalN: 10, extractor: 'test', seconds: 0 };
+}
+
+test('best checkpoint: the lowest FID (or highest IS) wins; a long bad stretch warns once', () => {
+  const fid = new BestScore('fid');
+  assert.equal(fid.consider(evalEntry(100, 50))?.isBest, true);
+  assert.equal(fid.consider(evalEntry(200, 40))?.isBest, true);
+  assert.equal(fid.consider(evalEntry(300, 45))?.isBest, false);
+  assert.deepEqual(fid.best, { step: 200, value: 40 });
+  const verdicts = [400, 500, 600, 700].map((step) => fid.consider(evalEntry(step, 60)));
+  assert.equal(verdicts.filter((v) => v?.warning).length, 1, 'one warning per bad stretch');
+  assert.match(verdicts[COLLAPSE_EVALUATIONS - 1]!.warning!, /possible collapse: FID 60\.00 at step 600 .* best, 40\.00 at step 200/);
+  // A resume replays the log without warning again.
+  const resumed = new BestScore('fid');
+  resumed.replay([200, 400, 500, 600].map((step) => evalEntry(step, step === 200 ? 40 : 60)));
+  assert.equal(resumed.consider(evalEntry(700, 61))?.warning, undefined);
+  const is = new BestScore('is');
+  is.consider(evalEntry(100, 50, 3));
+  assert.equal(is.consider(evalEntry(200, 50, 4))?.isBest, true);
+  assert.equal(parseSelectBy('kid', ['fid', 'kid']), 'kid');
+  assert.throws(() => parseSelectBy('kid', ['fid']), /needs the metric kid in --eval-metrics/);
+  assert.throws(() => parseSelectBy('loss', ['fid']), /unknown score "loss"/);
+});
+
+test('collapse watch: D(G(z)) averaging under 0.01 over the window warns once, and again after a recovery', () => {
+  const watch = new CollapseWatch();
+  const m = (dgz1: number) => ({ lossD: 0, lossG: 0, dx: 1, dgz1, dgz2: dgz1 });
+  let warnings = 0;
+  for (let step = 1; step <= STUCK_WINDOW; step++) warnings += watch.observe(step, m(0.3)) ? 1 : 0;
+  for (let step = 1; step <= 2 * STUCK_WINDOW; step++) warnings += watch.observe(step, m(0.001)) ? 1 : 0;
+  assert.equal(warnings, 1);
+  for (let step = 1; step <= STUCK_WINDOW; step++) watch.observe(step, m(0.5));
+  for (let step = 1; step <= STUCK_WINDOW; step++) warnings += watch.observe(step, m(0.0001)) ? 1 : 0;
+  assert.equal(warnings, 2);
+});
+
+test('truncation: resample keeps every value under psi and is a function of the seed; scale multiplies', () => {
+  const z = latentForSeed(7, 512, 'normal');
+  const t = { psi: 0.5, mode: 'resample' as const };
+  const a = truncateLatent(z, 7, t, 'normal');
+  assert.ok(a.every((v) => Math.abs(v) <= 0.5));
+  assert.deepEqual(a, truncateLatent(z, 7, t, 'normal'));
+  assert.deepEqual(a.filter((v, i) => Math.abs(z[i]!) <= 0.5), z.filter((v) => Math.abs(v) <= 0.5), 'values inside are kept');
+  assert.deepEqual(latentForSeed(7, 512, 'normal', t), a);
+  assert.deepEqual(truncateLatent(z, 7, { psi: 0.7, mode: 'scale' }, 'normal'), z.map((v) => v * 0.7));
+});

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { unzipSync } from 'fflate';
+import { checkpointsToRemove, pruneCheckpoints, resolveCheckpointDir } from '../src/index.js';
+import { HOST_TAG } from '../src/io/leftovers.js';
+import { dcgan, TINY, tempDir } from './cli.js';
+
+/**
+ * The GAN practice beyond the paper (issue: EMA, DiffAugment, best checkpoints, retention, truncation) as a user
+ * runs it: tiny runs on the JS cpu backend, through the `dcgan` command.
+ */
+const PRACTICE = [...TINY, '--channels', '1', '--seed', '5', '--ema', '0.9', '--augment', 'translation,cutout,color', '--checkpoint-every', '4'];
+const file = (...p: string[]) => readFileSync(path.join(...p));
+
+test('--ema and --augment resume exactly: from the run directory and from an exported archive', () => {
+  const cwd = tempDir();
+  for (const args of [
+    ['train', ...PRACTICE, '--steps', '8', '--out', 'straight'],
+    ['train', ...PRACTICE, '--steps', '4', '--out', 'split'],
+    ['train', '--resume', '--out', 'split', '--steps', '8', '--backend', 'cpu'],
+    ['export', '--checkpoint', 'split@4', '--format', 'checkpoint', '--out', 'zip'],
+    ['train', '--resume', 'zip/checkpoint-step-000004.zip', '--out', 'from-zip', '--steps', '8', '--backend', 'cpu'],
+  ]) {
+    const r = dcgan(args, { cwd });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  }
+  const state = JSON.parse(readFileSync(path.join(cwd, 'straight/checkpoints/step-000008/state.json'), 'utf8'));
+  assert.equal(state.config.ema, 0.9);
+  assert.equal(state.config.augment, 'color,translation,cutout');
+  for (const run of ['split', 'from-zip']) {
+    for (const f of ['generator/weights.bin', 'generator_ema/weights.bin', 'discriminator/weights.bin', 'generator/adam.bin', 'discriminator/adam.bin']) {
+      assert.deepEqual(file(cwd, run, 'checkpoints/step-000008', f), file(cwd, 'straight/checkpoints/step-000008', f), `${run}: ${f}`);
+    }
+  }
+  const zip = unzipSync(file(cwd, 'zip/checkpoint-step-000004.zip'));
+  assert.ok(Object.keys(zip).some((name) => name.endsWith('generator_ema/weights.bin')), 'the archive holds the averaged G');
+  assert.notDeepEqual(file(cwd, 'straight/checkpoints/step-000008/generator_ema/weights.bin'), file(cwd, 'straight/checkpoints/step-000008/generator/weights.bin'));
+
+  // The readers take the average by default and say so; --no-ema takes G.
+  const ema = dcgan(['sample', '--checkpoint', 'straight', '--n', '4', '--out', 'ema.png', '--backend', 'cpu', '--json'], { cwd });
+  const raw = dcgan(['sample', '--checkpoint', 'straight', '--n', '4', '--out', 'raw.png', '--backend', 'cpu', '--no-ema', '--json'], { cwd });
+  assert.equal(ema.code, 0, ema.stderr);
+  assert.equal(raw.code, 0, raw.stderr);
+  assert.match(ema.stdout, /^step 8 of \S+ -> ema\.png \(moving average of G's weights\)\n/);
+  assert.equal(JSON.parse(ema.stdout.trim().split('\n').pop()!).ema, true);
+  assert.equal(JSON.parse(raw.stdout.trim().split('\n').pop()!).ema, false);
+  assert.notDeepEqual(file(cwd, 'ema.png'), file(cwd, 'raw.png'));
+  const tfjs = dcgan(['export', '--checkpoint', 'straight', '--format', 'tfjs', '--out', 'web'], { cwd });
+  assert.equal(tfjs.code, 0, tfjs.stderr);
+  assert.deepEqual(file(cwd, 'web/weights.bin'), file(cwd, 'straight/checkpoints/step-000008/generator_ema/weights.bin'));
+
+  // What a resume may not change.
+  const cases: [string[], RegExp][] = [
+    [['--ema', '0.99'], /^dcgan: error: --resume: split was trained with --ema 0\.9, not --ema 0\.99; drop the option or start a new run\n$/],
+    [['--augment', 'cutout'], /^dcgan: error: --resume: split was trained with --augment color,translation,cutout, not --augment cutout; /],
+  ];
+  for (const [extra, message] of cases) {
+    const r = dcgan(['train', '--resume', '--out', 'split', '--steps', '9', '--backend', 'cpu', ...extra], { cwd });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, message);
+  }
+  // The same options in another order are the same augmentation.
+  const same = dcgan(['train', '--resume', '--out', 'split', '--steps', '9', '--backend', 'cpu', '--augment', 'cutout,color,translation'], { cwd });
+  assert.equal(same.code, 0, same.stderr);
+  const without = dcgan(['train', ...TINY, '--steps', '2', '--out', 'plain'], { cwd });
+  assert.equal(without.code, 0, without.stderr);
+  const added = dcgan(['train', '--resume', '--out', 'plain', '--steps', '3', '--backend', 'cpu', '--ema', '0.9'], { cwd });
+  assert.match(added.stderr, /^dcgan: error: --resume: plain was trained without --ema, not --ema 0\.9; /);
+});
+
+test('--keep-checkpoints N keeps the newest N, latest, best and --keep-every; RUN@STEP names one', async () => {
+  const cwd = tempDir();
+  const r = dcgan(['train', ...TINY, '--steps', '9', '--checkpoint-every', '1', '--keep-checkpoints', '2', '--keep-every', '4', '--out', 'run'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(path.join(cwd, 'run/checkpoints')).sort(), ['latest', 'step-000004', 'step-000008', 'step-000009']);
+  assert.match(r.stderr, /removed old checkpoint \S+step-000001 \(--keep-checkpoints 2\)/);
+  assert.equal(path.basename(await resolveCheckpointDir(path.join(cwd, 'run@4'))), 'step-000004');
+  const sampled = dcgan(['sample', '--checkpoint', 'run@8', '--n', '1', '--out', 'one.png', '--backend', 'cpu'], { cwd });
+  assert.match(sampled.stdout, /^step 8 of /);
+  const config = JSON.parse(readFileSync(path.join(cwd, 'run/config.json'), 'utf8'));
+  assert.deepEqual(config.checkpoints, { keep: 2, keepEvery: 4 });
+  // A resume keeps the run's policy unless told otherwise; --keep-checkpoints 0 keeps all from then on.
+  const resumed = dcgan(['train', '--resume', '--out', 'run', '--steps', '11', '--checkpoint-every', '1', '--backend', 'cpu'], { cwd });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.deepEqual(readdirSync(path.join(cwd, 'run/checkpoints')).filter((n) => n.startsWith('step')).sort(), ['step-000004', 'step-000008', 'step-000010', 'step-000011']);
+  const all = dcgan(['train', '--resume', '--out', 'run', '--steps', '13', '--checkpoint-every', '1', '--keep-checkpoints', '0', '--backend', 'cpu'], { cwd });
+  assert.equal(all.code, 0, all.stderr);
+  assert.equal(readdirSync(path.join(cwd, 'run/checkpoints')).filter((n) => n.startsWith('step')).length, 6);
+
+  for (const [spec, message] of [
+    ['run@99', /^dcgan: error: run has no checkpoint at step 99\n$/],
+    ['run@best', /^dcgan: error: run has no best checkpoint: a run gets one when it evaluates \(dcgan train --eval-every N\)\n$/],
+    ['nowhere@best', /^dcgan: error: no run at nowhere: no such directory\n$/],
+  ] as const) {
+    const bad = dcgan(['sample', '--checkpoint', spec, '--backend', 'cpu'], { cwd });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, message);
+  }
+});
+
+test('retention never removes what a pointer names, and a removal cut short leaves only a leftover the next run clears', async () => {
+  const cwd = tempDir();
+  const checkpoints = path.join(cwd, 'checkpoints');
+  for (let step = 1; step <= 6; step++) mkdirSync(path.join(checkpoints, `step-00000${step}`), { recursive: true });
+  writeFileSync(path.join(checkpoints, 'latest'), 'step-000005\n');
+  writeFileSync(path.join(checkpoints, 'best'), 'step-000001\n');
+  assert.deepEqual(await checkpointsToRemove(checkpoints, { keep: 2, keepEvery: null }, ['step-000001']), ['step-000002', 'step-000003', 'step-000004']);
+  assert.deepEqual(await checkpointsToRemove(checkpoints, { keep: 0, keepEvery: null }, []), []);
+  assert.deepEqual(await pruneCheckpoints(checkpoints, { keep: 1, keepEvery: 3 }, ['latest', 'best']), ['step-000002', 'step-000004']);
+  assert.deepEqual(readdirSync(checkpoints).sort(), ['best', 'latest', 'step-000001', 'step-000003', 'step-000005', 'step-000006']);
+
+  // A kill between the rename and the delete: the checkpoint is gone from step-N, a dead writer's leftover remains.
+  const run = tempDir();
+  const made = dcgan(['train', ...TINY, '--steps', '2', '--checkpoint-every', '1', '--out', 'r'], { cwd: run });
+  assert.equal(made.code, 0, made.stderr);
+  const leftover = `.step-000001.tmp-${HOST_TAG}-999999999-0123abcd`;
+  mkdirSync(path.join(run, 'r/checkpoints', leftover, 'generator'), { recursive: true });
+  const resumed = dcgan(['train', '--resume', '--out', 'r', '--steps', '3', '--backend', 'cpu'], { cwd: run });
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.ok(!existsSync(path.join(run, 'r/checkpoints', leftover)), 'the leftover was cleared');
+  assert.match(resumed.stderr, /removed/);
+});
+
+test('sample --truncation: resampled or scaled z, one error line for what cannot be', () => {
+  const cwd = tempDir();
+  assert.equal(dcgan(['train', ...TINY, '--steps', '1', '--out', 'r'], { cwd }).code, 0);
+  const grids = ['none', '0.5', 'scale'].map((kind) => {
+    const extra = kind === 'none' ? [] : kind === 'scale' ? ['--truncation', '0.5', '--truncation-mode', 'scale'] : ['--truncation', kind];
+    const r = dcgan(['sample', '--checkpoint', 'r', '--n', '4', '--out', `${kind}.png`, '--backend', 'cpu', ...extra], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    return file(cwd, `${kind}.png`);
+  });
+  assert.notDeepEqual(grids[0], grids[1]);
+  assert.notDeepEqual(grids[1], grids[2]);
+  const again = dcgan(['sample', '--checkpoint', 'r', '--n', '4', '--out', 'again.png', '--backend', 'cpu', '--truncation', '0.5'], { cwd });
+  assert.equal(again.code, 0);
+  assert.deepEqual(file(cwd, 'again.png'), grids[1], 'a seed names one truncated z');
+  for (const [args, message] of [
+    [['--truncation', '2', '--truncation-mode', 'scale'], /^dcgan: error: --truncation 2 with --truncation-mode scale must be at most 1\n$/],
+    [['--truncation-mode', 'scale'], /^dcgan: error: --truncation-mode needs --truncation PSI\n$/],
+    [['--truncation', '0.01'], /^dcgan: error: --truncation 0\.01 is too small to resample to; use at least 0\.05\n$/],
+    [['--truncation', '-1'], /error: option '--truncation <psi>' argument '-1' is invalid/],
+  ] as const) {
+    const r = dcgan(['sample', '--checkpoint', 'r', '--backend', 'cpu', ...args], { cwd });
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+});
+
+test('bad GAN-practice options: one line each', () => {
+  const cwd = tempDir();
+  for (const [args, message] of [
+    [['--augment', 'zoom'], /^dcgan: error: --augment: unknown policy "zoom"; choose from color,translation,cutout\n$/],
+    [['--ema', '1'], /error: option '--ema <decay>' argument '1' is invalid/],
+    [['--ema', '0'], /^dcgan: error: ema must be a decay in \(0, 1\), e\.g\. 0\.999, got 0\n$/],
+    [['--select-by', 'fid'], /^dcgan: error: --select-by needs --eval-every N: checkpoints are picked by their evaluations\n$/],
+    [['--select-by', 'loss'], /argument 'loss' is invalid\. Allowed choices are fid, kid, is/],
+    [['--keep-checkpoints', '-1'], /^dcgan: error: --keep-checkpoints must be a whole number \(0 keeps all\), got -1\n$/],
+    [['--keep-every', '0'], /error: option '--keep-every <n>' argument '0' is invalid/],
+  ] as const) {
+    const r = dcgan(['train', ...TINY, '--steps', '1', '--out', 'x', ...args], { cwd });
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+});
