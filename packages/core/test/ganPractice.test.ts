@@ -169,7 +169,7 @@ test('truncation: resample keeps every value under psi and is a function of the 
   const a = truncateLatent(z, 7, t, 'normal');
   assert.ok(a.every((v) => Math.abs(v) <= 0.5));
   assert.deepEqual(a, truncateLatent(z, 7, t, 'normal'));
-  assert.deepEqual(a.filter((v, i) => Math.abs(z[i]!) <= 0.5), z.filter((v) => Math.abs(v) <= 0.5), 'values inside are kept');
+  assert.deepEqual(a.filter((_v, i) => Math.abs(z[i]!) <= 0.5), z.filter((v) => Math.abs(v) <= 0.5), 'values inside are kept');
   assert.deepEqual(latentForSeed(7, 512, 'normal', t), a);
   assert.deepEqual(truncateLatent(z, 7, { psi: 0.7, mode: 'scale' }, 'normal'), z.map((v) => v * 0.7));
 });
