@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { arithmetic, type BackendChoice, interpolate, sweep } from '@dcgan-ts/node';
+import { arithmetic, type BackendChoice, interpolate, project, sweep } from '@dcgan-ts/node';
+import { countProgressPrinter } from './countProgress.js';
 import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
@@ -79,4 +80,31 @@ export function sweepCommand(): Command {
         (r) => `${r.dims} dimension(s) x ${r.values.length} values -> ${r.file}`,
       ),
     );
+}
+
+export function projectCommand(): Command {
+  return generatorCommand(
+    'project',
+    "find the z whose image reconstructs a real one (StyleGAN2's projector, with D's features): z.json for interpolate, arithmetic and the studio",
+    `  $ dcgan project --checkpoint runs/00000-mnist32 --image my-digit.png          # -> projection/z.json, reconstruction.png, optimisation.gif
+  $ dcgan project --checkpoint runs/faces@best --image me.jpg --crop 108 --steps 2000 --out me/
+  $ dcgan arithmetic --checkpoint runs/faces@best --a me/z.json --b 1,2,3 --c 4,5,6   # vector arithmetic on your own photo`,
+  )
+    .requiredOption('--image <file>', 'the image to reconstruct (PNG, JPEG, WebP, ...), cut and resized as training folders are')
+    .option('--steps <n>', 'optimisation steps (default: 1000)', positiveInteger)
+    .option('--starts <n>', 'random starts optimised together; the best wins (default: 8)', positiveInteger)
+    .option('--seed <n>', 'seed of the random starts (default: 0)', seed)
+    .option('--feature-weight <x>', "weight of D's features against pixels (default: 1; 0: pixels only)", (v) => (v === '0' ? 0 : positiveNumber(v)))
+    .option('--crop <n>', 'cut the centre NxN square before resizing (as train --crop)', positiveInteger)
+    .option('--out <dir>', 'output folder (default: projection)')
+    .action(async (o) => {
+      const progress = countProgressPrinter('projecting', 'steps');
+      await withBackend(
+        o,
+        () => project({ ...o, onProgress: (step, steps) => progress(step, steps) }),
+        (r) =>
+          `reconstruction RMSE ${r.rmse.toFixed(2)} (0-255), best of ${r.starts} random starts before optimising ${r.startRmse.toFixed(2)} -> ` +
+          `${r.files.z}, ${r.files.reconstruction}, ${r.files.animation}${r.ema ? " (moving average of G's weights)" : ''}`,
+      );
+    });
 }

@@ -5,7 +5,7 @@ import { dataCommand } from './dataCommand.js';
 import { downloadCommand } from './downloadCommand.js';
 import { prepareCommand } from './prepareCommand.js';
 import { reportCommand } from './reportCommand.js';
-import { arithmeticCommand, interpolateCommand, sweepCommand } from './exploreCommands.js';
+import { arithmeticCommand, interpolateCommand, projectCommand, sweepCommand } from './exploreCommands.js';
 import { benchCommand } from './benchCommand.js';
 import { classifyCommand } from './classifyCommand.js';
 import { exportCommand } from './exportCommand.js';
@@ -33,6 +33,7 @@ Examples:
   .addCommand(interpolateCommand())
   .addCommand(arithmeticCommand())
   .addCommand(sweepCommand())
+  .addCommand(projectCommand())
   .addCommand(exportCommand())
   .addCommand(featuresCommand())
   .addCommand(classifyCommand())

@@ -85,6 +85,7 @@ export { FlipDataset } from './data/flipDataset.js';
 
 // Latent space: seeded noise, G's images, walks, arithmetic on z, spatial maps (section 6)
 export { drawLatents, latentForSeed, latentsForSeeds, seedRange } from './latent/noise.js';
+export { type Projection, type ProjectionOptions, projectImage } from './latent/projection.js';
 export { checkTruncation, type Truncation, type TruncationMode, TRUNCATION_MODES, truncateLatent } from './latent/truncation.js';
 export { generate, generateSpatial } from './generate.js';
 export { type InterpolationMode, lerp, norm, slerp, walk } from './latent/interpolate.js';

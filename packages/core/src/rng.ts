@@ -39,6 +39,8 @@ export const RngStream = {
   augment: 102,
   /** `--truncation`'s resampled latent values (index: the seed). */
   truncation: 103,
+  /** `dcgan project`'s random starts (index 0). */
+  projection: 104,
 } as const;
 
 function splitmix32(seed: number): () => number {

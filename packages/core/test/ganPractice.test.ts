@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
@@ -13,6 +14,7 @@ import {
   latentForSeed,
   parseAugmentPolicies,
   parseSelectBy,
+  projectImage,
   Rng,
   STUCK_WINDOW,
   truncateLatent,
@@ -172,4 +174,29 @@ test('truncation: resample keeps every value under psi and is a function of the 
   assert.deepEqual(a.filter((_v, i) => Math.abs(z[i]!) <= 0.5), z.filter((v) => Math.abs(v) <= 0.5), 'values inside are kept');
   assert.deepEqual(latentForSeed(7, 512, 'normal', t), a);
   assert.deepEqual(truncateLatent(z, 7, { psi: 0.7, mode: 'scale' }, 'normal'), z.map((v) => v * 0.7));
+});
+
+test('projection: from random starts to the z of a target G can draw, far closer than any start', async () => {
+  // A G whose image depends strongly on z: z (8) -> dense -> tanh -> (8, 8, 1).
+  const nz = 8;
+  const input = tfl.input({ shape: [nz] });
+  const dense = tfl.layers.dense({ units: 64, activation: 'tanh', kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.5, seed: 1 }) });
+  const out = tfl.layers.reshape({ targetShape: [8, 8, 1] }).apply(dense.apply(input)) as tfl.SymbolicTensor;
+  const g = tfl.model({ inputs: input, outputs: out });
+  const target = g.predict(tf.tensor2d(latentForSeed(99, nz, 'normal'), [1, nz])) as tf.Tensor4D;
+  const snapshots: number[] = [];
+  const result = await projectImage(g, null, target, nz, 'normal', {
+    steps: 300,
+    starts: 4,
+    seed: 0,
+    onSnapshot: { every: 100, take: (step, z, losses) => void snapshots.push(step, z.length, losses.length) },
+  });
+  assert.deepEqual(snapshots, [100, 4 * nz, 4, 200, 4 * nz, 4, 300, 4 * nz, 4]);
+  assert.equal(result.z.length, nz);
+  assert.ok(result.startPixelError > 0.05, `the starts are far from the target: ${result.startPixelError}`);
+  assert.ok(result.pixelError < 0.02 * result.startPixelError, `projected ${result.pixelError} vs best start ${result.startPixelError}`);
+  const back = g.predict(tf.tensor2d(result.z, [1, nz])) as tf.Tensor;
+  assert.ok(tf.mean(tf.squaredDifference(back, target)).dataSync()[0]! - result.pixelError < 1e-6);
+  tf.dispose([target, back]);
+  g.dispose();
 });

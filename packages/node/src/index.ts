@@ -152,6 +152,7 @@ export { parseLatentList, readLatentFile } from './explore/latentInputs.js';
 export { pictureFormat, type PictureFormat, renderLatents, writePicture } from './explore/render.js';
 export { interpolate, type InterpolateRequest, type InterpolateResult } from './explore/interpolate.js';
 export { arithmetic, type ArithmeticRequest, type ArithmeticResult } from './explore/arithmetic.js';
+export { project, type ProjectRequest, type ProjectResult } from './explore/project.js';
 export { sweep, type SweepRequest, type SweepResult } from './explore/sweep.js';
 
 // Exports: TF.js, ml5, ONNX, checkpoint archives

@@ -165,3 +165,31 @@ test('bad GAN-practice options: one line each', () => {
     assert.match(r.stderr, message);
   }
 });
+
+test('dcgan project: the command, its files and its errors (the optimisation itself: core ganPractice.test.ts)', () => {
+  const cwd = tempDir();
+  assert.equal(dcgan(['train', ...TINY, '--channels', '1', '--steps', '2', '--out', 'r'], { cwd }).code, 0);
+  // A target G can draw exactly: its own image of seed 3, outside the projection's random starts.
+  assert.equal(dcgan(['sample', '--checkpoint', 'r', '--n', '1', '--seed', '3', '--separate', 'target', '--backend', 'cpu'], { cwd }).code, 0);
+  const r = dcgan(['project', '--checkpoint', 'r', '--image', 'target/seed-000003.png', '--steps', '60', '--starts', '3', '--backend', 'cpu', '--json'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.match(r.stdout, /^reconstruction RMSE [\d.]+ \(0-255\), best of 3 random starts before optimising [\d.]+ -> projection\/z\.json/);
+  // A 2-step G barely depends on z: the projection can only do little better than its starts here.
+  assert.ok(result.rmse <= result.startRmse, `RMSE ${result.rmse} vs ${result.startRmse} before`);
+  for (const f of ['z.json', 'reconstruction.png', 'optimisation.gif']) assert.ok(existsSync(path.join(cwd, 'projection', f)), f);
+  assert.equal(JSON.parse(readFileSync(path.join(cwd, 'projection/z.json'), 'utf8')).z.length, 8);
+  const walk = dcgan(['interpolate', '--checkpoint', 'r', '--seeds', '3,projection/z.json', '--steps', '2', '--backend', 'cpu'], { cwd });
+  assert.equal(walk.code, 0, walk.stderr);
+
+  writeFileSync(path.join(cwd, 'not-an-image.png'), 'hello');
+  for (const [args, message] of [
+    [['--image', 'missing.png'], /^dcgan: error: --image missing\.png: no such file\n$/],
+    [['--image', 'not-an-image.png'], /^dcgan: error: --image not-an-image\.png: /],
+    [['--image', 'target/seed-000003.png', '--starts', '0'], /argument '0' is invalid/],
+  ] as const) {
+    const bad = dcgan(['project', '--checkpoint', 'r', '--backend', 'cpu', ...args], { cwd });
+    assert.equal(bad.code, 1, args.join(' '));
+    assert.match(bad.stderr, message);
+  }
+});
