@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { DcganError, TRUNCATION_MODES, type TruncationMode } from '@dcgan-ts/core';
 import { type BackendChoice, type PrecisionChoice, sample, type SampleRequest } from '@dcgan-ts/node';
 import { countProgressPrinter } from './countProgress.js';
-import { positiveInteger, positiveNumber, seed } from './parse.js';
+import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, precisionOption, useBackend } from './useBackend.js';
 import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
 
@@ -15,6 +15,7 @@ Examples:
   $ dcgan sample --checkpoint runs/00000-mnist32 --spatial 6 --out wide.png  # one 72x72 image from a 6x6 map of z
   $ dcgan sample --checkpoint runs/00000-mnist32@best --truncation 1.0  # BigGAN's trick: |z| resampled under 1
   $ dcgan sample --checkpoint runs/00000-mnist32 --truncation 0.7 --truncation-mode scale   # StyleGAN's: z * 0.7
+  $ dcgan sample --checkpoint runs/mnist-conditional --class 7 --n 16   # sixteen 7s from a model trained with --conditional
   $ dcgan sample --checkpoint runs/ema-run --no-ema --out raw-G.png   # G itself, not its moving average (train --ema)`;
 
 type SampleCliOptions = Omit<SampleRequest, 'truncation'> & {
@@ -35,6 +36,7 @@ export function sampleCommand(): Command {
     .option('--out <file>', 'grid PNG (default: grid.png)')
     .option('--separate <dir>', 'also (or, without --out, only) write one PNG per image into DIR')
     .option('--spatial <k>', 'one large image from a KxK map of latents (seeds S..S+K*K-1); G is fully convolutional', positiveInteger)
+    .option('--class <k>', 'a class-conditional model (train --conditional): every image of class K (default: image i in class i mod classes)', integer)
     .option('--truncation <psi>', 'the truncation trick: fewer odd images, less variety (resample: |z| values over PSI drawn again; scale: z times PSI)', positiveNumber)
     .addOption(new Option('--truncation-mode <mode>', 'resample (BigGAN) or scale (StyleGAN) (default: resample)').choices(TRUNCATION_MODES))
     .addOption(backendOption())

@@ -19,6 +19,11 @@ export interface ModelConfig {
   /** Kernel of the strided convolutions: 4 (PyTorch, dcgan.torch) or 5 (the authors' Theano code). */
   kernel: number;
   z: LatentDistribution;
+  /**
+   * Classes of a class-conditional model (`--conditional`, models/conditioning.ts): G takes [z | one-hot class], D
+   * the image with K class maps. Absent: the paper's unconditional DCGAN.
+   */
+  classes?: number;
 }
 
 /** The paper's optimisation settings (section 4) and the run's schedule. */
@@ -49,6 +54,9 @@ export interface TrainingConfig {
  * (TrainingConfig), as a checkpoint's state.json records it.
  */
 export interface DcganConfig extends ModelConfig, TrainingConfig {}
+
+/** Most classes a conditional model takes (ImageNet's 1,000). */
+export const MAX_CLASSES = 1000;
 
 /** Smallest image side a model can have, in pixels (imageSize is a power of two from 16 to 256). */
 export const MIN_IMAGE_SIZE = 16;
@@ -104,6 +112,9 @@ export function validateModelConfig(c: ModelConfig): void {
   requirePositiveInteger('ndf', c.ndf);
   if (c.kernel !== 4 && c.kernel !== 5) throw new DcganError(`kernel must be 4 or 5, got ${shownValue(c.kernel)}`);
   if (c.z !== 'normal' && c.z !== 'uniform') throw new DcganError(`z must be normal or uniform, got ${shownValue(c.z)}`);
+  if (c.classes !== undefined && !(Number.isInteger(c.classes) && c.classes >= 2 && c.classes <= MAX_CLASSES)) {
+    throw new DcganError(`classes must be an integer from 2 to ${MAX_CLASSES}, got ${shownValue(c.classes)}`);
+  }
 }
 
 /**
@@ -150,5 +161,6 @@ export function modelConfigOf(c: ModelConfig): ModelConfig {
     ndf: c.ndf,
     kernel: c.kernel,
     z: c.z,
+    ...(c.classes === undefined ? {} : { classes: c.classes }),
   };
 }

@@ -30,6 +30,19 @@ export {
   referenceParameterCounts,
 } from './models/architecture.js';
 export { buildGenerator } from './models/generator.js';
+export {
+  checkClass,
+  classCount,
+  conditionImages,
+  discriminatorInputChannels,
+  generatorInputs,
+  generatorInputWidth,
+  oneHotLabels,
+  refuseConditional,
+  walkClass,
+  seedClasses,
+  seedInputs,
+} from './models/conditioning.js';
 export { buildDiscriminator } from './models/discriminator.js';
 export { countTrainableParameters, INIT_STD, initializeWeights } from './models/initialize.js';
 export { batchNormalization, DcganBatchNormalization } from './models/batchNormalization.js';
@@ -62,7 +75,7 @@ export {
 export { discriminatorLoss, generatorLoss, lossOnFake, lossOnReal, meanProbability } from './training/losses.js';
 export { Adam, type AdamSettings, type AdamState, FUSED_ADAM_KERNEL } from './training/adam.js';
 export { RecordedForward, recordForward, type VariableGradients, variableGradsFreeing } from './training/gradients.js';
-export { DcganTrainer, type StepMetrics, type TrainerState } from './training/trainer.js';
+export { DcganTrainer, type StepMetrics, type TrainerExtras, type TrainerState } from './training/trainer.js';
 export { GeneratorEma } from './training/generatorEma.js';
 export { CollapseWatch, STUCK_DGZ, STUCK_WINDOW } from './training/collapseWatch.js';
 export { AUGMENT_POLICIES, type AugmentPolicy, augmentPolicies, diffAugment, parseAugmentPolicies } from './training/diffAugment.js';
@@ -152,6 +165,7 @@ export { classHistogram, inceptionScore } from './metrics/inceptionScore.js';
 export { kthNeighbourRadii, nearestDistances, type NeighbourOptions, precisionRecall } from './metrics/neighbours.js';
 export { buildClassifier, CLASSIFIER_FEATURES_LAYER, classifierOutputs } from './metrics/classifierNetwork.js';
 export { type EvalEntry, formatScores, isEvalEntry } from './metrics/evalLog.js';
+export { type ClassAccuracy, classAccuracy } from './metrics/classAccuracy.js';
 export {
   BestScore,
   type BestVerdict,

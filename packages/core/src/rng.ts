@@ -41,6 +41,8 @@ export const RngStream = {
   truncation: 103,
   /** `dcgan project`'s random starts (index 0). */
   projection: 104,
+  /** A conditional run's classes of each step's fakes (index: the step). */
+  fakeClasses: 105,
 } as const;
 
 function splitmix32(seed: number): () => number {

@@ -4,6 +4,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   BestScore,
+  checkClass,
+  classAccuracy,
+  conditionImages,
+  generatorInputs,
+  generatorInputWidth,
+  oneHotLabels,
+  seedClasses,
   COLLAPSE_EVALUATIONS,
   CollapseWatch,
   DcganError,
@@ -199,4 +206,36 @@ test('projection: from random starts to the z of a target G can draw, far closer
   assert.ok(tf.mean(tf.squaredDifference(back, target)).dataSync()[0]! - result.pixelError < 1e-6);
   tf.dispose([target, back]);
   g.dispose();
+});
+
+test('conditional: G takes [z | one-hot], D the image with K class maps; a step trains on the given classes', () => {
+  const config = tinyConfig({ classes: 3 });
+  assert.deepEqual(Array.from(generatorInputs(config, Float32Array.from({ length: 16 }, (_, i) => i), [2, 0])), [
+    ...[0, 1, 2, 3, 4, 5, 6, 7], 0, 0, 1,
+    ...[8, 9, 10, 11, 12, 13, 14, 15], 1, 0, 0,
+  ]);
+  assert.equal(generatorInputWidth(config), 11);
+  assert.deepEqual(Array.from(seedClasses([0, 1, 2, 3, 7], 3)), [0, 1, 2, 0, 1]);
+  const maps = conditionImages(tf.zeros([2, 4, 4, 1]) as tf.Tensor4D, oneHotLabels([2, 0], 3));
+  assert.deepEqual(maps.shape, [2, 4, 4, 4]);
+  assert.deepEqual(Array.from(tf.slice(maps, [0, 3, 3, 0], [1, 1, 1, 4]).dataSync()), [0, 0, 0, 1]);
+  assert.deepEqual(Array.from(tf.slice(maps, [1, 0, 0, 0], [1, 1, 1, 4]).dataSync()), [0, 1, 0, 0]);
+  maps.dispose();
+  assert.throws(() => checkClass(config, 3), /--class must be from 0 to 2/);
+  assert.throws(() => checkClass(tinyConfig(), 0), /not class-conditional/);
+
+  const data = randomDataset(16, 16, 1);
+  assert.throws(() => DcganTrainer.create(config, data), /needs the class of each of the 16 images/);
+  assert.throws(() => DcganTrainer.create(config, data, new Uint16Array(16).fill(3)), /class 3, but the model has 3 classes/);
+  const labels = Uint16Array.from({ length: 16 }, (_, i) => i % 3);
+  const trainer = DcganTrainer.create(config, data, labels);
+  assert.deepEqual(trainer.generator.inputs[0]!.shape, [null, 11]);
+  assert.deepEqual(trainer.discriminator.inputs[0]!.shape, [null, 16, 16, 4]);
+  const first = trainer.trainStep();
+  const other = DcganTrainer.create(config, data, Uint16Array.from({ length: 16 }, (_, i) => (i + 1) % 3));
+  assert.notDeepEqual(other.trainStep(), first, 'the labels reach D');
+  trainer.dispose();
+  other.dispose();
+  const accuracy = classAccuracy([0.9, 0.1, 0.2, 0.8, 0.6, 0.4], 2, [0, 1, 1]);
+  assert.deepEqual(accuracy, { accuracy: 2 / 3, perClass: [1, 0.5], samples: 3 });
 });

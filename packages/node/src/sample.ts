@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  checkClass,
   checkTruncation,
+  generatorInputWidth,
+  seedInputs,
   DcganError,
   generate,
   generateSpatial,
@@ -41,6 +44,8 @@ export interface SampleRequest {
   spatial?: number;
   /** The truncation trick: each seed's z truncated (core's latent/truncation.ts). */
   truncation?: Truncation;
+  /** A class-conditional model: draw every image in this class (default: seed i in class i mod K). */
+  class?: number;
   /** Images written to `separate` so far, after every batch. */
   onProgress?(done: number, total: number): void;
   /** One line for what the user should know (a leftover of an interrupted run removed). */
@@ -89,6 +94,7 @@ export async function sample(request: SampleRequest): Promise<SampleResult> {
   checkCount(request, n, first);
   return withGenerator(request, async (loaded) => {
     if (request.truncation) checkTruncation(request.truncation, loaded.state.config.z);
+    checkClass(loaded.state.config, request.class);
     const files: string[] = [];
     if (request.separate) files.push(...(await writeSeparate(loaded.generator, loaded.state.config, request.separate, first, n, request)));
     if (request.out || !request.separate) files.unshift(await writeGrid(loaded.generator, loaded.state.config, request.out ?? 'grid.png', first, n, request));
@@ -96,7 +102,13 @@ export async function sample(request: SampleRequest): Promise<SampleResult> {
   });
 }
 
-type GeneratorConfig = Pick<ModelConfig, 'nz' | 'z' | 'imageSize' | 'channels'>;
+type GeneratorConfig = Pick<ModelConfig, 'nz' | 'z' | 'imageSize' | 'channels' | 'classes'>;
+
+/** G's images of `seeds` (n, S, S, C): truncated z where asked, in `--class` or each seed's class where conditional. */
+function seedImages(generator: tfl.LayersModel, config: GeneratorConfig, seeds: number[], request: SampleRequest): tf.Tensor4D {
+  const latents = latentsForSeeds(seeds, config.nz, config.z, request.truncation);
+  return generate(generator, seedInputs(config, latents, seeds, request.class), generatorInputWidth(config), SEPARATE_BATCH);
+}
 
 /** The file of seed `seed` in a `--separate` folder: seed-000042.png (six digits, more for larger seeds). */
 export function separateFileName(seed: number): string {
@@ -105,8 +117,8 @@ export function separateFileName(seed: number): string {
 
 /** The images of seeds first..first+n-1 as one grid PNG. */
 async function writeGrid(generator: tfl.LayersModel, config: GeneratorConfig, file: string, first: number, n: number, request: SampleRequest): Promise<string> {
-  const { nz, z, imageSize: s, channels: c } = config;
-  const images = generate(generator, latentsForSeeds(seedRange(first, n), nz, z, request.truncation), nz);
+  const { imageSize: s, channels: c } = config;
+  const images = seedImages(generator, config, seedRange(first, n), request);
   try {
     const values = await images.data<'float32'>();
     for (const removed of await removeLeftoversOf(file)) request.onNotice?.(describeRemovedLeftover(removed));
@@ -132,7 +144,7 @@ async function removeLeftoversOf(file: string) {
  * sample is redrawn exactly from its seed and 50,000 fsyncs would cost more than drawing them.
  */
 async function writeSeparate(generator: tfl.LayersModel, config: GeneratorConfig, dir: string, first: number, n: number, request: SampleRequest): Promise<string[]> {
-  const { nz, z, imageSize: s, channels: c } = config;
+  const { imageSize: s, channels: c } = config;
   try {
     await fs.mkdir(dir, { recursive: true });
     for (const removed of await removeLeftovers(dir)) request.onNotice?.(describeRemovedLeftover(removed));
@@ -142,7 +154,7 @@ async function writeSeparate(generator: tfl.LayersModel, config: GeneratorConfig
   const files: string[] = [];
   for (let start = 0; start < n; start += SEPARATE_BATCH) {
     const seeds = seedRange(first + start, Math.min(SEPARATE_BATCH, n - start));
-    const images = generate(generator, latentsForSeeds(seeds, nz, z, request.truncation), nz, SEPARATE_BATCH);
+    const images = seedImages(generator, config, seeds, request);
     let values: Float32Array;
     try {
       values = await images.data<'float32'>();
@@ -181,10 +193,13 @@ async function sampleSpatial(request: SampleRequest, k: number): Promise<SampleR
   if (!Number.isInteger(k) || k < 1 || k > 32) throw new DcganError(`--spatial must be an integer from 1 to 32, got ${k}`);
   if (request.separate) throw new DcganError('--spatial draws one image; --separate does not apply');
   return withGenerator(request, async (loaded) => {
-    const { nz, z, channels: c } = loaded.state.config;
+    const { config } = loaded.state;
+    const { nz, z, channels: c } = config;
     if (request.truncation) checkTruncation(request.truncation, z);
-    const map = latentMap(seedRange(request.seed ?? 0, k * k).map((seed) => latentForSeed(seed, nz, z, request.truncation)), k);
-    const image = generateSpatial(loaded.generator, map, k, nz);
+    checkClass(config, request.class);
+    // Each position's G input: its seed's z, with the class where the model is conditional.
+    const inputs = seedRange(request.seed ?? 0, k * k).map((seed) => seedInputs(config, latentForSeed(seed, nz, z, request.truncation), [seed], request.class));
+    const image = generateSpatial(loaded.generator, latentMap(inputs, k), k, generatorInputWidth(config));
     const side = image.shape[1];
     const file = request.out ?? 'spatial.png';
     try {

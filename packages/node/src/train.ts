@@ -87,6 +87,8 @@ export interface TrainRequest {
   ema?: number;
   /** DiffAugment on D's side: comma-separated from translation, cutout, color. */
   augment?: string;
+  /** A class-conditional DCGAN on the data's labels (IDX, CIFAR, class folders): `sample --class K`. */
+  conditional?: boolean;
 }
 
 /** What `train` tells its caller as it goes; every member optional. */
@@ -129,7 +131,7 @@ export interface TrainResult {
  */
 export async function train(request: TrainRequest, reporter: TrainReporter = {}): Promise<TrainResult> {
   // A run another process is writing is refused before its data is decoded; the lock itself is taken below.
-  const { plan, data } = await planTraining(request, reporter.onDataProgress, (out) => RunLock.refuseIfHeld(out));
+  const { plan, data, labels } = await planTraining(request, reporter.onDataProgress, (out) => RunLock.refuseIfHeld(out));
   let evaluator: TrainingEvaluator | null = null;
   let lock: RunLock | null = null;
   const precisionBefore = await currentPrecision();
@@ -145,7 +147,7 @@ export async function train(request: TrainRequest, reporter: TrainReporter = {})
         reporter.onEvalProgress?.(`quality metrics every ${plan.eval!.every} steps: ${line}`, null),
       );
     }
-    return await trainRun(plan, data, run, lock, { ...backend, precision }, evaluator, reporter);
+    return await trainRun(plan, { dataset: data, labels }, run, lock, { ...backend, precision }, evaluator, reporter);
   } finally {
     await lock?.release();
     evaluator?.dispose();
@@ -185,7 +187,7 @@ async function lockRunDirectory(plan: TrainingPlan, outChosen: boolean, reporter
 
 async function trainRun(
   plan: TrainingPlan,
-  data: ImageDataset,
+  { dataset: data, labels }: { dataset: ImageDataset; labels?: Uint16Array },
   run: RunDirectory,
   lock: RunLock,
   backend: BackendSelection & { precision: PrecisionSelection },
@@ -209,10 +211,10 @@ async function trainRun(
   let trainer: DcganTrainer;
   if (plan.resume) {
     const loaded = await loadCheckpoint(plan.resumeFrom ?? plan.out);
-    trainer = DcganTrainer.resume(plan.config, data, loaded.generator, loaded.discriminator, loaded.trainerState, loaded.generatorEma);
+    trainer = DcganTrainer.resume(plan.config, data, loaded.generator, loaded.discriminator, loaded.trainerState, { emaModel: loaded.generatorEma, labels });
     await run.truncateLogAfter(loaded.state.step);
   } else {
-    trainer = DcganTrainer.create(plan.config, data);
+    trainer = DcganTrainer.create(plan.config, data, labels);
   }
   // Flips follow the trainer's epoch, so a resumed run flips exactly as a straight one.
   if (data instanceof FlipDataset) data.followEpochs(() => Math.floor(trainer.step / trainer.stepsPerEpoch));

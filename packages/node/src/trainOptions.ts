@@ -97,6 +97,13 @@ export const TRAIN_OPTIONS: readonly OptionDeclaration[] = [
     help: `DiffAugment of what D sees, real and fake, for small datasets: comma-separated from ${AUGMENT_POLICIES.join(',')}`,
     resume: 'fixed',
   },
+  {
+    key: 'conditional',
+    flag: '--conditional',
+    value: 'flag',
+    help: "class-conditional DCGAN on the data's labels (IDX, CIFAR, class folders): `dcgan sample --class K` draws class K",
+    resume: 'fixed',
+  },
   { key: 'seed', flag: '--seed', placeholder: '<n>', value: 'seed', default: 'random, recorded', help: 'run seed: weights, data order and noise', resume: 'fixed' },
   { key: 'out', flag: '--out', placeholder: '<dir>', value: 'text', default: 'runs/NNNNN-<dataset><size>', help: 'run directory', resume: 'may change' },
   {

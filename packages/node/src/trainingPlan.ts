@@ -105,6 +105,27 @@ function resolveEvalPlan(request: TrainRequest, recorded: EvalPlan | null | unde
   return { every, n: asked.n ?? DEFAULT_EVAL_N, metrics, classifier: asked.classifier ?? null };
 }
 
+/**
+ * A conditional model's class count: the labelled data's (--conditional on a fresh run), or on --resume the run's,
+ * which the data must still have. Undefined: an unconditional model.
+ */
+function conditionalClasses(request: TrainRequest, base: BaseConfig, data: DataPlan, resuming: boolean): number | undefined {
+  if (resuming) {
+    if (request.conditional && base.classes === undefined) throw new DcganError('--resume: this run is not class-conditional; --conditional starts a new run');
+    if (base.classes !== undefined && data.classes !== base.classes) {
+      throw new DcganError(`--resume: the run is conditional on ${base.classes} classes, but the data now has ${data.classes ?? 'no'} classes`);
+    }
+    return base.classes;
+  }
+  if (!request.conditional) return undefined;
+  if (data.classes === null || data.classes < 2) {
+    throw new DcganError(
+      `--conditional needs labelled data with at least two classes (IDX with its labels file, CIFAR, a folder whose subfolders are classes); ${base.dataset} has ${data.classes === null ? 'no labels' : 'one class'}`,
+    );
+  }
+  return data.classes;
+}
+
 /** --select-by, else the run's (config.json), else FID: checked against the metrics the run evaluates. */
 function resolveSelectBy(request: TrainRequest, evalPlan: EvalPlan | null, recorded: string | null | undefined): EvalScalar | null {
   if (evalPlan === null) {
@@ -244,7 +265,7 @@ export async function planTraining(
   onDataProgress?: TrainReporter['onDataProgress'],
   /** Called before the run's checkpoint is read or its data opened (which can take minutes for a folder). */
   checkRunDirectory?: DirectoryCheck,
-): Promise<{ plan: TrainingPlan; data: ImageDataset }> {
+): Promise<{ plan: TrainingPlan; data: ImageDataset; labels?: Uint16Array }> {
   // --augment in its canonical order, so that a resume compares like with like.
   if (request.augment !== undefined) request = { ...request, augment: parseAugmentPolicies(request.augment) };
   const resumeFrom = request.resumeFrom === undefined ? null : path.resolve(request.resumeFrom);
@@ -263,7 +284,7 @@ export async function planTraining(
   // Before the data opens, which can take minutes.
   if (request.steps !== undefined && request.epochs !== undefined) throw new DcganError('give --steps or --epochs, not both');
 
-  const { dataset: data, plan: dataPlan } = await openTrainingData(request, base, {
+  const { dataset: data, labels, plan: dataPlan } = await openTrainingData(request, base, {
     recorded: resumed?.data,
     recordedSize: resumed?.datasetSize,
     runDir: out,
@@ -275,7 +296,13 @@ export async function planTraining(
     throw new DcganError(`dataset ${data.name} has ${data.size} images, fewer than one batch of ${base.batchSize}`);
   }
   const { dataset, ...rest } = base;
-  const config: DcganConfig = { ...rest, ...schedule, steps: totalSteps(request, stepsPerEpoch, resumed?.steps) };
+  const classes = conditionalClasses(request, base, dataPlan, resumed !== undefined);
+  const config: DcganConfig = {
+    ...rest,
+    ...(classes === undefined ? {} : { classes }),
+    ...schedule,
+    steps: totalSteps(request, stepsPerEpoch, resumed?.steps),
+  };
   validateTrainingConfig(config);
   return {
     plan: {
@@ -296,5 +323,6 @@ export async function planTraining(
       packageVersion: PACKAGE_VERSION,
     },
     data,
+    labels: classes === undefined ? undefined : labels,
   };
 }

@@ -193,3 +193,40 @@ test('dcgan project: the command, its files and its errors (the optimisation its
     assert.match(bad.stderr, message);
   }
 });
+
+test('--conditional: trains on the labels, resumes exactly, draws the class asked for; what does not take it says so', () => {
+  const cwd = tempDir();
+  const COND = ['train', '--dataset', 'mnist', '--image-size', '16', '--ngf', '4', '--ndf', '4', '--nz', '8', '--batch-size', '4', '--backend', 'cpu', '--seed', '2', '--conditional', '--checkpoint-every', '2'];
+  for (const args of [
+    [...COND, '--steps', '4', '--out', 'straight'],
+    [...COND, '--steps', '2', '--out', 'split'],
+    ['train', '--resume', '--out', 'split', '--steps', '4', '--backend', 'cpu'],
+  ]) {
+    const r = dcgan(args, { cwd });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  }
+  const state = JSON.parse(readFileSync(path.join(cwd, 'straight/checkpoints/step-000004/state.json'), 'utf8'));
+  assert.equal(state.config.classes, 10);
+  for (const f of ['generator/weights.bin', 'discriminator/weights.bin']) {
+    assert.deepEqual(file(cwd, 'split/checkpoints/step-000004', f), file(cwd, 'straight/checkpoints/step-000004', f), f);
+  }
+  const grid = (cls: string, out: string) => dcgan(['sample', '--checkpoint', 'straight', '--n', '4', '--class', cls, '--out', out, '--backend', 'cpu'], { cwd });
+  assert.equal(grid('3', 'three.png').code, 0);
+  assert.equal(grid('5', 'five.png').code, 0);
+  assert.notDeepEqual(file(cwd, 'three.png'), file(cwd, 'five.png'), 'the class reaches G');
+  for (const [args, message] of [
+    [['sample', '--checkpoint', 'straight', '--class', '10'], /^dcgan: error: --class must be from 0 to 9 for this model, got 10\n$/],
+    [['interpolate', '--checkpoint', 'straight'], /^dcgan: error: this model is class-conditional: pass --class K \(0 to 9\)\n$/],
+    [['features', '--checkpoint', 'straight', '--out', 'f.f32'], /^dcgan: error: dcgan features does not take class-conditional models \(trained with --conditional\) yet\n$/],
+    [['export', '--checkpoint', 'straight', '--format', 'onnx', '--out', 'x'], /^dcgan: error: dcgan export --format onnx does not take class-conditional models/],
+    [['train', ...TINY, '--steps', '1', '--conditional', '--out', 'fake'], /^dcgan: error: --conditional needs labelled data with at least two classes .*; fake has no labels\n$/],
+  ] as const) {
+    const r = dcgan([...args, ...(args[0] === 'train' || args[0] === 'export' ? [] : ['--backend', 'cpu'])], { cwd });
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+  const plain = dcgan(['train', ...TINY, '--steps', '1', '--out', 'plain'], { cwd });
+  assert.equal(plain.code, 0);
+  const added = dcgan(['train', '--resume', '--out', 'plain', '--steps', '2', '--conditional', '--backend', 'cpu'], { cwd });
+  assert.match(added.stderr, /^dcgan: error: --resume: this run is not class-conditional; --conditional starts a new run\n$/);
+});

@@ -221,3 +221,18 @@ test('--ema: eval lines score the moving average, as dcgan eval does by default;
   const g = (run: string) => readFileSync(path.join(cwd, run, 'checkpoints', 'step-000006', 'generator', 'weights.bin'));
   assert.deepEqual(g('ema'), g('plain-6'));
 });
+
+test('--conditional: eval lines draw seed i in class i mod 10, as dcgan eval does, which adds the class accuracy', { skip: nativeSkip }, () => {
+  const run = dcgan([...RUN, ...EVAL, '--steps', '4', '--conditional', '--out', 'cond'], { cwd });
+  assert.equal(run.code, 0, run.stderr);
+  const last = readLog('cond').filter((l) => l.eval).pop()!;
+  const r = dcgan(['eval', '--checkpoint', 'cond', '--classifier', 'clf', '--n', '64', '--metrics', 'fid', '--backend', 'native', '--json'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const result = lastJson(r.stdout);
+  assert.equal(result.fid.value, last.eval!.fid);
+  assert.equal(result.classAccuracy.samples, 64);
+  assert.equal(result.classAccuracy.perClass.length, 10);
+  const mean = result.classAccuracy.perClass.reduce((a: number, b: number, k: number) => a + b * (k < 4 ? 7 : 6), 0) / 64;
+  assert.ok(Math.abs(mean - result.classAccuracy.accuracy) < 1e-12, 'seeds 0..63: classes 0-3 seven times, 4-9 six');
+  assert.match(r.stdout, /class accuracy: [\d.]+% of the samples classified as their requested class \(0: /);
+});

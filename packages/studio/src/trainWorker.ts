@@ -188,7 +188,7 @@ async function start(settings: TrainSettings, data: TrainData, checkpoint: Array
     validateTrainingConfig(config);
     post({ type: 'status', text: opened ? `resuming at step ${opened.state.step}…` : 'building the networks…' });
     trainer = opened
-      ? DcganTrainer.resume(config, dataset, opened.generator, opened.discriminator!, opened.trainerState!, opened.generatorEma)
+      ? DcganTrainer.resume(config, dataset, opened.generator, opened.discriminator!, opened.trainerState!, { emaModel: opened.generatorEma })
       : DcganTrainer.create(config, dataset);
     opened = null; // the trainer owns the networks now
     sampleLatents = latentsForSeeds(seedRange(0, config.sampleCount), config.nz, config.z);

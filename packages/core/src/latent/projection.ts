@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LatentDistribution } from '../config.js';
 import { featureLayerNames } from '../representation/discriminatorFeatures.js';
 import { Rng, RngStream } from '../rng.js';
+import { conditionImages } from '../models/conditioning.js';
 import { drawLatents } from './noise.js';
 
 /**
@@ -29,6 +30,8 @@ export interface ProjectionOptions {
   lr?: number;
   /** Weight of D's feature term against the pixel term (0: pixels only). */
   featureWeight?: number;
+  /** A class-conditional G: the one-hot class (K) appended to every z (models/conditioning.ts); D sees it as maps. */
+  classOneHot?: Float32Array;
   /** Called every `every` steps (and at the last) with the z of every start and their losses. */
   onSnapshot?: { every: number; take(step: number, z: Float32Array, losses: Float32Array): void | Promise<void> };
 }
@@ -89,20 +92,24 @@ export async function projectImage(
   const z = tf.variable(tf.tensor2d(drawLatents(rng, starts, nz, distribution), [starts, nz]));
   const m = tf.variable(tf.zerosLike(z));
   const v = tf.variable(tf.zerosLike(z));
+  // G's input: z, or [z | one-hot class] for a conditional G; D's: the image, with the class maps for a conditional D.
+  const condition = options.classOneHot ? tf.tile(tf.tensor2d(options.classOneHot, [1, options.classOneHot.length]), [starts, 1]) : null;
+  const generatorInput = () => (condition ? tf.concat([z, condition], 1) : z);
+  const dInput = (images: tf.Tensor4D) => (condition ? conditionImages(images, tf.slice(condition, 0, images.shape[0]) as tf.Tensor2D) : images);
   // Target features and their energies, once: (1, ...) per block.
-  const targetFeatures = extractor ? tf.tidy(() => asList(extractor.apply(target, { training: false }) as tf.Tensor | tf.Tensor[])) : [];
+  const targetFeatures = extractor ? tf.tidy(() => asList(extractor.apply(dInput(target), { training: false }) as tf.Tensor | tf.Tensor[])) : [];
   const energies = targetFeatures.map((f) => tf.tidy(() => tf.add(tf.mean(tf.square(f)), 1e-8)));
   const perStart = (images: tf.Tensor4D) => {
     const pixel = tf.mean(tf.squaredDifference(images, target), [1, 2, 3]); // (starts)
     if (!extractor) return { pixel, loss: pixel };
-    const features = asList(extractor.apply(images, { training: false }) as tf.Tensor | tf.Tensor[]);
+    const features = asList(extractor.apply(dInput(images), { training: false }) as tf.Tensor | tf.Tensor[]);
     const terms = features.map((f, i) => tf.div(tf.mean(tf.squaredDifference(f, targetFeatures[i]!), [1, 2, 3]), energies[i]!));
     const feature = tf.div(tf.addN(terms), terms.length);
     return { pixel, loss: tf.add(pixel, tf.mul(feature, featureWeight)) };
   };
   const lossesOf = () =>
     tf.tidy(() => {
-      const { pixel, loss } = perStart(generator.apply(z, { training: false }) as tf.Tensor4D);
+      const { pixel, loss } = perStart(generator.apply(generatorInput(), { training: false }) as tf.Tensor4D);
       return tf.stack([pixel, loss]);
     });
   try {
@@ -114,7 +121,7 @@ export async function projectImage(
       const lr = learningRate(peak, (step - 1) / steps);
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => {
-          const { loss } = perStart(generator.apply(z, { training: false }) as tf.Tensor4D);
+          const { loss } = perStart(generator.apply(generatorInput(), { training: false }) as tf.Tensor4D);
           const total = tf.sum(loss) as tf.Scalar;
           if (distribution !== 'normal') return total;
           const radius = tf.sub(tf.mean(tf.square(z), 1), 1); // (starts): 0 in the typical set
@@ -144,6 +151,6 @@ export async function projectImage(
     const all = (await z.data()) as Float32Array;
     return { z: all.slice(best * nz, (best + 1) * nz), start: best, pixelError: values[best]!, startPixelError, loss: loss[best]! };
   } finally {
-    tf.dispose([z, m, v, ...targetFeatures, ...energies]);
+    tf.dispose([z, m, v, ...targetFeatures, ...energies, ...(condition ? [condition] : [])]);
   }
 }

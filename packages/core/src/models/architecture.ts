@@ -31,12 +31,13 @@ export function hiddenStages(imageSize: number, base: number): ConvStage[] {
 export function referenceParameterCounts(c: ModelConfig): { generator: number; discriminator: number } {
   const k2 = c.kernel * c.kernel;
   const g = hiddenStages(c.imageSize, c.ngf);
-  let generator = c.nz * g[0]!.width * 16 + 2 * g[0]!.width; // 1x1 -> 4x4 projection, 4x4 kernel
+  const k = c.classes ?? 0; // a conditional model's one-hot class: K more inputs to G, K more channels into D
+  let generator = (c.nz + k) * g[0]!.width * 16 + 2 * g[0]!.width; // 1x1 -> 4x4 projection, 4x4 kernel
   for (let i = 1; i < g.length; i++) generator += g[i - 1]!.width * g[i]!.width * k2 + 2 * g[i]!.width;
   generator += g[g.length - 1]!.width * c.channels * k2;
 
   const d = hiddenStages(c.imageSize, c.ndf).reverse(); // from S/2 down to 4
-  let discriminator = c.channels * d[0]!.width * k2; // no batch norm on D's input layer
+  let discriminator = (c.channels + k) * d[0]!.width * k2; // no batch norm on D's input layer
   for (let i = 1; i < d.length; i++) discriminator += d[i - 1]!.width * d[i]!.width * k2 + 2 * d[i]!.width;
   discriminator += d[d.length - 1]!.width * 16;
   return { generator, discriminator };

@@ -3,6 +3,7 @@ import { leakyReLU } from './activations.js';
 import { batchNormalization } from './batchNormalization.js';
 import { conv2d } from './convolution.js';
 import type { ModelConfig } from '../config.js';
+import { discriminatorInputChannels } from './conditioning.js';
 import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LEAKY_RELU_SLOPE, hiddenStages } from './architecture.js';
 
 /**
@@ -12,7 +13,8 @@ import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, LEAKY_RELU_SLOPE, hiddenStages
  */
 export function buildDiscriminator(c: ModelConfig): tfl.LayersModel {
   const stages = hiddenStages(c.imageSize, c.ndf).reverse(); // widths at sides S/2, S/4, ..., 4
-  const images = tfl.input({ shape: [c.imageSize, c.imageSize, c.channels], name: 'images' });
+  // The image, with K class maps for a conditional model (conditioning.ts): (N, S, S, C + K)
+  const images = tfl.input({ shape: [c.imageSize, c.imageSize, discriminatorInputChannels(c)], name: 'images' });
   let x: tfl.SymbolicTensor = images;
 
   stages.forEach((stage, i) => {

@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { reLU } from './activations.js';
 import { batchNormalization } from './batchNormalization.js';
 import type { ModelConfig } from '../config.js';
+import { generatorInputWidth } from './conditioning.js';
 import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, hiddenStages } from './architecture.js';
 
 /**
@@ -13,8 +14,10 @@ import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, hiddenStages } from './archite
  */
 export function buildGenerator(c: ModelConfig): tfl.LayersModel {
   const stages = hiddenStages(c.imageSize, c.ngf);
-  const z = tfl.input({ shape: [c.nz], name: 'z' });
-  let x = tfl.layers.reshape({ targetShape: [1, 1, c.nz], name: 'g_z_as_map' }).apply(z) as tfl.SymbolicTensor; // (N, 1, 1, nz)
+  // z, or [z | one-hot class] for a conditional model (conditioning.ts): (N, nz + K)
+  const width = generatorInputWidth(c);
+  const z = tfl.input({ shape: [width], name: 'z' });
+  let x = tfl.layers.reshape({ targetShape: [1, 1, width], name: 'g_z_as_map' }).apply(z) as tfl.SymbolicTensor; // (N, 1, 1, nz + K)
 
   stages.forEach((stage, i) => {
     const projection = i === 0;

@@ -1,6 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { DcganError } from '../errors.js';
 import { generate } from '../generate.js';
+import { seedRange } from '../latent/noise.js';
+import { generatorInputWidth, seedInputs } from '../models/conditioning.js';
 import type { DcganTrainer, StepMetrics } from './trainer.js';
 
 /** One line of log.jsonl (the run directory's contract, docs/formats.md). */
@@ -108,7 +110,10 @@ export async function runTrainingLoop(
       await callbacks.onLog?.({ step, epoch: trainer.epochsDone, ...metrics, imgPerSec });
     }
     if (callbacks.onSample && (step % sampleEvery === 0 || last || interrupted)) {
-      const images = generate(trainer.sampler, sampleLatents, trainer.config.nz); // the moving average where there is one
+      // The moving average of G where there is one; a conditional model draws seed i in class i mod K.
+      const { config } = trainer;
+      const inputs = seedInputs(config, sampleLatents, seedRange(0, sampleLatents.length / config.nz));
+      const images = generate(trainer.sampler, inputs, generatorInputWidth(config));
       try {
         await callbacks.onSample(step, images);
       } finally {

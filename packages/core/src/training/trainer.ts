@@ -10,6 +10,7 @@ import { initializeWeights } from '../models/initialize.js';
 import { applyChainInTraining } from '../models/layerChain.js';
 import { Rng, RngStream, type RngState } from '../rng.js';
 import { Adam, type AdamState } from './adam.js';
+import { classCount, conditionImages, generatorInputs, oneHotLabels } from '../models/conditioning.js';
 import { type AugmentPolicy, augmentPolicies, diffAugment } from './diffAugment.js';
 import { GeneratorEma } from './generatorEma.js';
 import { type VariableGradients, recordForward, variableGradsFreeing } from './gradients.js';
@@ -40,6 +41,14 @@ export interface TrainerState {
   adamD: AdamState;
 }
 
+/** What a trainer may take besides config, data and networks. */
+export interface TrainerExtras {
+  /** The averaged G a checkpoint holds (config.ema); a new average starts as a copy of G when absent. */
+  emaModel?: tfl.LayersModel;
+  /** Class of each training image (dataset.size), for a conditional model (config.classes). */
+  labels?: Uint16Array;
+}
+
 function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
@@ -55,6 +64,8 @@ export class DcganTrainer {
   /** The moving average of G's weights (config.ema), or null. */
   readonly ema: GeneratorEma | null;
   private readonly augment: AugmentPolicy[];
+  /** Class of each training image, for a conditional model (config.classes). */
+  private readonly labels: Uint16Array | null;
   private readonly adamG: Adam;
   private readonly adamD: Adam;
   private readonly gVars: tf.Variable[];
@@ -71,9 +82,9 @@ export class DcganTrainer {
     readonly dataset: ImageDataset,
     readonly generator: tfl.LayersModel,
     readonly discriminator: tfl.LayersModel,
-    /** The averaged G a checkpoint holds (config.ema); a new average starts as a copy of G when absent. */
-    emaModel?: tfl.LayersModel,
+    extras: TrainerExtras = {},
   ) {
+    const { emaModel, labels } = extras;
     const { imageSize, channels, batchSize } = config;
     if (dataset.imageSize !== imageSize || dataset.channels !== channels) {
       throw new DcganError(
@@ -94,6 +105,13 @@ export class DcganTrainer {
     this.noiseRng = Rng.derive(config.seed, RngStream.trainNoise);
     this.order = this.epochOrder(0);
     this.augment = augmentPolicies(config.augment);
+    const k = classCount(config);
+    if (k > 0) {
+      if (!labels || labels.length !== dataset.size) throw new DcganError(`a class-conditional run needs the class of each of the ${dataset.size} images`);
+      const outside = labels.findIndex((y) => y >= k);
+      if (outside !== -1) throw new DcganError(`image ${outside} has class ${labels[outside]}, but the model has ${k} classes`);
+    }
+    this.labels = k > 0 ? labels! : null;
     this.ema =
       config.ema === undefined
         ? null
@@ -102,14 +120,14 @@ export class DcganTrainer {
           : GeneratorEma.start(config, generator, config.ema);
   }
 
-  /** A new run: fresh networks drawn from the run's seed. */
-  static create(config: DcganConfig, dataset: ImageDataset): DcganTrainer {
+  /** A new run: fresh networks drawn from the run's seed (`labels`: the images' classes, for a conditional model). */
+  static create(config: DcganConfig, dataset: ImageDataset, labels?: Uint16Array): DcganTrainer {
     const generator = buildGenerator(config);
     const discriminator = buildDiscriminator(config);
     const initRng = Rng.derive(config.seed, RngStream.init);
     initializeWeights(generator, initRng);
     initializeWeights(discriminator, initRng);
-    return new DcganTrainer(config, dataset, generator, discriminator);
+    return new DcganTrainer(config, dataset, generator, discriminator, { labels });
   }
 
   /** A run continued from saved networks and state (and the averaged G, for a run with config.ema). */
@@ -119,15 +137,16 @@ export class DcganTrainer {
     generator: tfl.LayersModel,
     discriminator: tfl.LayersModel,
     state: TrainerState,
-    emaModel?: tfl.LayersModel,
+    extras: TrainerExtras = {},
   ): DcganTrainer {
+    const { emaModel } = extras;
     if ((config.ema !== undefined) !== (emaModel !== undefined)) {
       emaModel?.dispose();
       throw new DcganError(
         config.ema !== undefined ? 'the checkpoint has no averaged generator, though its run has --ema' : 'an averaged generator was given to a run without --ema',
       );
     }
-    const trainer = new DcganTrainer(config, dataset, generator, discriminator, emaModel);
+    const trainer = new DcganTrainer(config, dataset, generator, discriminator, extras);
     trainer.adamG.setState(state.adamG);
     trainer.adamD.setState(state.adamD);
     trainer._step = state.step;
@@ -181,13 +200,29 @@ export class DcganTrainer {
     const indices = this.order.subarray(this.batchInEpoch * batchSize, (this.batchInEpoch + 1) * batchSize);
     this.dataset.fillBatch(indices, this.realBuffer);
     const noise = drawLatents(this.noiseRng, batchSize, nz, z);
+    // A conditional model: the real images' classes, and classes for the fakes drawn uniformly from a stream of
+    // their own (a function of seed and step, as the augmentations), so the unconditional noise stream is unchanged.
+    const k = classCount(this.config);
+    const realClasses = this.labels ? Array.from(indices, (i) => this.labels![i]!) : null;
+    let fakeClasses: number[] | null = null;
+    if (k > 0) {
+      const classRng = Rng.derive(this.config.seed, RngStream.fakeClasses, this._step);
+      fakeClasses = Array.from({ length: batchSize }, () => classRng.int(k));
+    }
     // DiffAugment's draws: a function of (seed, step), so a resumed run augments as a straight one.
     const augmentRng = Rng.derive(this.config.seed, RngStream.augment, this._step);
     const seenByD = (x: tf.Tensor4D) => diffAugment(x, this.augment, augmentRng);
 
     return tf.tidy(() => {
       const real = tf.tensor4d(this.realBuffer, [batchSize, imageSize, imageSize, channels]);
-      const zBatch = tf.tensor2d(noise, [batchSize, nz]);
+      const zBatch = tf.tensor2d(generatorInputs(this.config, noise, fakeClasses ?? 0), [batchSize, nz + k]); // (N, nz + K)
+      const realOneHot = realClasses ? oneHotLabels(realClasses, k) : null;
+      const fakeOneHot = fakeClasses ? oneHotLabels(fakeClasses, k) : null;
+      // What D sees: the (augmented) image, with its class as K maps for a conditional model.
+      const dInput = (x: tf.Tensor4D, oneHot: tf.Tensor2D | null) => {
+        const seen = seenByD(x);
+        return oneHot ? conditionImages(seen, oneHot) : seen;
+      };
       const G = this.generator;
       const D = this.discriminator;
 
@@ -200,8 +235,8 @@ export class DcganTrainer {
       try {
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))).
         dStep = variableGradsFreeing(() => {
-          const realLogits = applyChainInTraining(D, seenByD(real)) as tf.Tensor2D; // (N, 1)
-          const fakeLogits = applyChainInTraining(D, seenByD(fake as tf.Tensor4D)) as tf.Tensor2D;
+          const realLogits = applyChainInTraining(D, dInput(real, realOneHot)) as tf.Tensor2D; // (N, 1)
+          const fakeLogits = applyChainInTraining(D, dInput(fake as tf.Tensor4D, fakeOneHot)) as tf.Tensor2D;
           dx = tf.keep(meanProbability(realLogits));
           dgz1 = tf.keep(meanProbability(fakeLogits));
           return discriminatorLoss(realLogits, fakeLogits);
@@ -217,7 +252,7 @@ export class DcganTrainer {
       // the recorded forward pass of G.
       let dgz2!: tf.Scalar;
       const gStep = variableGradsFreeing(() => {
-        const fakeLogits = applyChainInTraining(D, seenByD(fake as tf.Tensor4D)) as tf.Tensor2D;
+        const fakeLogits = applyChainInTraining(D, dInput(fake as tf.Tensor4D, fakeOneHot)) as tf.Tensor2D;
         dgz2 = tf.keep(meanProbability(fakeLogits));
         return generatorLoss(fakeLogits);
       }, this.gVars, gForward);

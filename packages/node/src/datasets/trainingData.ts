@@ -72,7 +72,7 @@ export async function openTrainingData(
   request: DataOptions,
   base: { dataset: string; imageSize: number; channels: number; seed: number },
   resume: { recorded?: DataPlan; recordedSize?: number; runDir?: string; onProgress?(done: number, total: number): void; source?: DatasetSource },
-): Promise<{ dataset: ImageDataset; plan: DataPlan }> {
+): Promise<{ dataset: ImageDataset; labels?: Uint16Array; plan: DataPlan }> {
   const { recorded, recordedSize } = resume;
   const resuming = recordedSize !== undefined;
   const run = resume.runDir ?? 'the run';
@@ -97,6 +97,7 @@ export async function openTrainingData(
   }
   return {
     dataset: loaded.dataset,
+    labels: loaded.labels,
     plan: {
       path: loaded.path ?? null,
       crop: options.crop ?? null,

@@ -11,6 +11,8 @@ export interface ArithmeticRequest {
   checkpoint: string;
   /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
   ema?: boolean;
+  /** A class-conditional model: the class every image is drawn in (required there). */
+  class?: number;
   /** Exemplar groups as seeds or z files, e.g. "3,17,42" (the paper averages 3 per concept). */
   a: string;
   b: string;
@@ -49,7 +51,7 @@ export async function arithmetic(request: ArithmeticRequest): Promise<Arithmetic
     const result = latentArithmetic(groups[0]!, groups[1]!, groups[2]!);
     const neighbours = latentNeighbours(result, 8, radius, Rng.derive(request.seed ?? 0, RngStream.unnamed));
     const width = Math.max(...groups.map((g) => g.length));
-    const images = await renderLatents(loaded, [...groups.flat(), ...groups.map(meanLatent), result, ...neighbours]);
+    const images = await renderLatents(loaded, [...groups.flat(), ...groups.map(meanLatent), result, ...neighbours], request.class);
     let next = 0;
     const take = (n: number) => {
       const part = images.slice(next, next + n);

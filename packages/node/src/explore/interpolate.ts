@@ -11,6 +11,8 @@ export interface InterpolateRequest {
   checkpoint: string;
   /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
   ema?: boolean;
+  /** A class-conditional model: the class every image is drawn in (required there). */
+  class?: number;
   /** Seeds or z files, comma-separated (default: 9 points, seeds 0..8, as the paper's Figure 4 walks). */
   seeds?: string;
   /** Frames per segment between two points. */
@@ -41,7 +43,7 @@ export async function interpolate(request: InterpolateRequest): Promise<Interpol
     if (points.length < 2) throw new DcganError('--seeds: a walk needs at least two points');
     const path = walk(points, steps, request.mode ?? 'slerp');
     const latents = Array.from({ length: path.length / nz }, (_, i) => path.subarray(i * nz, (i + 1) * nz));
-    const frames = await renderLatents(loaded, latents);
+    const frames = await renderLatents(loaded, latents, request.class);
     if (format === 'gif') {
       await writePicture(out, frames, request.delayMs ?? 80);
     } else {

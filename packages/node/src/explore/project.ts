@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { composeRows, DcganError, type Image8, projectImage, toImages } from '@dcgan-ts/core';
+import { composeRows, DcganError, generatorInputs, generatorInputWidth, type Image8, projectImage, toImages, walkClass } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { decodeImage } from '../datasets/decodeImage.js';
@@ -23,6 +23,8 @@ export interface ProjectRequest {
   seed?: number;
   /** Weight of D's features against pixels (default 1; 0: pixels only). */
   featureWeight?: number;
+  /** A class-conditional model: the class to search in (required there). */
+  class?: number;
   /** folder: centre square cut before resizing, as `train --crop`. */
   crop?: number;
   /** Output folder (default projection/): z.json, reconstruction.png, optimisation.gif. */
@@ -67,7 +69,10 @@ export async function project(request: ProjectRequest): Promise<ProjectResult> {
 
   const { generator, discriminator, dispose, loaded } = await openNetworks(request);
   try {
-    const { nz, z: distribution, imageSize: s, channels: c } = loaded.state.config;
+    const { config } = loaded.state;
+    const { nz, z: distribution, imageSize: s, channels: c } = config;
+    const cls = walkClass(config, request.class);
+    const classOneHot = cls === undefined ? undefined : generatorInputs(config, new Float32Array(nz), cls).slice(nz);
     const decoded = await decodeImage(request.image, { imageSize: s, channels: c as 1 | 3, crop: request.crop, background: [255, 255, 255] });
     if (!decoded.ok) {
       const missing = await fs.stat(request.image).then(() => false, () => true);
@@ -85,6 +90,7 @@ export async function project(request: ProjectRequest): Promise<ProjectResult> {
         starts,
         seed: request.seed ?? 0,
         featureWeight: request.featureWeight,
+        classOneHot,
         onSnapshot: {
           every: Math.max(1, Math.floor(steps / FRAMES)),
           take: (step, z, losses) => {
@@ -97,8 +103,11 @@ export async function project(request: ProjectRequest): Promise<ProjectResult> {
       target.dispose();
     }
     const targetImage: Image8 = { width: s, height: s, channels: c, data: decoded.pixels };
-    const render = (zs: Float32Array[]) =>
-      tf.tidy(() => generator.apply(tf.tensor2d(Float32Array.from(zs.flatMap((z) => Array.from(z))), [zs.length, nz]), { training: false }) as tf.Tensor4D);
+    const width = generatorInputWidth(config);
+    const render = (zs: Float32Array[]) => {
+      const inputs = generatorInputs(config, Float32Array.from(zs.flatMap((z) => Array.from(z))), cls ?? 0);
+      return tf.tidy(() => generator.apply(tf.tensor2d(inputs, [zs.length, width]), { training: false }) as tf.Tensor4D);
+    };
     // The GIF follows the winning start: target | G(z) at each snapshot.
     const pick = (z: Float32Array) => z.slice(result.start * nz, (result.start + 1) * nz);
     const frameImages = render(snapshots.map((snap) => pick(snap.z)));
@@ -107,7 +116,8 @@ export async function project(request: ProjectRequest): Promise<ProjectResult> {
     const files = { z: path.join(out, 'z.json'), reconstruction: path.join(out, 'reconstruction.png'), animation: path.join(out, 'optimisation.gif') };
     await writePicture(files.reconstruction, frames[frames.length - 1]!);
     await writePicture(files.animation, frames, 100);
-    await writeFileAtomic(files.z, JSON.stringify({ z: Array.from(result.z), image: path.resolve(request.image) }) + '\n').catch((e: unknown) => {
+    const record = { z: Array.from(result.z), image: path.resolve(request.image), ...(cls === undefined ? {} : { class: cls }) };
+    await writeFileAtomic(files.z, JSON.stringify(record) + '\n').catch((e: unknown) => {
       throw new DcganError(`cannot write ${files.z}: ${describeFsError(e)}`);
     });
     return {

@@ -1,15 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DcganError, type Image8, generate, packLatents, toImages } from '@dcgan-ts/core';
+import { DcganError, type Image8, generate, generatorInputs, generatorInputWidth, packLatents, toImages, walkClass } from '@dcgan-ts/core';
 import path from 'node:path';
 import { writeGif } from '../io/gif.js';
 import { writePng } from '../io/png.js';
 import type { LoadedGenerator } from '../run/checkpoints.js';
 import { describeFsError } from '../run/runDirectory.js';
 
-/** G's images of `latents`, one Image8 each (inference-mode batch norm: each depends on its own z only). */
-export async function renderLatents(loaded: LoadedGenerator, latents: readonly Float32Array[]): Promise<Image8[]> {
-  const { nz, imageSize: s, channels: c } = loaded.state.config;
-  const images = generate(loaded.generator, packLatents(latents), nz);
+/**
+ * G's images of `latents`, one Image8 each (inference-mode batch norm: each depends on its own z only); a
+ * class-conditional model draws all of them in class `cls` (`--class`, required there).
+ */
+export async function renderLatents(loaded: LoadedGenerator, latents: readonly Float32Array[], cls?: number): Promise<Image8[]> {
+  const { config } = loaded.state;
+  const { imageSize: s, channels: c } = config;
+  const inputs = generatorInputs(config, packLatents(latents), walkClass(config, cls) ?? 0);
+  const images = generate(loaded.generator, inputs, generatorInputWidth(config));
   try {
     return toImages(await images.data<'float32'>(), latents.length, s, s, c);
   } finally {

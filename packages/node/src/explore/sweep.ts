@@ -11,6 +11,8 @@ export interface SweepRequest {
   checkpoint: string;
   /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
   ema?: boolean;
+  /** A class-conditional model: the class every image is drawn in (required there). */
+  class?: number;
   /** The base latent: a seed or a z file (default: seed 0). */
   seed?: string;
   /** One dimension, or 'all' for a row per dimension. */
@@ -44,7 +46,7 @@ export async function sweep(request: SweepRequest): Promise<SweepResult> {
       throw new DcganError(`--dim must be all or a dimension from 0 to ${nz - 1}, got ${request.dim}`);
     }
     const values = linspace(-range, range, steps);
-    const images = await renderLatents(loaded, dims.flatMap((d) => sweepDimension(base!, d, values)));
+    const images = await renderLatents(loaded, dims.flatMap((d) => sweepDimension(base!, d, values)), request.class);
     const rows: Image8[][] = dims.map((_, r) => images.slice(r * steps, (r + 1) * steps));
     const picture =
       format === 'gif'

@@ -1,4 +1,4 @@
-import { DcganError } from '@dcgan-ts/core';
+import { DcganError, refuseConditional } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeRemovedLeftover, removeLeftovers } from '../io/leftovers.js';
@@ -44,6 +44,7 @@ export async function exportGenerator(request: ExportRequest): Promise<ExportRes
   const writer = { tfjs: exportTfjs, ml5: exportMl5, onnx: exportOnnx, checkpoint: exportCheckpointArchive }[request.format];
   if (!writer) throw new DcganError(`unknown export format ${request.format}; known: ${EXPORT_FORMATS.join(', ')}`);
   return withGenerator(request, async (loaded) => {
+    if (request.format !== 'checkpoint') refuseConditional(loaded.state.config, `dcgan export --format ${request.format}`);
     try {
       await fs.mkdir(request.out, { recursive: true });
       for (const removed of await removeLeftovers(request.out)) request.onNotice?.(describeRemovedLeftover(removed));

@@ -1,13 +1,19 @@
 import {
+  type ClassAccuracy,
+  classAccuracy,
+  classCount,
   FEATURE_METRICS,
   type FeatureMetricResults,
   gatherImages as gather,
   generate,
+  generatorInputWidth,
   indexRange,
   latentsForSeeds,
   METRICS,
   type MetricName,
   memorisation,
+  seedClasses,
+  seedInputs,
   seedRange,
 } from '@dcgan-ts/core';
 import { runDataCut } from '../datasets/trainingData.js';
@@ -56,6 +62,8 @@ export type EvaluateResult = {
   };
 } & { [K in keyof FeatureMetricResults]?: Pair<NonNullable<FeatureMetricResults[K]>> } & {
   nn?: Pair<Awaited<ReturnType<typeof memorisation.compute>>> & { samples: number; space: string };
+  /** A class-conditional checkpoint: the share of samples the classifier puts in their requested class. */
+  classAccuracy?: ClassAccuracy;
 };
 
 /**
@@ -76,7 +84,9 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
     try {
       const n = ref.n;
       say(`generating ${n} samples (seeds ${first}..${first + n - 1})`);
-      const fakeImages = generate(loaded.generator, latentsForSeeds(seedRange(first, n), nz, config.z), nz);
+      // A conditional model draws seed i in class i mod K: the classes equally, as the reference holds them.
+      const seeds = seedRange(first, n);
+      const fakeImages = generate(loaded.generator, seedInputs(config, latentsForSeeds(seeds, nz, config.z), seeds), generatorInputWidth(config));
       say('classifier features of the samples');
       const fake = await ref.outputs(fakeImages);
       const result: EvaluateResult = {
@@ -90,6 +100,8 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
           step: loaded.state.step,
         },
       };
+      const k = classCount(config);
+      if (k > 0 && fake.classes === k) result.classAccuracy = classAccuracy(fake.probs, k, seedClasses(seeds, k));
       const value = await featureMetrics(fake, ref.reference, n, metrics, first, say);
       const floor = await floorMetrics(ref.floorSet, ref.reference, n, metrics, first);
       for (const { name } of FEATURE_METRICS) {
@@ -128,5 +140,9 @@ export function evaluationLines(r: EvaluateResult): string[] {
     if (pair) lines.push(`  ${(metric.describe as (value: unknown, floor: unknown) => string)(pair.value, pair.floor)}`);
   }
   if (r.nn) lines.push(`  ${memorisation.describe(r.nn.value, r.nn.floor, r.nn.samples, r.nn.space)}`);
+  if (r.classAccuracy) {
+    const per = r.classAccuracy.perClass.map((a, k) => `${k}: ${(100 * a).toFixed(1)}`).join(', ');
+    lines.push(`  class accuracy: ${(100 * r.classAccuracy.accuracy).toFixed(2)}% of the samples classified as their requested class (${per})`);
+  }
   return lines;
 }

@@ -1,5 +1,15 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type EvalEntry, type FeatureMetricName, flattenScores, generate, type LatentDistribution, latentsForSeeds, seedRange } from '@dcgan-ts/core';
+import {
+  type EvalEntry,
+  type FeatureMetricName,
+  flattenScores,
+  generate,
+  generatorInputWidth,
+  type LatentDistribution,
+  latentsForSeeds,
+  seedInputs,
+  seedRange,
+} from '@dcgan-ts/core';
 import type { SplitCut } from '../datasets/kinds/kind.js';
 import { inFp32 } from '../precision.js';
 import { featureMetrics, floorMetrics } from './featureMetrics.js';
@@ -27,14 +37,15 @@ export class TrainingEvaluator {
   private constructor(
     readonly plan: EvalPlan,
     private readonly ref: MetricsReference,
-    private readonly latents: Float32Array,
-    private readonly nz: number,
+    /** G's inputs, (n, width): the latents of seeds 0..n-1, with their classes for a conditional model. */
+    private readonly inputs: Float32Array,
+    private readonly width: number,
     private readonly floor: EvalEntry['floor'],
   ) {}
 
   static async open(
     plan: EvalPlan,
-    run: { dataset: string; data?: string; cut?: SplitCut; imageSize: number; channels: number; nz: number; z: LatentDistribution },
+    run: { dataset: string; data?: string; cut?: SplitCut; imageSize: number; channels: number; nz: number; z: LatentDistribution; classes?: number },
     onProgress?: (line: string) => void,
   ): Promise<TrainingEvaluator> {
     const seed = 0;
@@ -43,7 +54,9 @@ export class TrainingEvaluator {
       const ref = await openMetricsReference({ ...run, n: plan.n, classifier: plan.classifier ?? undefined, seed, onProgress });
       const metrics = new Set<string>(plan.metrics);
       const floor = flattenScores(await floorMetrics(ref.floorSet, ref.reference, ref.n, metrics, seed));
-      return new TrainingEvaluator(plan, ref, latentsForSeeds(seedRange(seed, ref.n), run.nz, run.z), run.nz, floor);
+      // G's inputs for seeds 0..n-1: with a conditional model's classes (seed i in class i mod K), as `dcgan eval`.
+      const seeds = seedRange(seed, ref.n);
+      return new TrainingEvaluator(plan, ref, seedInputs(run, latentsForSeeds(seeds, run.nz, run.z), seeds), generatorInputWidth(run), floor);
     });
   }
 
@@ -65,7 +78,7 @@ export class TrainingEvaluator {
   private async score(generator: tfl.LayersModel, step: number, epoch: number, say: (line: string) => void): Promise<EvalEntry> {
     const started = performance.now();
     say(`generating ${this.n} samples`);
-    const images = generate(generator, this.latents, this.nz);
+    const images = generate(generator, this.inputs, this.width);
     let scores: Awaited<ReturnType<typeof featureMetrics>>;
     try {
       say('classifier features');

@@ -16,6 +16,7 @@ import {
   predictLinearSvm,
   trainLinearSvm,
   trainLinearSvmPath,
+  refuseConditional,
 } from '@dcgan-ts/core';
 import { runDataCut } from '../datasets/trainingData.js';
 import { disposeCheckpoint, loadCheckpoint } from '../run/checkpoints.js';
@@ -164,6 +165,7 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
   if (!Number.isInteger(repeats) || repeats < 1) throw new DcganError(`--repeats must be a positive integer, got ${repeats}`);
   const say = request.onProgress ?? (() => {});
   const loaded = await loadCheckpoint(request.checkpoint);
+  refuseConditional(loaded.state.config, 'dcgan classify');
   const { config } = loaded.state;
   const dataset = request.dataset ?? loaded.state.dataset.name;
   const random = buildDiscriminator(config);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DcganError, discriminatorFeatures, featureLayerNames, featureSize, gatherImages, indexRange } from '@dcgan-ts/core';
+import { DcganError, discriminatorFeatures, featureLayerNames, featureSize, gatherImages, indexRange, refuseConditional } from '@dcgan-ts/core';
 import { writeFileAtomic } from '../io/atomic.js';
 import { runDataCut } from '../datasets/trainingData.js';
 import { disposeCheckpoint, loadCheckpoint } from '../run/checkpoints.js';
@@ -25,6 +25,7 @@ export interface FeaturesRequest {
 export async function extractFeatures(request: FeaturesRequest): Promise<{ files: string[]; count: number; dims: number }> {
   if (!request.out.endsWith('.f32')) throw new DcganError(`--out ${request.out}: name the features file FILE.f32`);
   const loaded = await loadCheckpoint(request.checkpoint);
+  refuseConditional(loaded.state.config, 'dcgan features');
   const D = loaded.discriminator;
   try {
     const { imageSize: s, channels: c } = loaded.state.config;

@@ -15,6 +15,7 @@ import {
   latentsForSeeds,
   seedRange,
   toImages,
+  refuseConditional,
 } from '@dcgan-ts/core';
 import { writePicture } from '../explore/render.js';
 import { runDataCut } from '../datasets/trainingData.js';
@@ -57,6 +58,7 @@ export interface VisualizeRequest {
 /** `dcgan visualize`: guided backprop of D's filters on real images (paper Figure 5). Row 0: the images. */
 export async function visualize(request: VisualizeRequest): Promise<{ file: string; rows: number; columns: number }> {
   const loaded = await loadCheckpoint(request.checkpoint);
+  refuseConditional(loaded.state.config, 'dcgan visualize');
   const D = loaded.discriminator;
   try {
     checkBlock(request.layer, discriminatorBlocks(D), 'D');
@@ -103,6 +105,7 @@ export interface AblateRequest {
 /** `dcgan ablate`: samples with chosen G feature maps zeroed everywhere, under the same samples unablated. */
 export async function ablate(request: AblateRequest): Promise<{ file: string; samples: number }> {
   return withGenerator(request, async (loaded) => {
+    refuseConditional(loaded.state.config, 'dcgan ablate');
     const G = loaded.generator;
     checkBlock(request.layer, generatorBlocks(G), 'G');
     checkIndices('--maps', request.maps, generatorBlockWidth(G, request.layer));

@@ -10,6 +10,7 @@ import {
   latentsForSeeds,
   probeFeatureMaps,
   type MapWeight,
+  refuseConditional,
 } from '@dcgan-ts/core';
 import { decodePng } from '../io/png.js';
 import { withGenerator } from '../run/checkpoints.js';
@@ -126,6 +127,7 @@ export async function probe(request: ProbeRequest): Promise<ProbeReport> {
   const top = request.top ?? 5;
   if (!Number.isInteger(top) || top < 1) throw new DcganError(`--top must be a positive integer, got ${top}`);
   return withGenerator(request, async (loaded) => {
+    refuseConditional(loaded.state.config, 'dcgan probe');
     const G = loaded.generator;
     checkBlock(request.layer, generatorBlocks(G), 'G');
     const { nz, z, imageSize } = loaded.state.config;

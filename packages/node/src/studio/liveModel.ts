@@ -1,4 +1,4 @@
-import { DcganError } from '@dcgan-ts/core';
+import { DcganError, refuseConditional } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -136,6 +136,7 @@ export class LiveModel {
 
   private async exportOnce(checkpoint: string): Promise<ModelExport> {
     return withGenerator(checkpoint, async (loaded) => {
+      refuseConditional(loaded.state.config, 'the studio');
       const id = `export-${this.count++}`;
       const dir = path.join(this.tempRoot, id);
       await fs.mkdir(dir);

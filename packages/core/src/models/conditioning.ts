@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModelConfig } from '../config.js';
+import { DcganError } from '../errors.js';
+
+/**
+ * The class-conditional DCGAN (`dcgan train --conditional`): the conditional GAN of Mirza & Osindero (2014) on the
+ * DCGAN architecture as DCGAN-tensorflow builds it with `y_dim` (carpedm20/DCGAN-tensorflow, model.py): the one-hot
+ * class goes into G beside z, and into D as K constant feature maps beside the image's channels. G and D stay plain
+ * chains of layers with one input each, so everything that runs them (training, checkpoints, exports) is unchanged:
+ *
+ *   G: [z | onehot(y)]           (N, nz + K)        -> images (N, S, S, C)
+ *   D: [image | onehot(y) maps]  (N, S, S, C + K)   -> logits (N, 1)
+ *
+ * A conditional model's images are a function of (seed, class): by default the class of seed i is i mod K, so a grid
+ * of seeds 0..K-1 shows every class once, and an evaluation of n seeds draws the classes equally.
+ */
+
+/** The number of classes a config conditions on (0: unconditional). */
+export function classCount(c: Pick<ModelConfig, 'classes'>): number {
+  return c.classes ?? 0;
+}
+
+/** Width of G's input: nz, plus K for a conditional model. */
+export function generatorInputWidth(c: Pick<ModelConfig, 'nz' | 'classes'>): number {
+  return c.nz + classCount(c);
+}
+
+/** Channels of D's input: the image's, plus K for a conditional model. */
+export function discriminatorInputChannels(c: Pick<ModelConfig, 'channels' | 'classes'>): number {
+  return c.channels + classCount(c);
+}
+
+/** The default class of each seed: seed mod K. */
+export function seedClasses(seeds: readonly number[], classes: number): Int32Array {
+  return Int32Array.from(seeds, (s) => s % classes);
+}
+
+/** Refuses a class-conditional model where `what` does not take one yet (one error line). */
+export function refuseConditional(c: Pick<ModelConfig, 'classes'>, what: string): void {
+  if (classCount(c) > 0) throw new DcganError(`${what} does not take class-conditional models (trained with --conditional) yet`);
+}
+
+/**
+ * The class every image of a latent walk or arithmetic is drawn in: `--class`, required for a conditional model
+ * (a walk keeps one class); undefined for an unconditional one.
+ */
+export function walkClass(c: Pick<ModelConfig, 'classes'>, cls: number | undefined): number | undefined {
+  checkClass(c, cls);
+  if (classCount(c) > 0 && cls === undefined) throw new DcganError(`this model is class-conditional: pass --class K (0 to ${classCount(c) - 1})`);
+  return cls;
+}
+
+/** Checks a requested class against a model (`--class`): one error line for an unconditional model or a bad index. */
+export function checkClass(c: Pick<ModelConfig, 'classes'>, cls: number | undefined): void {
+  if (cls === undefined) return;
+  const k = classCount(c);
+  if (k === 0) throw new DcganError(`--class ${cls}: this model is not class-conditional (train it with --conditional)`);
+  if (!Number.isInteger(cls) || cls < 0 || cls >= k) throw new DcganError(`--class must be from 0 to ${k - 1} for this model, got ${cls}`);
+}
+
+/**
+ * G's input rows for latents (n, nz): the latents themselves for an unconditional model, else each z followed by the
+ * one-hot of its class (`labels`, one per row; default: the seeds' classes, seed mod K). (n, nz + K) row-major.
+ */
+export function generatorInputs(
+  c: Pick<ModelConfig, 'nz' | 'classes'>,
+  latents: Float32Array,
+  labels: ArrayLike<number> | number,
+): Float32Array {
+  const k = classCount(c);
+  if (k === 0) return latents;
+  const n = latents.length / c.nz;
+  const width = c.nz + k;
+  const out = new Float32Array(n * width);
+  for (let i = 0; i < n; i++) {
+    out.set(latents.subarray(i * c.nz, (i + 1) * c.nz), i * width);
+    const y = typeof labels === 'number' ? labels : labels[i]!;
+    out[i * width + c.nz + y] = 1;
+  }
+  return out;
+}
+
+/**
+ * G's input for the latents (n, nz) of `seeds`: the latents for an unconditional model; else with class `cls` for
+ * every row (`--class`), or each seed's default class (seed mod K).
+ */
+export function seedInputs(c: Pick<ModelConfig, 'nz' | 'classes'>, latents: Float32Array, seeds: readonly number[], cls?: number): Float32Array {
+  const k = classCount(c);
+  if (k === 0) return latents;
+  return generatorInputs(c, latents, cls ?? seedClasses(seeds, k));
+}
+
+/** One-hot rows (N, K) of labels. */
+export function oneHotLabels(labels: ArrayLike<number>, classes: number): tf.Tensor2D {
+  return tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from(labels as ArrayLike<number>), 'int32'), classes), 'float32') as tf.Tensor2D;
+}
+
+/** D's input: images (N, S, S, C) with the one-hot rows (N, K) as K constant maps, (N, S, S, C + K). */
+export function conditionImages(images: tf.Tensor4D, oneHot: tf.Tensor2D): tf.Tensor4D {
+  const [n, s] = images.shape;
+  const maps = tf.tile(tf.reshape(oneHot, [n, 1, 1, oneHot.shape[1]]), [1, s, s, 1]);
+  return tf.concat([images, maps], 3) as tf.Tensor4D;
+}
