@@ -59,11 +59,11 @@ export const loadSharp = optionalNative(
  * kept, alpha composited onto the background, 16-bit and CMYK converted to 8-bit sRGB, then gray or RGB. Never
  * throws: a file sharp cannot read (corrupt, truncated, not an image) comes back as { ok: false, reason }.
  */
-export async function decodeImage(file: string, options: DecodeOptions): Promise<DecodeResult> {
+export async function decodeImage(file: string | Uint8Array, options: DecodeOptions): Promise<DecodeResult> {
   const { imageSize: size, channels, crop } = options;
   const sharp = await loadSharp(); // the one throw: no sharp at all is not a problem of this file
   try {
-    const bytes = await fs.readFile(file);
+    const bytes = typeof file === 'string' ? await fs.readFile(file) : file;
     // failOn 'error': truncated or corrupt pixel data aborts instead of giving a half-grey picture.
     const input = { failOn: 'error' as const, pages: 1 };
     const meta = await sharp(bytes, input).metadata();

@@ -14,6 +14,12 @@ export interface DecodePoolOptions {
   onProgress?(done: number, total: number): void;
 }
 
+/**
+ * What decodeFiles decodes: file paths, or anything that hands out encoded images by range (an LMDB database's
+ * values, read a job at a time so that a large database is never in memory whole).
+ */
+export type DecodeItems = readonly string[] | { readonly length: number; slice(first: number, last: number): (string | Uint8Array)[] };
+
 /** Decode worker threads by default: the cores, at most 2. */
 export function defaultDecodeWorkers(): number {
   return Math.min(2, availableParallelism());
@@ -24,7 +30,7 @@ export function defaultDecodeWorkers(): number {
  * callers can append images to a file as they come.
  */
 export async function decodeFiles(
-  files: readonly string[],
+  files: DecodeItems,
   options: DecodeOptions,
   onResult: (index: number, result: DecodeResult) => void,
   pool: DecodePoolOptions = {},
@@ -33,7 +39,7 @@ export async function decodeFiles(
   const workers = pool.workers ?? defaultDecodeWorkers();
   const perJob = pool.filesPerJob ?? 16;
   const jobs = Math.ceil(files.length / perJob);
-  const filesOf = (id: number) => files.slice(id * perJob, (id + 1) * perJob);
+  const filesOf = (id: number): (string | Uint8Array)[] => files.slice(id * perJob, Math.min((id + 1) * perJob, files.length));
   /** Job `id`'s results to onResult, jobs in order. */
   const deliver = (id: number, results: DecodeResult[]) => {
     results.forEach((r, k) => onResult(id * perJob + k, r));

@@ -5,7 +5,8 @@ import { type DecodeOptions, type DecodeResult, decodeImage } from './decodeImag
 
 /** Files decoded in one worker call: enough to amortise the message, few enough to keep workers evenly busy. */
 export interface DecodeJob {
-  files: string[];
+  /** File paths, or the encoded images themselves (an LMDB database's values). */
+  files: (string | Uint8Array)[];
   options: DecodeOptions;
 }
 

@@ -12,6 +12,13 @@ export interface ImageFileList {
   classes?: string[];
   /** (files.length,) index into `classes`. */
   labels?: Uint16Array;
+  /**
+   * Where the images' bytes come from when they are not files under `root` (an LMDB database: `files` are then its
+   * keys, for messages): entries first..last-1's encoded bytes. Absent: read the files.
+   */
+  read?: (first: number, last: number) => Uint8Array[];
+  /** Releases what `read` holds open. */
+  close?(): void;
 }
 
 /**

@@ -36,11 +36,13 @@ export async function decodeFolder(
   const upscaled = noProblems();
   const labels = list.labels ? new Uint16Array(list.files.length) : undefined;
   let count = 0;
-  const absolute = list.files.map((f) => path.join(list.root, f));
+  // Files under the root, or (an LMDB database) values read a job at a time.
+  const read = list.read;
+  const items = read ? { length: list.files.length, slice: (first: number, last: number) => read(first, last) } : list.files.map((f) => path.join(list.root, f));
   // Only plain decode settings cross to the workers (the pool's callbacks stay here).
   const decode: DecodeOptions = { imageSize: options.imageSize, channels: options.channels, crop: options.crop, background: options.background };
   await decodeFiles(
-    absolute,
+    items,
     decode,
     (i, r) => {
       const file = list.files[i]!;
@@ -75,7 +77,7 @@ export async function loadImageFolder(root: string, options: FolderOptions): Pro
 }
 
 /** A listed folder decoded into memory (loadImageFolder, or a list whose labels the caller has set). */
-export async function decodeImageList(list: ImageFileList, options: FolderOptions): Promise<LoadedDataset> {
+export async function decodeImageList(list: ImageFileList, options: FolderOptions, name = 'folder'): Promise<LoadedDataset> {
   const root = list.root;
   const bytesPer = options.imageSize * options.imageSize * options.channels;
   if (list.files.length * bytesPer > IN_MEMORY_LIMIT) {
@@ -94,7 +96,7 @@ export async function decodeImageList(list: ImageFileList, options: FolderOption
   });
   const source = { pixels: pixels.subarray(0, result.count * bytesPer), height: options.imageSize, width: options.imageSize, channels: options.channels };
   return {
-    dataset: new Uint8ImageDataset('folder', source, options.imageSize, options.channels),
+    dataset: new Uint8ImageDataset(name, source, options.imageSize, options.channels),
     labels: result.labels,
     classes: list.classes,
     path: path.resolve(root),

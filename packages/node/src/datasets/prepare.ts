@@ -2,7 +2,8 @@ import { DcganError } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type FolderOptions, decodeFolder } from './imageFolder.js';
-import { listImageFiles } from './imageFiles.js';
+import { type ImageFileList, listImageFiles } from './imageFiles.js';
+import { isLmdbPath, listLmdbImages } from './lmdbImages.js';
 import { trainingFolder } from './kinds/folder.js';
 import { type PackedHeader, PackedWriter } from './packedFile.js';
 import { temporarySibling } from '../io/atomic.js';
@@ -28,8 +29,16 @@ export async function prepareFolder(
   onNotice?: (line: string) => void,
 ): Promise<PrepareResult> {
   const started = performance.now();
-  // Packed as training from the folder reads it (train/ of a folder split into train/ and test/).
-  const list = await listImageFiles((await trainingFolder(root)).dir);
+  // Packed as training reads it: an LMDB database (LSUN) whole, a folder's train/ where it is split into train/ and test/.
+  const list = isLmdbPath(root) ? listLmdbImages(root) : await listImageFiles((await trainingFolder(root)).dir);
+  try {
+    return await packList(root, list, out, options, started, onNotice);
+  } finally {
+    list.close?.();
+  }
+}
+
+async function packList(root: string, list: ImageFileList, out: string, options: FolderOptions, started: number, onNotice?: (line: string) => void): Promise<PrepareResult> {
   const outDir = path.dirname(path.resolve(out));
   try {
     await fs.mkdir(outDir, { recursive: true });

@@ -5,6 +5,7 @@ import { fake } from './kinds/fake.js';
 import { fashionMnist } from './kinds/fashionMnist.js';
 import { DEFAULT_BACKGROUND, folder } from './kinds/folder.js';
 import { idx } from './kinds/idx.js';
+import { lsun } from './kinds/lsun.js';
 import type { DatasetKind, KindSource, LabelledSplit, SplitCut, SplitName } from './kinds/kind.js';
 import { mnist } from './kinds/mnist.js';
 import { packed } from './kinds/packed.js';
@@ -14,7 +15,7 @@ import type { LoadedDataset } from './source.js';
  * The kinds `--dataset` names, in the order `--help` lists them and detection tries them (folder, which takes any
  * folder, after the kinds known by a folder's file names). mnist and fashion-mnist are named presets of idx.
  */
-const KINDS = [mnist, fashionMnist, idx, cifar10, cifar100, folder, packed, fake] as const;
+const KINDS = [mnist, fashionMnist, idx, cifar10, cifar100, lsun, folder, packed, fake] as const;
 
 /**
  * A kind of data `--dataset` names: 'mnist', 'fashion-mnist', 'idx', 'cifar10', 'cifar100', 'folder', 'packed' or
