@@ -4,6 +4,7 @@ import { reportFailure } from './fail.js';
 import { dataCommand } from './dataCommand.js';
 import { downloadCommand } from './downloadCommand.js';
 import { prepareCommand } from './prepareCommand.js';
+import { dedupCommand } from './dedupCommand.js';
 import { reportCommand } from './reportCommand.js';
 import { arithmeticCommand, interpolateCommand, projectCommand, sweepCommand } from './exploreCommands.js';
 import { benchCommand } from './benchCommand.js';
@@ -46,6 +47,6 @@ Examples:
   .addCommand(studioCommand())
   .addCommand(benchCommand());
 
-program.addCommand(prepareCommand()).addCommand(downloadCommand()).addCommand(dataCommand());
+program.addCommand(prepareCommand()).addCommand(dedupCommand()).addCommand(downloadCommand()).addCommand(dataCommand());
 
 program.parseAsync(process.argv).catch(reportFailure);

@@ -95,6 +95,7 @@ export { gatherImages, type ImageDataset, indexRange, Uint8ImageDataset, type Ui
 export { BilinearResizer } from './data/resize.js';
 export { fakeDataset } from './data/fakeDataset.js';
 export { FlipDataset } from './data/flipDataset.js';
+export { duplicatesByHash, HashAutoencoder, type HashAutoencoderOptions, hashCodes, unitMedians } from './data/semanticHash.js';
 
 // Latent space: seeded noise, G's images, walks, arithmetic on z, spatial maps (section 6)
 export { drawLatents, latentForSeed, latentsForSeeds, seedRange } from './latent/noise.js';

