@@ -211,8 +211,8 @@ function refuseChangedOptions(request: TrainRequest, base: BaseConfig, out: stri
     const key = option.key as keyof BaseConfig;
     const asked = request[key as keyof TrainRequest];
     if (asked !== undefined && asked !== base[key]) {
-      const had = base[key] === undefined ? `without ${option.flag}` : `with ${option.flag} ${String(base[key])}`;
-      throw new DcganError(`--resume: ${out} was trained ${had}, not ${option.flag} ${String(asked)}; drop the option or start a new run`);
+      const had = base[key] === undefined ? `without ${option.flag}, not ${option.flag}` : `with ${option.flag} ${String(base[key])}, not`;
+      throw new DcganError(`--resume: ${out} was trained ${had} ${String(asked)}; drop the option or start a new run`);
     }
   }
 }

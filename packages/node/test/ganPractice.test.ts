@@ -53,8 +53,8 @@ test('--ema and --augment resume exactly: from the run directory and from an exp
 
   // What a resume may not change.
   const cases: [string[], RegExp][] = [
-    [['--ema', '0.99'], /^dcgan: error: --resume: split was trained with --ema 0\.9, not --ema 0\.99; drop the option or start a new run\n$/],
-    [['--augment', 'cutout'], /^dcgan: error: --resume: split was trained with --augment color,translation,cutout, not --augment cutout; /],
+    [['--ema', '0.99'], /^dcgan: error: --resume: split was trained with --ema 0\.9, not 0\.99; drop the option or start a new run\n$/],
+    [['--augment', 'cutout'], /^dcgan: error: --resume: split was trained with --augment color,translation,cutout, not cutout; /],
   ];
   for (const [extra, message] of cases) {
     const r = dcgan(['train', '--resume', '--out', 'split', '--steps', '9', '--backend', 'cpu', ...extra], { cwd });

@@ -11,8 +11,10 @@ import { Adam } from '../training/adam.js';
  * is kept.
  *
  *   x (N, 32*32*C) in [-1, 1] -> dropout -> dense 128, ReLU = h -> dense 32*32*C = x'   loss: mean (x' - x)^2
- *   code = [h > 0]  (128 bits, from the clean x)
+ *   code = [h > threshold]  (128 bits, from the clean x; hashCodes below on the thresholds)
  */
+
+/** The autoencoder's size, denoising and optimiser settings. */
 export interface HashAutoencoderOptions {
   /** Code bits (the paper: 128). */
   codeSize?: number;
@@ -22,6 +24,7 @@ export interface HashAutoencoderOptions {
   seed: number;
 }
 
+/** The paper's de-duplication autoencoder (above): trained a batch at a time, then asked for each image's code. */
 export class HashAutoencoder {
   private readonly weights: tf.Variable[];
   private readonly adam: Adam;

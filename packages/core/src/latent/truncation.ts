@@ -12,8 +12,10 @@ import { Rng, RngStream } from '../rng.js';
  * Smaller psi: more typical, less varied images. A seed still names one z: the redraws come from a stream of the seed's own.
  */
 export type TruncationMode = 'resample' | 'scale';
+/** The modes `--truncation-mode` takes. */
 export const TRUNCATION_MODES: readonly TruncationMode[] = ['resample', 'scale'];
 
+/** The truncation trick as asked: the threshold or factor psi, and how it is applied. */
 export interface Truncation {
   psi: number;
   mode: TruncationMode;

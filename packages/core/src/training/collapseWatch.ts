@@ -12,6 +12,7 @@ export const STUCK_WINDOW = 200;
 /** Mean D(G(z)) under which D is taken to reject everything. */
 export const STUCK_DGZ = 0.01;
 
+/** Watches a run's D(G(z)) step by step and says, once per stretch, when D has rejected every sample for a while. */
 export class CollapseWatch {
   private readonly window = new Float64Array(STUCK_WINDOW);
   private filled = 0;

@@ -19,6 +19,7 @@ import type { Rng } from '../rng.js';
  * step, so a resumed run augments exactly as a straight one.
  */
 export const AUGMENT_POLICIES = ['color', 'translation', 'cutout'] as const;
+/** One of DiffAugment's policies: 'color', 'translation' or 'cutout'. */
 export type AugmentPolicy = (typeof AUGMENT_POLICIES)[number];
 
 /** Largest shift of `translation`, as a share of the side (the reference's ratio 0.125). */

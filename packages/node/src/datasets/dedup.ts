@@ -26,6 +26,7 @@ export interface DedupRequest {
   onProgress?(stage: string, done: number, total: number): void;
 }
 
+/** What `dcgan dedup` found: how many images, how many removed in how many groups, and what it wrote. */
 export interface DedupResult {
   images: number;
   removed: number;

@@ -32,6 +32,7 @@ export interface ProjectRequest {
   onProgress?(step: number, steps: number, loss: number): void;
 }
 
+/** What `dcgan project` found and wrote. */
 export interface ProjectResult {
   checkpoint: string;
   step: number;
