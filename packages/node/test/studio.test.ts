@@ -147,6 +147,36 @@ test('the page loads the run\'s model and draws the sample grid', async () => {
   assert.deepEqual(pageErrors, []);
 });
 
+test('the truncation field redraws the grid with truncated z, as dcgan sample --truncation draws them; off again restores it', async () => {
+  const before = await pixels('.cell[data-seed="5"] canvas');
+  await page.fill('#truncation', '0.5');
+  await page.dispatchEvent('#truncation', 'change');
+  await page.waitForSelector('#grid[data-truncation="0.5"]');
+  const separate = tempDir();
+  const sampled = dcgan(['sample', '--checkpoint', run, '--n', '1', '--seed', '5', '--separate', separate, '--truncation', '0.5']);
+  assert.equal(sampled.code, 0, sampled.stderr);
+  const png = PNG.sync.read(readFileSync(path.join(separate, 'seed-000005.png')));
+  let truncated: number[] = [];
+  for (let tries = 0; tries < 50; tries++) {
+    truncated = await pixels('.cell[data-seed="5"] canvas');
+    if (maxDiff(truncated, png.data) <= 2) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(maxDiff(truncated, png.data) <= 2, `seed 5 at psi 0.5 differs from dcgan sample --truncation 0.5 by ${maxDiff(truncated, png.data)}`);
+  assert.ok(maxDiff(truncated, before) > 2, 'truncation changes the image');
+  await page.fill('#truncation', '');
+  await page.dispatchEvent('#truncation', 'change');
+  await page.waitForSelector('#grid[data-truncation=""]');
+  let restored: number[] = [];
+  for (let tries = 0; tries < 50; tries++) {
+    restored = await pixels('.cell[data-seed="5"] canvas');
+    if (maxDiff(restored, before) <= 1) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(maxDiff(restored, before) <= 1, 'off draws the plain seed again');
+  assert.deepEqual(pageErrors, []);
+});
+
 test('picking two samples and moving the interpolation slider changes the image; t = 0 and 1 are the picks', async () => {
   await page.click('#group-select button[data-group="A"]');
   await page.click('.cell[data-seed="1"]');

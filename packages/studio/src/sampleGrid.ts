@@ -75,5 +75,19 @@ export function mountSampleGrid(state: StudioState): void {
     redraw();
   });
   state.on('model', redraw);
+  state.on('truncation', redraw);
+  const truncationInput = document.getElementById('truncation') as HTMLInputElement;
+  truncationInput.addEventListener('change', () => {
+    const psi = truncationInput.value.trim() === '' || Number(truncationInput.value) === 0 ? null : Number(truncationInput.value);
+    try {
+      state.setTruncation(psi);
+      truncationInput.setCustomValidity('');
+      truncationInput.title = '';
+    } catch (e) {
+      truncationInput.setCustomValidity((e as Error).message);
+      truncationInput.title = (e as Error).message;
+    }
+    grid.dataset.truncation = state.truncation ? String(state.truncation.psi) : '';
+  });
   state.on('picks', markPicks);
 }

@@ -1,4 +1,4 @@
-import { latentForSeed } from '@dcgan-ts/core';
+import { checkTruncation, latentForSeed, type Truncation } from '@dcgan-ts/core';
 import type { Generator } from './generator.js';
 
 export type GroupName = 'A' | 'B' | 'C';
@@ -16,7 +16,7 @@ export interface Pick {
   group: GroupName;
 }
 
-type Topic = 'model' | 'picks' | 'focus' | 'offset';
+type Topic = 'model' | 'picks' | 'focus' | 'offset' | 'truncation';
 
 /**
  * What the user has done: which model is loaded, the seed offset of the grid, the picks (each in group A, B or C,
@@ -28,6 +28,8 @@ export class StudioState {
   active: GroupName = 'A';
   picks: Pick[] = [];
   focus: Latent | null = null;
+  /** The truncation trick on every seed's z (`dcgan sample --truncation`), or null. */
+  truncation: Truncation | null = null;
   private readonly listeners = new Map<Topic, Array<() => void>>();
 
   on(topic: Topic, listener: () => void): void {
@@ -38,10 +40,22 @@ export class StudioState {
     for (const listener of this.listeners.get(topic) ?? []) listener();
   }
 
-  /** The z of seed k, as every dcgan-ts command draws it. */
+  /** The z of seed k, as every dcgan-ts command draws it (truncated as `dcgan sample --truncation` truncates it). */
   seedLatent(seed: number): Latent {
     const m = this.generator!.manifest;
-    return { z: latentForSeed(seed, m.latentSize, m.distribution), label: `seed ${seed}`, seed };
+    const t = this.truncation ?? undefined;
+    return { z: latentForSeed(seed, m.latentSize, m.distribution, t), label: t ? `seed ${seed} (ψ ${t.psi})` : `seed ${seed}`, seed };
+  }
+
+  /**
+   * Truncates every seed's z from now on (BigGAN's resampling at `psi`), or stops (null); throws a DcganError for a psi
+   * the model's z cannot take. Picks made before keep their z.
+   */
+  setTruncation(psi: number | null): void {
+    const t = psi === null ? null : { psi, mode: 'resample' as const };
+    if (t) checkTruncation(t, this.generator!.manifest.distribution);
+    this.truncation = t;
+    this.emit('truncation');
   }
 
   group(name: GroupName): Latent[] {
