@@ -91,6 +91,7 @@ export {
 } from './datasets/packedFile.js';
 export { prepareFolder, type PrepareResult } from './datasets/prepare.js';
 export { dedup, type DedupRequest, type DedupResult } from './datasets/dedup.js';
+export { downloadLsun, LSUN_CATEGORIES, LSUN_SETS, type LsunDownload, type LsunDownloadOptions } from './datasets/lsunDownload.js';
 export { previewData, type PreviewRequest, type PreviewResult } from './datasets/preview.js';
 export { type PathProbe, probePath } from './datasets/detect.js';
 export {

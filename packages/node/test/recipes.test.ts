@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
+import { zipSync } from 'fflate';
 import sharp from 'sharp';
 import { nativeSkip } from './backends.js';
-import { dcgan, tempDir } from './cli.js';
+import { dcgan, dcganAsync, tempDir } from './cli.js';
 
 /**
  * The README's recipes for the paper's other datasets, run as written on tiny stand-ins made here: CelebA's official
@@ -178,4 +181,47 @@ test('dcgan dedup: finds planted copies (exact and noisy) among real digits, wri
   const train = dcgan(['train', '--data', 'kept.dcgan', '--steps', '1', '--ngf', '4', '--ndf', '4', '--nz', '8', '--batch-size', '4', '--backend', 'cpu', '--out', 'run'], { cwd });
   assert.equal(train.code, 0, train.stderr);
   assert.equal(JSON.parse(readFileSync(path.join(cwd, 'run/checkpoints/step-000001/state.json'), 'utf8')).dataset.size, 330 - result.removed);
+});
+
+test('dcgan download lsun: the category zip from a mirror, unzipped as a stream, checked by opening it, ready as --data', { skip: nativeSkip }, async () => {
+  const cwd = tempDir();
+  const image = path.join(cwd, 'one.webp');
+  await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 100, b: 50 } } }).webp().toFile(image);
+  mkdirSync(path.join(cwd, 'made'));
+  writeLmdb(path.join(cwd, 'made', 'tower_val_lmdb'), Array.from({ length: 6 }, (_, i) => [`${i}`.padStart(40, '0'), image] as [string, string]));
+  const folder = path.join(cwd, 'made', 'tower_val_lmdb');
+  const zip = zipSync({
+    'tower_val_lmdb/data.mdb': readFileSync(path.join(folder, 'data.mdb')),
+    'tower_val_lmdb/lock.mdb': readFileSync(path.join(folder, 'lock.mdb')),
+  });
+  const server = createServer((req, res) => {
+    if (req.url === '/scenes/tower_val_lmdb.zip') res.writeHead(200, { 'content-length': zip.length }).end(Buffer.from(zip));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const mirror = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scenes`;
+  try {
+    const args = ['download', 'lsun', '--category', 'tower', '--set', 'val', '--dir', 'cache', '--mirror', mirror];
+    const first = await dcganAsync(args, { cwd });
+    assert.equal(first.code, 0, first.stderr);
+    const db = path.join('cache', 'lsun', 'tower_val_lmdb');
+    assert.equal(first.stdout, `fetched and unzipped ${db}: 6 images (--data ${db})\n`);
+    assert.ok(!existsSync(path.join(cwd, 'cache', 'lsun', 'tower_val_lmdb.zip')), 'the zip is removed once unzipped');
+    const again = await dcganAsync(args, { cwd });
+    assert.match(again.stdout, /^kept /);
+    const preview = dcgan(['data', 'preview', '--data', db, '--image-size', '16', '--n', '4', '--out', 'towers.png'], { cwd });
+    assert.equal(preview.code, 0, preview.stderr);
+    for (const [extra, message] of [
+      [['--category', 'castle'], /^dcgan: error: --category: LSUN's scene categories are bedroom, .*; got castle\n$/],
+      [[], /^dcgan: error: dcgan download lsun needs --category/],
+    ] as const) {
+      const r = await dcganAsync(['download', 'lsun', '--dir', 'cache', '--mirror', mirror, ...extra], { cwd });
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, message);
+    }
+    const missing = await dcganAsync(['download', 'lsun', '--category', 'bedroom', '--set', 'val', '--dir', 'cache', '--mirror', mirror], { cwd });
+    assert.match(missing.stderr, /^dcgan: error: \S+bedroom_val_lmdb\.zip: HTTP 404/);
+  } finally {
+    await new Promise((r) => (server.close(() => r(undefined)), server.closeAllConnections()));
+  }
 });
