@@ -82,13 +82,28 @@ export class HashAutoencoder {
     return v;
   }
 
-  /** The code layer's activations of a batch (N, inputSize): (N, codeSize), row-major. */
+  /**
+   * The code layer's activations of a batch (N, inputSize): (N, codeSize), row-major. Computed here in JS, one image
+   * at a time in a fixed order of operations, not by the backend's batched matmul: a GEMM may round a row differently
+   * by its place in the batch (oneDNN's tail kernels), and a copy must get its original's bits wherever it lies.
+   */
   async codes(batch: Float32Array): Promise<Float32Array> {
+    const [w1, b1] = await Promise.all([this.weights[0]!.data(), this.weights[1]!.data()]) as Float32Array[];
     const n = batch.length / this.inputSize;
-    const h = tf.tidy(() => this.code(tf.tensor2d(batch, [n, this.inputSize])));
-    const values = (await h.data()) as Float32Array;
-    h.dispose();
-    return values;
+    const k = this.codeSize;
+    const out = new Float32Array(n * k);
+    const acc = new Float64Array(k);
+    for (let i = 0; i < n; i++) {
+      acc.fill(0);
+      for (let j = 0; j < this.inputSize; j++) {
+        const x = batch[i * this.inputSize + j]!;
+        if (x === 0) continue;
+        const row = j * k;
+        for (let c = 0; c < k; c++) acc[c]! += x * w1![row + c]!;
+      }
+      for (let c = 0; c < k; c++) out[i * k + c] = Math.max(0, acc[c]! + b1![c]!);
+    }
+    return out;
   }
 
   dispose(): void {
