@@ -15,16 +15,16 @@ import {
   runTrainingLoop,
   seedRange,
 } from '@dcgan-ts/core';
+import path from 'node:path';
 import { type BackendChoice, type BackendSelection, describeBackend, selectBackend } from './backend.js';
 import { closeDataset } from './datasets/source.js';
 import { cutOf } from './datasets/trainingData.js';
+import { writeFileAtomic } from './io/atomic.js';
 import { writePng } from './io/png.js';
 import { TrainingEvaluator } from './metrics/trainingEval.js';
 import { LATEST_POINTER, loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
 import { BEST_POINTER, pruneCheckpoints } from './run/checkpointRetention.js';
 import { RunDirectory, nextRunDirectory, stepName } from './run/runDirectory.js';
-import { writeFileAtomic } from './io/atomic.js';
-import path from 'node:path';
 import { RunLock, RunLockHeldError } from './run/runLock.js';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
 import { currentPrecision, type PrecisionChoice, type PrecisionSelection, restorePrecision, selectPrecision } from './precision.js';
