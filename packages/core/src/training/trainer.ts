@@ -56,8 +56,9 @@ function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
 /**
  * The paper's training procedure (section 4) for one G/D pair on one dataset: minibatch SGD with Adam, one D update
  * then one G update per step, as in PyTorch's dcgan example. Holds everything a step needs and nothing about files.
- * Two additions from later practice, both off by default: a moving average of G's weights (config.ema,
- * generatorEma.ts) and differentiable augmentation of everything D sees (config.augment, diffAugment.ts).
+ * Additions from later practice, all off by default: a moving average of G's weights (config.ema, generatorEma.ts),
+ * differentiable augmentation of everything D sees (config.augment, diffAugment.ts) and class conditioning
+ * (config.classes, models/conditioning.ts).
  */
 export class DcganTrainer {
   readonly stepsPerEpoch: number;
