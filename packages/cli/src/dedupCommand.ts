@@ -8,14 +8,14 @@ import { jsonOption } from './sharedOptions.js';
 
 const EXAMPLES = `
 Examples:
-  $ dcgan dedup --data bedroom_train_lmdb --out bedrooms64-dedup.dcgan --image-size 64   # the paper's LSUN clean-up
+  $ dcgan dedup --data bedrooms64.dcgan --out bedrooms64-dedup.dcgan   # the paper's LSUN clean-up, on the packed set
   $ dcgan dedup --data photos/ --report duplicates.json                                 # only say what repeats`;
 
 export function dedupCommand(): Command {
   const command = new Command('dedup')
     .description("remove near-duplicate images (the paper's section 4.1.1): an autoencoder's binarised 128-bit codes, equal codes = duplicates")
     .option('--dataset <name>', 'what --data holds (detected when left out)')
-    .requiredOption('--data <path>', 'the images: an LMDB database (LSUN), a folder, a packed file, IDX, CIFAR')
+    .requiredOption('--data <path>', 'the images: a packed file (any size: LSUN\'s training sets are packed first), a folder, an LMDB database, IDX, CIFAR')
     .option('--epochs <n>', "the autoencoder's training epochs over the data (default: 5)", positiveInteger)
     .option('--code-size <n>', 'code bits (default: 128, the paper\'s)', positiveInteger)
     .option('--seed <n>', "the autoencoder's seed (default: 0)", seed)

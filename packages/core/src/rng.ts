@@ -41,8 +41,6 @@ export const RngStream = {
   truncation: 103,
   /** `dcgan project`'s random starts (index 0). */
   projection: 104,
-  /** A conditional run's classes of each step's fakes (index: the step). */
-  fakeClasses: 105,
   /** `dcgan dedup`'s autoencoder: initial weights, dropout masks. */
   dedup: 106,
 } as const;

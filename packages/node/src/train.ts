@@ -1,5 +1,4 @@
 import {
-  BestScore,
   CollapseWatch,
   DcganError,
   DcganTrainer,
@@ -23,6 +22,7 @@ import { writeFileAtomic } from './io/atomic.js';
 import { writePng } from './io/png.js';
 import { TrainingEvaluator } from './metrics/trainingEval.js';
 import { LATEST_POINTER, loadCheckpoint, saveCheckpoint } from './run/checkpoints.js';
+import { openBestScore } from './run/bestCheckpoint.js';
 import { BEST_POINTER, pruneCheckpoints } from './run/checkpointRetention.js';
 import { RunDirectory, nextRunDirectory, stepName } from './run/runDirectory.js';
 import { RunLock, RunLockHeldError } from './run/runLock.js';
@@ -224,9 +224,10 @@ async function trainRun(
   const sampleLatents = latentsForSeeds(seedRange(0, sampleCount), nz, z);
   let checkpoint: string | null = null;
   let savedStep = -1;
-  // The best evaluation so far by --select-by (a resume replays the log it kept), and D(G(z)) stuck near 0.
-  const best = plan.selectBy === null ? null : new BestScore(plan.selectBy);
-  best?.replay((await run.readLog()).filter(isEvalEntry));
+  // The best evaluation so far by --select-by (a resume replays the log it kept, and checkpoints/best follows it),
+  // and D(G(z)) stuck near 0. The watch's window starts empty on a resume: its warnings are advice, not part of what
+  // a resumed run reproduces.
+  const best = plan.selectBy === null ? null : await openBestScore(run.checkpointsDir, plan.selectBy, (await run.readLog()).filter(isEvalEntry));
   const collapse = new CollapseWatch();
   const warnings: { step: number; warning: string }[] = [];
   const warn = async (step: number, warning: string) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { unzipSync } from 'fflate';
 import { checkpointsToRemove, pruneCheckpoints, resolveCheckpointDir } from '../src/index.js';
+import { openBestScore } from '../src/run/bestCheckpoint.js';
 import { HOST_TAG } from '../src/io/leftovers.js';
 import { dcgan, TINY, tempDir } from './cli.js';
 
@@ -229,4 +230,19 @@ test('--conditional: trains on the labels, resumes exactly, draws the class aske
   assert.equal(plain.code, 0);
   const added = dcgan(['train', '--resume', '--out', 'plain', '--steps', '2', '--conditional', '--backend', 'cpu'], { cwd });
   assert.match(added.stderr, /^dcgan: error: --resume: this run is not class-conditional; --conditional starts a new run\n$/);
+});
+
+test('checkpoints/best follows the log on a resume: a kill between the best checkpoint and its pointer, a pruned best', async () => {
+  const cwd = tempDir();
+  const entry = (step: number, fid: number) => ({ step, epoch: step, eval: { fid }, floor: {}, evalN: 10, extractor: 'test', seconds: 0 });
+  for (const step of [3, 6]) mkdirSync(path.join(cwd, `step-00000${step}`));
+  writeFileSync(path.join(cwd, 'best'), 'step-000003\n');
+  // Step 6 was the better one and its checkpoint was written, but the kill came before the pointer moved.
+  const best = await openBestScore(cwd, 'fid', [entry(3, 50), entry(6, 40)]);
+  assert.deepEqual(best.best, { step: 6, value: 40 });
+  assert.equal(readFileSync(path.join(cwd, 'best'), 'utf8'), 'step-000006\n');
+  // By another score the best is step 9, whose checkpoint is gone: the best of those that remain.
+  const other = await openBestScore(cwd, 'fid', [entry(3, 45), entry(6, 60), entry(9, 10)]);
+  assert.deepEqual(other.best, { step: 3, value: 45 });
+  assert.equal(readFileSync(path.join(cwd, 'best'), 'utf8'), 'step-000003\n');
 });

@@ -12,6 +12,7 @@ export const GRID_SIZE = 64;
 export function mountSampleGrid(state: StudioState): void {
   const grid = document.getElementById('grid')!;
   const offsetInput = document.getElementById('seed-offset') as HTMLInputElement;
+  const truncationInput = document.getElementById('truncation') as HTMLInputElement;
   const cells = Array.from({ length: GRID_SIZE }, (_, i) => {
     const cell = document.createElement('button');
     cell.className = 'cell';
@@ -74,9 +75,12 @@ export function mountSampleGrid(state: StudioState): void {
     offsetInput.value = String(state.offset);
     redraw();
   });
-  state.on('model', redraw);
+  // A new model may not take the psi set for the last one (a uniform z has nothing beyond 1): checked again.
+  state.on('model', () => {
+    if (state.truncation) truncationInput.dispatchEvent(new Event('change'));
+    redraw();
+  });
   state.on('truncation', redraw);
-  const truncationInput = document.getElementById('truncation') as HTMLInputElement;
   truncationInput.addEventListener('change', () => {
     const psi = truncationInput.value.trim() === '' || Number(truncationInput.value) === 0 ? null : Number(truncationInput.value);
     try {
@@ -84,6 +88,7 @@ export function mountSampleGrid(state: StudioState): void {
       truncationInput.setCustomValidity('');
       truncationInput.title = '';
     } catch (e) {
+      state.setTruncation(null); // a psi the model cannot take draws the plain seeds, and says why
       truncationInput.setCustomValidity((e as Error).message);
       truncationInput.title = (e as Error).message;
     }

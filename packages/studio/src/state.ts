@@ -53,7 +53,7 @@ export class StudioState {
    */
   setTruncation(psi: number | null): void {
     const t = psi === null ? null : { psi, mode: 'resample' as const };
-    if (t) checkTruncation(t, this.generator!.manifest.distribution);
+    if (t && this.generator) checkTruncation(t, this.generator.manifest.distribution);
     this.truncation = t;
     this.emit('truncation');
   }

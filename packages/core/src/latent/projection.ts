@@ -96,9 +96,9 @@ export async function projectImage(
   const condition = options.classOneHot ? tf.tile(tf.tensor2d(options.classOneHot, [1, options.classOneHot.length]), [starts, 1]) : null;
   const generatorInput = () => (condition ? tf.concat([z, condition], 1) : z);
   const dInput = (images: tf.Tensor4D) => (condition ? conditionImages(images, tf.slice(condition, 0, images.shape[0]) as tf.Tensor2D) : images);
-  // Target features and their energies, once: (1, ...) per block.
-  const targetFeatures = extractor ? tf.tidy(() => asList(extractor.apply(dInput(target), { training: false }) as tf.Tensor | tf.Tensor[])) : [];
-  const energies = targetFeatures.map((f) => tf.tidy(() => tf.add(tf.mean(tf.square(f)), 1e-8)));
+  // Target features and their energies, once: (1, ...) per block (set in the try below, freed in its finally).
+  let targetFeatures: tf.Tensor[] = [];
+  let energies: tf.Tensor[] = [];
   const perStart = (images: tf.Tensor4D) => {
     const pixel = tf.mean(tf.squaredDifference(images, target), [1, 2, 3]); // (starts)
     if (!extractor) return { pixel, loss: pixel };
@@ -113,6 +113,8 @@ export async function projectImage(
       return tf.stack([pixel, loss]);
     });
   try {
+    if (extractor) targetFeatures = tf.tidy(() => asList(extractor.apply(dInput(target), { training: false }) as tf.Tensor | tf.Tensor[]));
+    energies = targetFeatures.map((f) => tf.tidy(() => tf.add(tf.mean(tf.square(f)), 1e-8)));
     const initial = lossesOf();
     const startPixelError = Math.min(...((await initial.data()) as Float32Array).subarray(0, starts));
     initial.dispose();

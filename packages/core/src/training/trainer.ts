@@ -87,6 +87,13 @@ export class DcganTrainer {
   ) {
     const { emaModel, labels } = extras;
     const { imageSize, channels, batchSize } = config;
+    // Checked before anything is allocated: a refused trainer leaves nothing behind.
+    const k = classCount(config);
+    if (k > 0) {
+      if (!labels || labels.length !== dataset.size) throw new DcganError(`a class-conditional run needs the class of each of the ${dataset.size} images`);
+      const outside = labels.findIndex((y) => y >= k);
+      if (outside !== -1) throw new DcganError(`image ${outside} has class ${labels[outside]}, but the model has ${k} classes`);
+    }
     if (dataset.imageSize !== imageSize || dataset.channels !== channels) {
       throw new DcganError(
         `dataset ${dataset.name} gives ${dataset.imageSize}x${dataset.imageSize}x${dataset.channels} images, ` +
@@ -106,12 +113,6 @@ export class DcganTrainer {
     this.noiseRng = Rng.derive(config.seed, RngStream.trainNoise);
     this.order = this.epochOrder(0);
     this.augment = augmentPolicies(config.augment);
-    const k = classCount(config);
-    if (k > 0) {
-      if (!labels || labels.length !== dataset.size) throw new DcganError(`a class-conditional run needs the class of each of the ${dataset.size} images`);
-      const outside = labels.findIndex((y) => y >= k);
-      if (outside !== -1) throw new DcganError(`image ${outside} has class ${labels[outside]}, but the model has ${k} classes`);
-    }
     this.labels = k > 0 ? labels! : null;
     this.ema =
       config.ema === undefined
@@ -201,24 +202,19 @@ export class DcganTrainer {
     const indices = this.order.subarray(this.batchInEpoch * batchSize, (this.batchInEpoch + 1) * batchSize);
     this.dataset.fillBatch(indices, this.realBuffer);
     const noise = drawLatents(this.noiseRng, batchSize, nz, z);
-    // A conditional model: the real images' classes, and classes for the fakes drawn uniformly from a stream of
-    // their own (a function of seed and step, as the augmentations), so the unconditional noise stream is unchanged.
+    // A conditional model: the real batch's classes, for the real images and for G's fakes alike, as
+    // DCGAN-tensorflow feeds `batch_labels` to both: the fakes follow the data's own class mix, so D cannot tell them
+    // from the reals by their class, and the noise stream is the unconditional run's.
     const k = classCount(this.config);
-    const realClasses = this.labels ? Array.from(indices, (i) => this.labels![i]!) : null;
-    let fakeClasses: number[] | null = null;
-    if (k > 0) {
-      const classRng = Rng.derive(this.config.seed, RngStream.fakeClasses, this._step);
-      fakeClasses = Array.from({ length: batchSize }, () => classRng.int(k));
-    }
+    const classes = this.labels ? Array.from(indices, (i) => this.labels![i]!) : null;
     // DiffAugment's draws: a function of (seed, step), so a resumed run augments as a straight one.
     const augmentRng = Rng.derive(this.config.seed, RngStream.augment, this._step);
     const seenByD = (x: tf.Tensor4D) => diffAugment(x, this.augment, augmentRng);
 
     return tf.tidy(() => {
       const real = tf.tensor4d(this.realBuffer, [batchSize, imageSize, imageSize, channels]);
-      const zBatch = tf.tensor2d(generatorInputs(this.config, noise, fakeClasses ?? 0), [batchSize, nz + k]); // (N, nz + K)
-      const realOneHot = realClasses ? oneHotLabels(realClasses, k) : null;
-      const fakeOneHot = fakeClasses ? oneHotLabels(fakeClasses, k) : null;
+      const zBatch = tf.tensor2d(generatorInputs(this.config, noise, classes ?? 0), [batchSize, nz + k]); // (N, nz + K)
+      const oneHot = classes ? oneHotLabels(classes, k) : null; // (N, K)
       // What D sees: the (augmented) image, with its class as K maps for a conditional model.
       const dInput = (x: tf.Tensor4D, oneHot: tf.Tensor2D | null) => {
         const seen = seenByD(x);
@@ -236,8 +232,8 @@ export class DcganTrainer {
       try {
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))).
         dStep = variableGradsFreeing(() => {
-          const realLogits = applyChainInTraining(D, dInput(real, realOneHot)) as tf.Tensor2D; // (N, 1)
-          const fakeLogits = applyChainInTraining(D, dInput(fake as tf.Tensor4D, fakeOneHot)) as tf.Tensor2D;
+          const realLogits = applyChainInTraining(D, dInput(real, oneHot)) as tf.Tensor2D; // (N, 1)
+          const fakeLogits = applyChainInTraining(D, dInput(fake as tf.Tensor4D, oneHot)) as tf.Tensor2D;
           dx = tf.keep(meanProbability(realLogits));
           dgz1 = tf.keep(meanProbability(fakeLogits));
           return discriminatorLoss(realLogits, fakeLogits);
@@ -253,7 +249,7 @@ export class DcganTrainer {
       // the recorded forward pass of G.
       let dgz2!: tf.Scalar;
       const gStep = variableGradsFreeing(() => {
-        const fakeLogits = applyChainInTraining(D, dInput(fake as tf.Tensor4D, fakeOneHot)) as tf.Tensor2D;
+        const fakeLogits = applyChainInTraining(D, dInput(fake as tf.Tensor4D, oneHot)) as tf.Tensor2D;
         dgz2 = tf.keep(meanProbability(fakeLogits));
         return generatorLoss(fakeLogits);
       }, this.gVars, gForward);

@@ -59,6 +59,7 @@ export async function downloadLsun(options: LsunDownloadOptions): Promise<LsunDo
   const target = path.join(root, name);
   if (await fs.stat(path.join(target, 'data.mdb')).then(() => true, () => false)) {
     const entries = entriesOf(target); // a folder that does not open is an error, not a reason to fetch 43 GB again
+    await fs.rm(path.join(root, `${name}.zip`), { force: true }); // left by a kill between the unzip and its removal
     return { dir: target, reused: true, entries, bytes: 0 };
   }
   await fs.mkdir(root, { recursive: true }).catch((e: unknown) => {
@@ -86,14 +87,25 @@ async function unzipDatabase(zip: string, name: string, dir: string): Promise<vo
   const unzip = new Unzip();
   unzip.register(UnzipInflate);
   let failure: Error | null = null;
+  // fflate calls back synchronously: a full disk or a refused write is kept here and ends the unzip as one line.
   unzip.onfile = (file) => {
     const base = path.posix.basename(file.name);
     const inFolder = file.name === base || path.posix.dirname(file.name) === name;
-    if (!inFolder || (base !== 'data.mdb' && base !== 'lock.mdb')) return;
-    const fd = openSync(path.join(dir, base), 'w');
+    if (!inFolder || (base !== 'data.mdb' && base !== 'lock.mdb') || failure) return;
+    let fd: number;
+    try {
+      fd = openSync(path.join(dir, base), 'w');
+    } catch (e) {
+      failure = new DcganError(`cannot write ${path.join(dir, base)}: ${(e as Error).message}`);
+      return;
+    }
     file.ondata = (err, chunk, final) => {
-      if (err) failure = err;
-      else writeSync(fd, chunk);
+      try {
+        if (err) failure = err;
+        else if (!failure) writeSync(fd, chunk);
+      } catch (e) {
+        failure = new DcganError(`cannot write ${path.join(dir, base)}: ${(e as Error).message}`);
+      }
       if (final || err) {
         closeSync(fd);
         written.add(base);
@@ -106,6 +118,8 @@ async function unzipDatabase(zip: string, name: string, dir: string): Promise<vo
     if (failure) break;
   }
   if (!failure) unzip.push(new Uint8Array(0), true);
-  if (failure) throw new DcganError(`${zip} does not unzip: ${(failure as Error).message}`);
+  const failed = failure as Error | null; // set in fflate's callbacks, which the compiler does not follow
+  if (failed instanceof DcganError) throw failed;
+  if (failed) throw new DcganError(`${zip} does not unzip: ${failed.message}`);
   if (!written.has('data.mdb')) throw new DcganError(`${zip} holds no ${name}/data.mdb: not an LSUN category's zip`);
 }

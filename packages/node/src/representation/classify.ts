@@ -165,7 +165,12 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
   if (!Number.isInteger(repeats) || repeats < 1) throw new DcganError(`--repeats must be a positive integer, got ${repeats}`);
   const say = request.onProgress ?? (() => {});
   const loaded = await loadCheckpoint(request.checkpoint);
-  refuseConditional(loaded.state.config, 'dcgan classify');
+  try {
+    refuseConditional(loaded.state.config, 'dcgan classify');
+  } catch (e) {
+    disposeCheckpoint(loaded);
+    throw e;
+  }
   const { config } = loaded.state;
   const dataset = request.dataset ?? loaded.state.dataset.name;
   const random = buildDiscriminator(config);

@@ -25,9 +25,9 @@ export interface FeaturesRequest {
 export async function extractFeatures(request: FeaturesRequest): Promise<{ files: string[]; count: number; dims: number }> {
   if (!request.out.endsWith('.f32')) throw new DcganError(`--out ${request.out}: name the features file FILE.f32`);
   const loaded = await loadCheckpoint(request.checkpoint);
-  refuseConditional(loaded.state.config, 'dcgan features');
   const D = loaded.discriminator;
   try {
+    refuseConditional(loaded.state.config, 'dcgan features');
     const { imageSize: s, channels: c } = loaded.state.config;
     const dataset = request.dataset ?? loaded.state.dataset.name;
     const cut = await runDataCut(loaded, dataset);

@@ -58,9 +58,9 @@ export interface VisualizeRequest {
 /** `dcgan visualize`: guided backprop of D's filters on real images (paper Figure 5). Row 0: the images. */
 export async function visualize(request: VisualizeRequest): Promise<{ file: string; rows: number; columns: number }> {
   const loaded = await loadCheckpoint(request.checkpoint);
-  refuseConditional(loaded.state.config, 'dcgan visualize');
   const D = loaded.discriminator;
   try {
+    refuseConditional(loaded.state.config, 'dcgan visualize');
     checkBlock(request.layer, discriminatorBlocks(D), 'D');
     checkIndices('--filters', request.filters, blockWidth(D, request.layer));
     const { imageSize: s, channels: c } = loaded.state.config;
