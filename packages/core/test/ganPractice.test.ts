@@ -221,6 +221,12 @@ test('conditional: G takes [z | one-hot], D the image with K class maps; a step 
   assert.deepEqual(Array.from(tf.slice(maps, [0, 3, 3, 0], [1, 1, 1, 4]).dataSync()), [0, 0, 0, 1]);
   assert.deepEqual(Array.from(tf.slice(maps, [1, 0, 0, 0], [1, 1, 1, 4]).dataSync()), [0, 1, 0, 0]);
   maps.dispose();
+  // The gradient reaches the images as the first C channels of dy, exactly; none goes to the class maps.
+  const x = tf.randomNormal([2, 4, 4, 2]) as tf.Tensor4D;
+  const w = tf.randomNormal([2, 4, 4, 5]);
+  const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(conditionImages(v as tf.Tensor4D, oneHotLabels([2, 0], 3)), w)))(x);
+  assert.deepEqual(Array.from(g.dataSync()), Array.from(tf.slice(w, [0, 0, 0, 0], [2, 4, 4, 2]).dataSync()));
+  tf.dispose([x, w, g]);
   assert.throws(() => checkClass(config, 3), /--class must be from 0 to 2/);
   assert.throws(() => checkClass(tinyConfig(), 0), /not class-conditional/);
 
