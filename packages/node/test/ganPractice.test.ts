@@ -15,6 +15,13 @@ import { dcgan, TINY, tempDir } from './cli.js';
 const PRACTICE = [...TINY, '--channels', '1', '--seed', '5', '--ema', '0.9', '--augment', 'translation,cutout,color', '--checkpoint-every', '4'];
 const file = (...p: string[]) => readFileSync(path.join(...p));
 
+/** Runs `dcgan args` in `cwd` and checks it failed with exit 1 and a stderr matching `message`. */
+function assertFails(args: readonly string[], message: RegExp, cwd: string): void {
+  const r = dcgan([...args], { cwd });
+  assert.equal(r.code, 1, args.join(' '));
+  assert.match(r.stderr, message);
+}
+
 test('--ema and --augment resume exactly: from the run directory and from an exported archive', () => {
   const cwd = tempDir();
   for (const args of [
@@ -58,9 +65,7 @@ test('--ema and --augment resume exactly: from the run directory and from an exp
     [['--augment', 'cutout'], /^dcgan: error: --resume: split was trained with --augment color,translation,cutout, not cutout; /],
   ];
   for (const [extra, message] of cases) {
-    const r = dcgan(['train', '--resume', '--out', 'split', '--steps', '9', '--backend', 'cpu', ...extra], { cwd });
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, message);
+    assertFails(['train', '--resume', '--out', 'split', '--steps', '9', '--backend', 'cpu', ...extra], message, cwd);
   }
   // The same options in another order are the same augmentation.
   const same = dcgan(['train', '--resume', '--out', 'split', '--steps', '9', '--backend', 'cpu', '--augment', 'cutout,color,translation'], { cwd });
@@ -95,9 +100,7 @@ test('--keep-checkpoints N keeps the newest N, latest, best and --keep-every; RU
     ['run@best', /^dcgan: error: run has no best checkpoint: a run gets one when it evaluates \(dcgan train --eval-every N\)\n$/],
     ['nowhere@best', /^dcgan: error: no run at nowhere: no such directory\n$/],
   ] as const) {
-    const bad = dcgan(['sample', '--checkpoint', spec, '--backend', 'cpu'], { cwd });
-    assert.equal(bad.code, 1);
-    assert.match(bad.stderr, message);
+    assertFails(['sample', '--checkpoint', spec, '--backend', 'cpu'], message, cwd);
   }
 });
 
@@ -144,9 +147,7 @@ test('sample --truncation: resampled or scaled z, one error line for what cannot
     [['--truncation', '0.01'], /^dcgan: error: --truncation 0\.01 is too small to resample to; use at least 0\.05\n$/],
     [['--truncation', '-1'], /error: option '--truncation <psi>' argument '-1' is invalid/],
   ] as const) {
-    const r = dcgan(['sample', '--checkpoint', 'r', '--backend', 'cpu', ...args], { cwd });
-    assert.equal(r.code, 1, args.join(' '));
-    assert.match(r.stderr, message);
+    assertFails(['sample', '--checkpoint', 'r', '--backend', 'cpu', ...args], message, cwd);
   }
 });
 
@@ -161,9 +162,7 @@ test('bad GAN-practice options: one line each', () => {
     [['--keep-checkpoints', '-1'], /^dcgan: error: --keep-checkpoints must be a whole number \(0 keeps all\), got -1\n$/],
     [['--keep-every', '0'], /error: option '--keep-every <n>' argument '0' is invalid/],
   ] as const) {
-    const r = dcgan(['train', ...TINY, '--steps', '1', '--out', 'x', ...args], { cwd });
-    assert.equal(r.code, 1, args.join(' '));
-    assert.match(r.stderr, message);
+    assertFails(['train', ...TINY, '--steps', '1', '--out', 'x', ...args], message, cwd);
   }
 });
 
@@ -189,9 +188,7 @@ test('dcgan project: the command, its files and its errors (the optimisation its
     [['--image', 'not-an-image.png'], /^dcgan: error: --image not-an-image\.png: /],
     [['--image', 'target/seed-000003.png', '--starts', '0'], /argument '0' is invalid/],
   ] as const) {
-    const bad = dcgan(['project', '--checkpoint', 'r', '--backend', 'cpu', ...args], { cwd });
-    assert.equal(bad.code, 1, args.join(' '));
-    assert.match(bad.stderr, message);
+    assertFails(['project', '--checkpoint', 'r', '--backend', 'cpu', ...args], message, cwd);
   }
 });
 
@@ -222,9 +219,7 @@ test('--conditional: trains on the labels, resumes exactly, draws the class aske
     [['export', '--checkpoint', 'straight', '--format', 'onnx', '--out', 'x'], /^dcgan: error: dcgan export --format onnx does not take class-conditional models/],
     [['train', ...TINY, '--steps', '1', '--conditional', '--out', 'fake'], /^dcgan: error: --conditional needs labelled data with at least two classes .*; fake has no labels\n$/],
   ] as const) {
-    const r = dcgan([...args, ...(args[0] === 'train' || args[0] === 'export' ? [] : ['--backend', 'cpu'])], { cwd });
-    assert.equal(r.code, 1, args.join(' '));
-    assert.match(r.stderr, message);
+    assertFails([...args, ...(args[0] === 'train' || args[0] === 'export' ? [] : ['--backend', 'cpu'])], message, cwd);
   }
   const plain = dcgan(['train', ...TINY, '--steps', '1', '--out', 'plain'], { cwd });
   assert.equal(plain.code, 0);

@@ -1,6 +1,7 @@
 import { DcganError } from '@dcgan-ts/core';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { openForReading } from '../io/openForReading.js';
 
 /**
  * A read-only reader of LMDB databases in LMDB 0.9's on-disk format (data format 1), the format of the LSUN
@@ -74,12 +75,7 @@ export class LmdbEntries {
    */
   static open(dir: string): LmdbEntries {
     const file = path.basename(dir) === 'data.mdb' ? dir : path.join(dir, 'data.mdb');
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch (e) {
-      throw new DcganError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-    }
+    const fd = openForReading(file);
     try {
       return walk(file, fd);
     } catch (e) {

@@ -1,5 +1,6 @@
 import { DcganError, type ImageDataset, Uint8ImageDataset } from '@dcgan-ts/core';
 import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { openForReading } from '../io/openForReading.js';
 import type { FileProblems } from './source.js';
 
 /**
@@ -132,12 +133,7 @@ function headerProblem(h: unknown): string | null {
 
 /** Opens a packed file and checks that its parts add up to its length. */
 export function readPackedHeader(file: string): { fd: number; header: PackedHeader; labels?: Uint16Array; length: number } {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    throw new DcganError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
+  const fd = openForReading(file);
   try {
     const length = fstatSync(fd).size;
     const read = (position: number, n: number) => {

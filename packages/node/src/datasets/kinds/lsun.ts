@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { decodeImageList } from '../imageFolder.js';
-import { isLmdbPath, listLmdbImages } from '../lmdbImages.js';
+import { listLmdbImages } from '../lmdbImages.js';
 import type { DatasetKind } from './kind.js';
 import { DEFAULT_BACKGROUND } from './folder.js';
 
@@ -37,5 +37,3 @@ export const lsun: DatasetKind<'lsun'> = {
     };
   },
 };
-
-export { isLmdbPath };
