@@ -1,31 +1,32 @@
 import { InvalidArgumentError } from 'commander';
+import {
+  OptionValueError,
+  parseColour,
+  parseInteger,
+  parsePositiveInteger,
+  parsePositiveNumber,
+  parseSeed,
+  parseUnitInterval,
+} from '@dcgan-ts/node';
 
-/** commander option parsers: a bad value becomes commander's one-line "error: option ... argument ... is invalid". */
-export function integer(value: string): number {
-  if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('not an integer');
-  return Number(value);
+/**
+ * commander option parsers over the library's (node's optionValues.ts: the job queue's worker checks values with the
+ * same words): a bad value becomes commander's one-line "error: option ... argument ... is invalid".
+ */
+export function forCommander<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (e) {
+      if (e instanceof OptionValueError) throw new InvalidArgumentError(e.message);
+      throw e;
+    }
+  };
 }
 
-export function positiveInteger(value: string): number {
-  const n = integer(value);
-  if (n < 1) throw new InvalidArgumentError('must be at least 1');
-  return n;
-}
-
-export function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('not a positive number');
-  return n;
-}
-
-export function unitInterval(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !(n >= 0 && n < 1)) throw new InvalidArgumentError('must be in [0, 1)');
-  return n;
-}
-
-export function seed(value: string): number {
-  const n = integer(value);
-  if (n < 0 || n > 0xffffffff) throw new InvalidArgumentError('must be from 0 to 4294967295');
-  return n;
-}
+export const integer = forCommander(parseInteger);
+export const positiveInteger = forCommander(parsePositiveInteger);
+export const positiveNumber = forCommander(parsePositiveNumber);
+export const unitInterval = forCommander(parseUnitInterval);
+export const seed = forCommander(parseSeed);
+export const colour = forCommander(parseColour);

@@ -44,6 +44,17 @@ export {
   TRAIN_OPTIONS,
   trainOption,
 } from './trainOptions.js';
+export {
+  OptionValueError,
+  parseChoice,
+  parseColour,
+  parseDeclaredValue,
+  parseInteger,
+  parsePositiveInteger,
+  parsePositiveNumber,
+  parseSeed,
+  parseUnitInterval,
+} from './optionValues.js';
 export { PACKAGE_VERSION } from './version.js';
 
 // Datasets: IDX, MNIST, CIFAR, image folders, packed files, downloads, the training data plan
