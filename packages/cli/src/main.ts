@@ -4,6 +4,7 @@ import { reportFailure } from './fail.js';
 import { dataCommand } from './dataCommand.js';
 import { downloadCommand } from './downloadCommand.js';
 import { prepareCommand } from './prepareCommand.js';
+import { queueCommand } from './queueCommand.js';
 import { dedupCommand } from './dedupCommand.js';
 import { reportCommand } from './reportCommand.js';
 import { arithmeticCommand, interpolateCommand, projectCommand, sweepCommand } from './exploreCommands.js';
@@ -48,5 +49,6 @@ Examples:
   .addCommand(benchCommand());
 
 program.addCommand(prepareCommand()).addCommand(dedupCommand()).addCommand(downloadCommand()).addCommand(dataCommand());
+program.addCommand(queueCommand());
 
 program.parseAsync(process.argv).catch(reportFailure);

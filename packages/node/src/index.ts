@@ -238,3 +238,10 @@ export {
   type BenchmarkResult,
   runBenchmark,
 } from './bench/runBenchmark.js';
+export { DEFAULT_QUEUE, type RunBest, type TrainJobData, type TrainJobResult, trainJobId } from './queue/queueJobs.js';
+export { JOB_STATES, type JobState, type QueueStatus, queueStatus } from './queue/queueStatus.js';
+export { runWorker, type WorkerRequest, type WorkerSummary } from './queue/queueWorker.js';
+export { checkRedisUrl, redactRedisUrl } from './queue/redisConnection.js';
+export { type QueueSweepRequest, type SubmittedJob, submitSweep } from './queue/submitSweep.js';
+export { type GridAxis, type GridPoint, gridPoints, MAX_GRID_POINTS, parseGrid, parseSeeds } from './queue/sweepGrid.js';
+export { trainRequestOfArguments } from './queue/trainArguments.js';

@@ -1,0 +1,59 @@
+import { DcganError } from '@dcgan-ts/core';
+import { Queue } from 'bullmq';
+import { DEFAULT_QUEUE, type TrainJobData, type TrainJobResult } from './queueJobs.js';
+import { describeRedisError, openRedis } from './redisConnection.js';
+
+/** The states a job can be in, as BullMQ names them. */
+export const JOB_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface QueueStatus {
+  queue: string;
+  counts: Record<JobState, number>;
+  /** Finished runs, best first by their --select-by score (runs that did not evaluate last, by directory). */
+  finished: (TrainJobResult & { id: string })[];
+  active: { id: string; run: string; step: number | null; steps: number | null }[];
+  failed: { id: string; run: string; reason: string; attempts: number }[];
+}
+
+/** Best first; a run without a score after every run with one. Scores of different scalars compare by their own sign. */
+function byBest(a: TrainJobResult, b: TrainJobResult): number {
+  if (a.best && b.best) {
+    const sign = a.best.better === 'higher' ? -1 : 1;
+    return sign * (a.best.value - b.best.value) || a.run.localeCompare(b.run);
+  }
+  if (a.best || b.best) return a.best ? -1 : 1;
+  return a.run.localeCompare(b.run);
+}
+
+/** `dcgan queue status`: jobs by state, the finished runs ranked, what is training now and what failed (and why). */
+export async function queueStatus(request: { redis: string; queue?: string }): Promise<QueueStatus> {
+  const name = request.queue ?? DEFAULT_QUEUE;
+  const connection = await openRedis(request.redis);
+  const queue = new Queue(name, { connection });
+  try {
+    const counts = (await queue.getJobCounts(...JOB_STATES)) as Record<JobState, number>;
+    const completed = await queue.getJobs(['completed'], 0, -1);
+    const finished = completed
+      .filter((j) => j.returnvalue && typeof (j.returnvalue as TrainJobResult).run === 'string')
+      .map((j) => ({ id: j.id!, ...(j.returnvalue as TrainJobResult) }))
+      .sort(byBest);
+    const active = (await queue.getJobs(['active'], 0, -1)).map((j) => {
+      const progress = j.progress as { step?: number; steps?: number } | number | undefined;
+      const p = typeof progress === 'object' && progress !== null ? progress : {};
+      return { id: j.id!, run: (j.data as TrainJobData).run, step: p.step ?? null, steps: p.steps ?? null };
+    });
+    const failed = (await queue.getJobs(['failed'], 0, -1)).map((j) => ({
+      id: j.id!,
+      run: (j.data as TrainJobData).run,
+      reason: j.failedReason ?? '',
+      attempts: j.attemptsMade,
+    }));
+    return { queue: name, counts, finished, active, failed };
+  } catch (e) {
+    throw new DcganError(`cannot read the queue "${name}": ${describeRedisError(e)}`);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}

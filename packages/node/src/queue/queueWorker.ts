@@ -1,0 +1,193 @@
+import { DcganError } from '@dcgan-ts/core';
+import { DelayedError, type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { type ChildProcess, fork } from 'node:child_process';
+import { Queue } from 'bullmq';
+import { DEFAULT_QUEUE, TRAIN_JOB, type TrainJobData, type TrainJobResult, checkTrainJobData } from './queueJobs.js';
+import { describeRedisError, openRedis, redactRedisUrl } from './redisConnection.js';
+import type { FromTrainer, ToTrainer } from './trainJobProcess.js';
+
+export interface WorkerRequest {
+  redis: string;
+  queue?: string;
+  /** Jobs trained at once, each in its own process (default 1). */
+  concurrency?: number;
+  /**
+   * How long a job whose worker was lost (kill -9, machine gone) waits before another worker takes it, in seconds:
+   * BullMQ's lock duration (default 30). The worker renews its locks every half of it.
+   */
+  stalledAfter?: number;
+  /** Exit once the queue has nothing waiting, delayed or active (a Kubernetes Job's workers, a CI run). */
+  exitWhenIdle?: boolean;
+  /** Aborting stops the worker gracefully: each training finishes its step, checkpoints, and its job goes back to wait. */
+  signal?: AbortSignal;
+  /** One line per event (job taken, progress, finished, given back, failed). */
+  onLine?(line: string): void;
+}
+
+export interface WorkerSummary {
+  completed: number;
+  failed: number;
+  /** Jobs given back to the queue by a graceful stop. */
+  returned: number;
+}
+
+/** How long a job waits when its run directory is still held by a live writer (a lost worker's training). */
+const LOCKED_RETRY_MS = 5_000;
+/** Progress lines at most this often per job. */
+const PROGRESS_LINE_MS = 30_000;
+const IDLE_POLL_MS = 2_000;
+
+/**
+ * `dcgan queue worker`: takes training jobs from the queue and trains each in a forked process
+ * (queue/trainJobProcess.ts), resuming a run that another worker started. BullMQ does the rest: a worker that dies
+ * stops renewing its job's lock, and after `stalledAfter` seconds another worker's stalled-job check puts the job back
+ * to wait, where a worker takes it and resumes the run from its latest checkpoint; the finished run equals a straight
+ * one because resume is exact.
+ */
+export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> {
+  const concurrency = request.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new DcganError(`--concurrency must be a positive integer, got ${concurrency}`);
+  const stalledMs = Math.round((request.stalledAfter ?? 30) * 1000);
+  if (!(stalledMs >= 1000)) throw new DcganError(`--stalled-after must be at least 1 second, got ${request.stalledAfter}`);
+  const say = request.onLine ?? (() => {});
+  const queueName = request.queue ?? DEFAULT_QUEUE;
+  const connection = await openRedis(request.redis, say);
+  const summary: WorkerSummary = { completed: 0, failed: 0, returned: 0 };
+  const children = new Set<ChildProcess>();
+  let stopping = false;
+
+  const processor = async (job: Job, token?: string): Promise<TrainJobResult> => {
+    const id = job.id ?? '?';
+    if (job.name !== TRAIN_JOB) throw new UnrecoverableError(`job ${id}: unknown job kind "${job.name}" (this worker trains "${TRAIN_JOB}" jobs)`);
+    let data: TrainJobData;
+    try {
+      data = checkTrainJobData(job.data, id);
+    } catch (e) {
+      throw new UnrecoverableError((e as Error).message);
+    }
+    say(`${id}: training ${data.run}${job.attemptsMade > 0 || job.stalledCounter > 0 ? ' (again: resuming from its latest checkpoint)' : ''}`);
+    const answer = await trainInChild(id, data, children, (step, steps) => void job.updateProgress({ step, steps }), say, () => stopping);
+    switch (answer.kind) {
+      case 'done':
+        say(`${id}: done at step ${answer.result.step}${answer.result.best ? `, best ${answer.result.best.scalar} ${Number(answer.result.best.value.toPrecision(4))} at step ${answer.result.best.step}` : ''}`);
+        return answer.result;
+      case 'stopped':
+        // Given back, not failed: the next worker resumes from the checkpoint this stop wrote.
+        await job.moveToWait(token);
+        summary.returned++;
+        say(`${id}: stopped at step ${answer.step} with a checkpoint; back in the queue`);
+        throw new WaitingError();
+      case 'locked':
+        await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS, token);
+        say(`${id}: ${answer.message}; trying again in ${LOCKED_RETRY_MS / 1000} s`);
+        throw new DelayedError();
+      case 'failed':
+        // A DcganError (bad data path, options the run refuses) fails the same way every time: no retries.
+        throw answer.expected ? new UnrecoverableError(answer.message) : new Error(answer.message);
+      default:
+        throw new Error('unreachable');
+    }
+  };
+
+  const worker = new Worker(queueName, processor, {
+    connection,
+    concurrency,
+    lockDuration: stalledMs,
+    stalledInterval: Math.max(500, Math.round(stalledMs / 2)),
+    // A job whose worker dies twice in a row is still given again; a third loss fails it (a job that kills machines).
+    maxStalledCount: 2,
+    autorun: false,
+  });
+  worker.on('failed', (job, error) => {
+    summary.failed++;
+    say(`${job?.id ?? '?'}: failed: ${error.message}`);
+  });
+  worker.on('completed', () => {
+    summary.completed++;
+  });
+  worker.on('error', (e) => say(`queue error: ${describeRedisError(e)}`));
+
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    say(children.size > 0 ? 'stopping: each training finishes its step and checkpoints, then its job goes back to the queue' : 'stopping');
+    for (const child of children) child.send({ kind: 'stop' } satisfies ToTrainer);
+    void worker.close();
+  };
+  request.signal?.addEventListener('abort', stop);
+  if (request.signal?.aborted) stop();
+  let idleTimer: NodeJS.Timeout | undefined;
+  if (request.exitWhenIdle) idleTimer = watchIdle(new Queue(queueName, { connection }), worker, stop);
+
+  say(`worker on ${redactRedisUrl(request.redis)} queue "${queueName}": ${concurrency} job${concurrency > 1 ? 's' : ''} at a time`);
+  try {
+    await worker.run();
+  } finally {
+    clearInterval(idleTimer);
+    request.signal?.removeEventListener('abort', stop);
+    await worker.close();
+    connection.disconnect();
+  }
+  return summary;
+}
+
+/** Stops the worker once it runs nothing and the queue has nothing waiting, delayed or active. */
+function watchIdle(queue: Queue, worker: Worker, stop: () => void): NodeJS.Timeout {
+  let checking = false;
+  const timer = setInterval(async () => {
+    if (checking || worker.isRunning() === false) return;
+    checking = true;
+    try {
+      const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+      if (Object.values(counts).every((n) => n === 0)) {
+        clearInterval(timer);
+        await queue.close();
+        stop();
+      }
+    } catch {
+      // Redis unreachable for a moment: the worker's own reconnect says so; try again on the next tick.
+    } finally {
+      checking = false;
+    }
+  }, IDLE_POLL_MS);
+  return timer;
+}
+
+/** Trains one job in a forked process; resolves with its last message (a crash becomes a retryable failure). */
+function trainInChild(
+  id: string,
+  job: TrainJobData,
+  children: Set<ChildProcess>,
+  onProgress: (step: number, steps: number) => void,
+  say: (line: string) => void,
+  stopping: () => boolean,
+): Promise<FromTrainer> {
+  return new Promise((resolve) => {
+    const child = fork(new URL('./trainJobProcess.js', import.meta.url), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    children.add(child);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    let answer: FromTrainer | null = null;
+    let lastLine = 0;
+    child.on('message', (message: FromTrainer) => {
+      if (message.kind === 'progress') {
+        onProgress(message.step, message.steps);
+        if (Date.now() - lastLine >= PROGRESS_LINE_MS) {
+          lastLine = Date.now();
+          say(`${id}: step ${message.step}/${message.steps}`);
+        }
+      } else if (message.kind === 'line') say(`${id}: ${message.line}`);
+      else answer = message;
+    });
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      if (answer) return resolve(answer);
+      const last = stderr.trim().split('\n').slice(-3).join(' | ');
+      resolve({ kind: 'failed', message: `the training process died (${signal ?? `exit ${code}`})${last ? `: ${last}` : ''}`, expected: false });
+    });
+    child.send({ kind: 'start', id, job } satisfies ToTrainer);
+    if (stopping()) child.send({ kind: 'stop' } satisfies ToTrainer);
+  });
+}
