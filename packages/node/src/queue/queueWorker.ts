@@ -1,9 +1,9 @@
 import { DcganError } from '@dcgan-ts/core';
-import { DelayedError, type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { type ChildProcess, fork } from 'node:child_process';
-import { Queue } from 'bullmq';
 import { DEFAULT_QUEUE, TRAIN_JOB, type TrainJobData, type TrainJobResult, checkTrainJobData } from './queueJobs.js';
 import { describeRedisError, openRedis, redactRedisUrl } from './redisConnection.js';
+import { trainRequestOfArguments } from './trainArguments.js';
 import type { FromTrainer, ToTrainer } from './trainJobProcess.js';
 
 export interface WorkerRequest {
@@ -62,10 +62,11 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
     let data: TrainJobData;
     try {
       data = checkTrainJobData(job.data, id);
+      trainRequestOfArguments(data.args, `job ${id}`);
     } catch (e) {
       throw new UnrecoverableError((e as Error).message);
     }
-    say(`${id}: training ${data.run}${job.attemptsMade > 0 || job.stalledCounter > 0 ? ' (again: resuming from its latest checkpoint)' : ''}`);
+    say(`${id}: training ${data.run}`);
     const answer = await trainInChild(id, data, children, (step, steps) => void job.updateProgress({ step, steps }), say, () => stopping);
     switch (answer.kind) {
       case 'done':

@@ -78,7 +78,9 @@ async function trainJob(id: string, job: TrainJobData): Promise<FromTrainer> {
     { ...request, out: job.run, resume },
     {
       onStart: (info) => {
-        if (resume) resumedFrom = info.fromStep;
+        if (!resume) return;
+        resumedFrom = info.fromStep;
+        void send({ kind: 'line', line: `resuming from its checkpoint at step ${info.fromStep}` });
       },
       onStep: (step, steps) => {
         const now = Date.now();
