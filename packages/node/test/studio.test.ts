@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, latentForSeed } from '@dcgan-ts/core';
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -310,6 +310,39 @@ test('project an image: the page finds a z that redraws a dcgan sample image far
   await page.waitForSelector(`#arith-result[data-picks="${picks ? `${picks},${active}` : active}"]`);
   assert.equal(await page.textContent('#focus-label'), 'projection of seed-000011.png');
   assert.deepEqual(pageErrors, []);
+});
+
+test('project an image where no D is served: pixels alone, and the page says so; a file that is no image is one clear message', async () => {
+  // A copy of the checkpoint without D: G is served, the projector has no features.
+  const copy = path.join(tempDir(), 'step-g-only');
+  cpSync(await resolveCheckpointDir(run), copy, { recursive: true });
+  rmSync(path.join(copy, 'discriminator'), { recursive: true });
+  const gOnly = await startStudio(['--checkpoint', copy, '--port', '0']);
+  const other = await browser.newPage();
+  const errors: string[] = [];
+  other.on('pageerror', (e) => errors.push(e.message));
+  try {
+    assert.equal((await rawGet(gOnly.port, '/model/discriminator/model.json')).status, 404);
+    await other.goto(gOnly.url);
+    await other.waitForSelector('#grid[data-ready="true"]', { timeout: 60_000 });
+    const notImage = path.join(tempDir(), 'notes.png');
+    writeFileSync(notImage, 'not a picture');
+    await other.setInputFiles('#project-file', notImage);
+    await other.click('#project-run');
+    await other.waitForFunction(() => document.getElementById('project-progress')?.textContent === 'cannot read notes.png as an image');
+    assert.equal(await other.getAttribute('#projection', 'data-state'), null, 'nothing ran');
+
+    const separate = tempDir();
+    assert.equal(dcgan(['sample', '--checkpoint', copy, '--n', '1', '--seed', '12', '--separate', separate]).code, 0);
+    const { rmse, startRmse } = await projectInPage(other, path.join(separate, 'seed-000012.png'), 40);
+    assert.equal(await other.getAttribute('#projection', 'data-loss'), 'pixels');
+    assert.match((await other.textContent('#project-progress'))!, /· pixels only: no D is served with this model$/);
+    assert.ok(rmse < startRmse, `pixels alone still improve on the best start (${rmse} vs ${startRmse})`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await other.close();
+    gOnly.process.kill('SIGTERM');
+  }
 });
 
 test('the server refuses paths outside the page, the model and the run endpoints', async () => {

@@ -134,8 +134,13 @@ export function mountProjection(state: StudioState): void {
   download.addEventListener('click', () => {
     if (found) saveBlob(latentJson(found.latent.z, { image: found.image, cls: found.cls }), 'z.json');
   });
-  // A found z belongs to the model it was found for: another model's G draws something else from it.
+  // A found z belongs to the model it was found for: another model's G draws something else from it. The previous
+  // model's D goes too (a running projection still holds it: the next one disposes it).
   state.on('model', () => {
+    if (!running && discriminator && discriminator.of !== state.generator) {
+      void discriminator.model.then((d) => d?.dispose()).catch(() => {});
+      discriminator = null;
+    }
     if (found && state.generator?.manifest.latentSize !== found.latent.z.length) {
       found = null;
       pickButton.disabled = true;
