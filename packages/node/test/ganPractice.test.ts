@@ -212,11 +212,14 @@ test('--conditional: trains on the labels, resumes exactly, draws the class aske
   assert.equal(grid('3', 'three.png').code, 0);
   assert.equal(grid('5', 'five.png').code, 0);
   assert.notDeepEqual(file(cwd, 'three.png'), file(cwd, 'five.png'), 'the class reaches G');
+  const exported = dcgan(['export', '--checkpoint', 'straight', '--format', 'tfjs', '--out', 'tfjs'], { cwd });
+  assert.equal(exported.code, 0, exported.stderr);
+  assert.equal(JSON.parse(readFileSync(path.join(cwd, 'tfjs/manifest.json'), 'utf8')).classes, 10, 'the manifest says how many classes');
   for (const [args, message] of [
     [['sample', '--checkpoint', 'straight', '--class', '10'], /^dcgan: error: --class must be from 0 to 9 for this model, got 10\n$/],
     [['interpolate', '--checkpoint', 'straight'], /^dcgan: error: this model is class-conditional: pass --class K \(0 to 9\)\n$/],
     [['features', '--checkpoint', 'straight', '--out', 'f.f32'], /^dcgan: error: dcgan features does not take class-conditional models \(trained with --conditional\) yet\n$/],
-    [['export', '--checkpoint', 'straight', '--format', 'onnx', '--out', 'x'], /^dcgan: error: dcgan export --format onnx does not take class-conditional models/],
+    [['export', '--checkpoint', 'straight', '--format', 'ml5', '--out', 'x'], /^dcgan: error: dcgan export --format ml5 does not take class-conditional models: ml5's DCGAN feeds G z alone; use --format tfjs or onnx\n$/],
     [['train', ...TINY, '--steps', '1', '--conditional', '--out', 'fake'], /^dcgan: error: --conditional needs labelled data with at least two classes .*; fake has no labels\n$/],
   ] as const) {
     assertFails([...args, ...(args[0] === 'train' || args[0] === 'export' ? [] : ['--backend', 'cpu'])], message, cwd);

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, latentForSeed } from '@dcgan-ts/core';
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -15,7 +15,8 @@ import { CLI, TINY, dcgan, tempDir } from './cli.js';
 
 /**
  * `dcgan studio` end to end: a real run, the real CLI serving it, the built page in Debian's Chromium. A 20-step tiny
- * run is trained first and resumed to 30 while the studio watches it, so following a live run is tested too.
+ * run is trained first and resumed to 30 while the studio watches it, so following a live run is tested too. A
+ * class-conditional run gets a studio of its own.
  */
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -74,8 +75,8 @@ function rawGet(port: number, rawPath: string, options: { method?: string; host?
   });
 }
 
-async function pixels(selector: string): Promise<number[]> {
-  return page.$eval(selector, (c) => {
+async function pixels(selector: string, on: Page = page): Promise<number[]> {
+  return on.$eval(selector, (c) => {
     const canvas = c as HTMLCanvasElement;
     return Array.from(canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data);
   });
@@ -251,6 +252,99 @@ test('the focused z downloads as JSON that dcgan arithmetic reads, and the image
   );
 });
 
+/** Root mean squared difference of two RGBA pixel arrays over their colour bytes, in 0..255. */
+function rmseRgb(a: number[], b: ArrayLike<number>): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (i % 4 === 3) continue;
+    sum += (a[i]! - b[i]!) ** 2;
+    n++;
+  }
+  return Math.sqrt(sum / n);
+}
+
+/** Projects `image` in `on`'s page with `steps` steps and waits for the result: the page's RMSE and that of its best start. */
+async function projectInPage(on: Page, image: string, steps: number): Promise<{ rmse: number; startRmse: number }> {
+  await on.setInputFiles('#project-file', image);
+  await on.fill('#project-steps', String(steps));
+  await on.click('#project-run');
+  await on.waitForSelector('#projection[data-state="running"], #projection[data-state="done"]');
+  await on.waitForSelector('#projection[data-state="done"]', { timeout: 120_000 });
+  return { rmse: Number(await on.getAttribute('#projection', 'data-rmse')), startRmse: Number(await on.getAttribute('#projection', 'data-start-rmse')) };
+}
+
+test('project an image: the page finds a z that redraws a dcgan sample image far better than its best random start; z.json reads back', async () => {
+  const separate = tempDir();
+  const sampled = dcgan(['sample', '--checkpoint', run, '--n', '1', '--seed', '11', '--separate', separate]);
+  assert.equal(sampled.code, 0, sampled.stderr);
+  const image = path.join(separate, 'seed-000011.png');
+  const { rmse, startRmse } = await projectInPage(page, image, 100);
+  assert.equal(await page.getAttribute('#projection', 'data-loss'), 'features', "the studio serves D: the projector uses its features");
+  assert.equal(await page.getAttribute('#projection', 'data-step'), '100', 'the progress reached the last step');
+  assert.ok(rmse < startRmse / 2, `the projection (RMSE ${rmse}) beats the best random start (${startRmse}) by far`);
+  // The target is the PNG as it was fed (16x16 in, nothing to resize), and the reconstruction shown is the one
+  // measured: its bytes are G(z) rounded, so the RMSE measured on the canvases is the page's within rounding.
+  const png = PNG.sync.read(readFileSync(image));
+  assert.equal(maxDiff(await pixels('#project-target'), png.data), 0);
+  const shown = rmseRgb(await pixels('#project-canvas'), png.data);
+  assert.ok(Math.abs(shown - rmse) < 1, `the reconstruction shown (RMSE ${shown}) is the one reported (${rmse})`);
+  assert.match((await page.textContent('#project-progress'))!, /^done: RMSE [\d.]+ of 255 \(best random start: [\d.]+\) · start \d of 8 · pixels \+ D's features$/);
+
+  // z.json as `dcgan project` writes it, which the CLI reads; `dcgan arithmetic --a z.json --b 3 --c 3` draws z itself.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#project-download')]);
+  const zFile = path.join(tempDir(), 'z.json');
+  await download.saveAs(zFile);
+  const json = JSON.parse(readFileSync(zFile, 'utf8'));
+  assert.deepEqual(Object.keys(json), ['z', 'image']);
+  assert.equal(json.image, 'seed-000011.png');
+  assert.equal(json.z.length, 8);
+  const out = path.join(tempDir(), 'arith.png');
+  const cli = dcgan(['arithmetic', '--checkpoint', run, '--a', zFile, '--b', '3', '--c', '3', '--out', out]);
+  assert.equal(cli.code, 0, cli.stderr);
+
+  // The found z joins the active group as a pick with no seed (its tag in the picks' signature has no number).
+  const picks = (await page.getAttribute('#arith-result', 'data-picks')) ?? '';
+  const active = (await page.getAttribute('#group-select button.on', 'data-group'))!;
+  await page.click('#project-pick');
+  await page.waitForSelector(`#arith-result[data-picks="${picks ? `${picks},${active}` : active}"]`);
+  assert.equal(await page.textContent('#focus-label'), 'projection of seed-000011.png');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('project an image where no D is served: pixels alone, and the page says so; a file that is no image is one clear message', async () => {
+  // A copy of the checkpoint without D: G is served, the projector has no features.
+  const copy = path.join(tempDir(), 'step-g-only');
+  cpSync(await resolveCheckpointDir(run), copy, { recursive: true });
+  rmSync(path.join(copy, 'discriminator'), { recursive: true });
+  const gOnly = await startStudio(['--checkpoint', copy, '--port', '0']);
+  const other = await browser.newPage();
+  const errors: string[] = [];
+  other.on('pageerror', (e) => errors.push(e.message));
+  try {
+    assert.equal((await rawGet(gOnly.port, '/model/discriminator/model.json')).status, 404);
+    await other.goto(gOnly.url);
+    await other.waitForSelector('#grid[data-ready="true"]', { timeout: 60_000 });
+    const notImage = path.join(tempDir(), 'notes.png');
+    writeFileSync(notImage, 'not a picture');
+    await other.setInputFiles('#project-file', notImage);
+    await other.click('#project-run');
+    await other.waitForFunction(() => document.getElementById('project-progress')?.textContent === 'cannot read notes.png as an image');
+    assert.equal(await other.getAttribute('#projection', 'data-state'), null, 'nothing ran');
+
+    const separate = tempDir();
+    assert.equal(dcgan(['sample', '--checkpoint', copy, '--n', '1', '--seed', '12', '--separate', separate]).code, 0);
+    const { rmse, startRmse } = await projectInPage(other, path.join(separate, 'seed-000012.png'), 40);
+    assert.equal(await other.getAttribute('#projection', 'data-loss'), 'pixels');
+    assert.match((await other.textContent('#project-progress'))!, /· pixels only: no D is served with this model$/);
+    assert.ok(rmse < startRmse, `pixels alone still improve on the best start (${rmse} vs ${startRmse})`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await other.close();
+    gOnly.process.kill('SIGTERM');
+  }
+});
+
 test('the server refuses paths outside the page, the model and the run endpoints', async () => {
   for (const p of ['/../package.json', '/../../../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/model/..%2f..%2fstate.json', '/assets/%252e%252e/x', '//etc/passwd', '/model/..\\state.json']) {
     assert.equal((await rawGet(studio.port, p)).status, 403, p);
@@ -264,6 +358,10 @@ test('the server refuses paths outside the page, the model and the run endpoints
   const manifest = await rawGet(studio.port, '/model/manifest.json');
   assert.equal(manifest.status, 200);
   assert.equal(JSON.parse(manifest.body.toString()).format, 'dcgan-ts-generator');
+  // D is served beside G for the projector, under discriminator/ only; nothing else of the checkpoint.
+  assert.equal((await rawGet(studio.port, '/model/discriminator/model.json')).status, 200);
+  assert.equal((await rawGet(studio.port, `/model/${manifest.headers['x-dcgan-export']}/discriminator/weights.bin`)).status, 200);
+  for (const p of ['/model/discriminator/adam.bin', '/model/generator/model.json', '/model/discriminator/x/model.json']) assert.equal((await rawGet(studio.port, p)).status, 404, p);
 });
 
 test('the log and latest-sample endpoints answer, and the studio follows the run as it trains', async () => {
@@ -312,6 +410,86 @@ test('eval lines in the log (dcgan train --eval-every) draw one chart per metric
   assert.equal(await page.locator('#loss-chart polyline').count(), 2);
   assert.match((await page.textContent('#training-step'))!, /^step 30 · loss D [\d.]+ · loss G [\d.]+$/);
   assert.deepEqual(pageErrors, []);
+});
+
+test('a class-conditional model: the page picks the class, draws (seed, class) as dcgan sample --class does, in every panel', async () => {
+  const condRun = path.join(tempDir(), 'conditional');
+  const trained = dcgan(['train', '--dataset', 'mnist', '--image-size', '16', '--ngf', '8', '--ndf', '8', '--nz', '8', '--batch-size', '4', '--backend', 'cpu', '--seed', '2', '--conditional', '--steps', '4', '--checkpoint-every', '4', '--out', condRun]);
+  assert.equal(trained.code, 0, trained.stderr);
+  await giveGeneratorContrast(condRun);
+  const condStudio = await startStudio(['--checkpoint', condRun, '--port', '0']);
+  const condPage = await browser.newPage({ acceptDownloads: true });
+  const errors: string[] = [];
+  condPage.on('pageerror', (e) => errors.push(e.message));
+  try {
+    assert.equal(JSON.parse((await rawGet(condStudio.port, '/model/manifest.json')).body.toString()).classes, 10);
+    await condPage.goto(condStudio.url);
+    await condPage.waitForSelector('#grid[data-ready="true"][data-class="0"]', { timeout: 60_000 });
+    assert.equal(await condPage.isVisible('#class-pick'), true);
+    assert.deepEqual(await condPage.$$eval('#class-pick option', (os) => os.map((o) => (o as HTMLOptionElement).value)), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    await condPage.selectOption('#class-pick', '3');
+    await condPage.waitForSelector('#grid[data-class="3"]');
+
+    const sampleClass = (cls: number) => {
+      const separate = tempDir();
+      const sampled = dcgan(['sample', '--checkpoint', condRun, '--n', '2', '--seed', '0', '--class', String(cls), '--separate', separate]);
+      assert.equal(sampled.code, 0, sampled.stderr);
+      return [0, 1].map((seed) => PNG.sync.read(readFileSync(path.join(separate, `seed-00000${seed}.png`))).data);
+    };
+    const three = sampleClass(3);
+    const five = sampleClass(5);
+    for (const seed of [0, 1]) {
+      const cell = await pixels(`.cell[data-seed="${seed}"] canvas`, condPage);
+      assert.ok(spread(cell) > 100, `seed ${seed} draws an image (spread ${spread(cell)})`);
+      assert.ok(maxDiff(cell, three[seed]!) <= 2, `seed ${seed}, class 3 differs from dcgan sample --class 3 by ${maxDiff(cell, three[seed]!)}`);
+      assert.ok(maxDiff(cell, five[seed]!) > 2, `seed ${seed}: class 5 draws another image than class 3`);
+    }
+
+    // Arithmetic in the picked class: A = {1}, B = C = {2} draws seed 1's z; a new class redraws it in that class.
+    await condPage.click('.cell[data-seed="1"]');
+    await condPage.click('#group-select button[data-group="B"]');
+    await condPage.click('.cell[data-seed="2"]');
+    await condPage.click('#group-select button[data-group="C"]');
+    await condPage.click('.cell[data-seed="2"]');
+    await condPage.waitForSelector('#arith-result[data-picks="A1,B2,C2"][data-ready="true"]');
+    const result3 = await pixels('#arith-result canvas.result', condPage);
+    assert.ok(maxDiff(result3, await pixels('.cell[data-seed="1"] canvas', condPage)) <= 1, 'A - B + B is A, in class 3');
+    // The interpolation between the newest picks (2 and 2) is seed 2 in class 3 at every t.
+    const seed2 = await pixels('.cell[data-seed="2"] canvas', condPage);
+    let walked: number[] = [];
+    for (let tries = 0; tries < 50; tries++) {
+      walked = await pixels('#interp-canvas', condPage);
+      if (walked.length === seed2.length && maxDiff(walked, seed2) <= 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(walked.length === seed2.length && maxDiff(walked, seed2) <= 1, 'the walk is drawn in class 3');
+    await condPage.selectOption('#class-pick', '5');
+    await condPage.waitForSelector('#grid[data-class="5"]');
+    assert.ok(maxDiff(await pixels('.cell[data-seed="0"] canvas', condPage), five[0]!) <= 2, 'class 5 draws as dcgan sample --class 5');
+    await condPage.waitForFunction((before) => {
+      const c = document.querySelector('#arith-result canvas.result') as HTMLCanvasElement;
+      const now = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      return now.some((v, i) => Math.abs(v - before[i]!) > 2);
+    }, result3);
+    assert.ok(maxDiff(await pixels('#arith-result canvas.result', condPage), await pixels('.cell[data-seed="1"] canvas', condPage)) <= 1, 'the result follows to class 5');
+
+    // Projection searches in the picked class, with the conditional D's features; z.json records the class.
+    await condPage.selectOption('#class-pick', '3');
+    const separate = tempDir();
+    const sampled = dcgan(['sample', '--checkpoint', condRun, '--n', '1', '--seed', '11', '--class', '3', '--separate', separate]);
+    assert.equal(sampled.code, 0, sampled.stderr);
+    const { rmse, startRmse } = await projectInPage(condPage, path.join(separate, 'seed-000011.png'), 60);
+    assert.equal(await condPage.getAttribute('#projection', 'data-loss'), 'features');
+    assert.ok(rmse < startRmse / 2, `the projection (RMSE ${rmse}) beats the best random start (${startRmse}) by far`);
+    const [download] = await Promise.all([condPage.waitForEvent('download'), condPage.click('#project-download')]);
+    const zFile = path.join(tempDir(), 'z.json');
+    await download.saveAs(zFile);
+    assert.equal(JSON.parse(readFileSync(zFile, 'utf8')).class, 3);
+    assert.deepEqual(errors, []);
+  } finally {
+    await condPage.close();
+    condStudio.process.kill('SIGTERM');
+  }
 });
 
 test('request paths: traversal in any spelling is refused before routing', () => {

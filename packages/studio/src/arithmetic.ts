@@ -10,7 +10,7 @@ const NEIGHBOUR_RADIUS = 0.25;
 /**
  * Paper section 6.3.2 (Figure 7), live: each group's exemplars and their mean image, and
  * mean(A) - mean(B) + mean(C) at the centre of its 8 noisy neighbours, as `dcgan arithmetic` draws it (same
- * neighbour seed 0, so the two agree).
+ * neighbour seed 0, so the two agree); a conditional G draws all of it in the picked class (`--class`).
  */
 export function mountArithmetic(state: StudioState): void {
   const groupsBox = document.getElementById('groups')!;
@@ -40,7 +40,7 @@ export function mountArithmetic(state: StudioState): void {
       ? latentNeighbours(result.z, 8, NEIGHBOUR_RADIUS, Rng.derive(0, RngStream.unnamed)).map((z, i) => ({ z, label: `A − B + C, neighbour ${i + 1}` }))
       : [];
     const all = [...groups.flatMap((x) => x.members), ...means.filter((m) => m !== null), ...(result ? [result, ...neighbours] : [])];
-    const images = await drawLatents(g, all.map((l) => l.z));
+    const images = await drawLatents(g, all.map((l) => l.z), state.cls);
     const imageOf = new Map(all.map((l, i) => [l, images[i]!]));
 
     groupsBox.replaceChildren(
@@ -92,4 +92,5 @@ export function mountArithmetic(state: StudioState): void {
   document.getElementById('groups-clear')!.addEventListener('click', () => state.clearPicks());
   state.on('picks', redraw);
   state.on('model', redraw);
+  state.on('class', redraw);
 }

@@ -1,10 +1,22 @@
-import { type GeneratorManifest, generate, packLatents, parseGeneratorManifest, toByte } from '@dcgan-ts/core';
+import { type GeneratorManifest, generate, generatorInputWidth, generatorInputs, packLatents, parseGeneratorManifest, toByte } from '@dcgan-ts/core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 /** The exported G (`dcgan export --format tfjs`, served by `dcgan studio` under model/) and how to feed it. */
 export interface Generator {
   manifest: GeneratorManifest;
   model: tfl.LayersModel;
+  /** URL of the folder the model was read from (ends in /): the studio's export also holds D there (discriminator/). */
+  dir: string;
+}
+
+/** The number of classes G is conditioned on (the manifest's `classes`), 0 for an unconditional G. */
+export function generatorClasses(g: Generator): number {
+  return g.manifest.classes ?? 0;
+}
+
+/** G's config as core's conditioning helpers take it: z's width and the class count. */
+export function generatorShape(g: Generator): { nz: number; classes?: number } {
+  return { nz: g.manifest.latentSize, classes: g.manifest.classes };
 }
 
 /** The server serves no model (`dcgan studio` without --checkpoint, or the page on a static file server). */
@@ -23,18 +35,21 @@ export async function loadGenerator(base = 'model/'): Promise<Generator> {
   const exportId = response.headers.get('X-Dcgan-Export');
   const dir = exportId && /^export-\d+$/.test(exportId) ? `${base}${exportId}/` : base;
   const model = await tfl.loadLayersModel(`${dir}${manifest.model}`, { requestInit: { cache: 'no-store' } });
-  return { manifest, model };
+  return { manifest, model, dir };
 }
 
 /**
  * G's images of `latents` as ImageData, (S, S) RGBA: [-1, 1] mapped to bytes as the CLI's PNGs map them, so a seed
  * draws the same pixels here as in `dcgan sample`. Batch norm runs in inference mode (running statistics), so an
- * image depends on its own z only.
+ * image depends on its own z only. A conditional G draws every image in class `cls` (z followed by its one-hot, as
+ * `dcgan sample --class` builds G's input); an unconditional one ignores it (null).
  */
-export async function drawLatents(g: Generator, latents: readonly Float32Array[]): Promise<ImageData[]> {
+export async function drawLatents(g: Generator, latents: readonly Float32Array[], cls: number | null): Promise<ImageData[]> {
   if (latents.length === 0) return [];
-  const { latentSize: nz, imageSize: s, channels: c } = g.manifest;
-  const images = generate(g.model, packLatents(latents), nz);
+  const { imageSize: s, channels: c } = g.manifest;
+  const shape = generatorShape(g);
+  if (shape.classes !== undefined && cls === null) throw new Error('this model is class-conditional: pick a class');
+  const images = generate(g.model, generatorInputs(shape, packLatents(latents), cls ?? 0), generatorInputWidth(shape));
   const values = (await images.data()) as Float32Array;
   images.dispose();
   const pixels = s * s;

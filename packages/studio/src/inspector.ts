@@ -19,7 +19,7 @@ export function mountInspector(state: StudioState): void {
 
   const redraw = latestOnly(async () => {
     if (!state.generator || !current) return;
-    const [image] = await drawLatents(state.generator, [current.z]);
+    const [image] = await drawLatents(state.generator, [current.z], state.cls);
     paint(canvas, image!);
     label.textContent = current.label;
   });
@@ -65,6 +65,7 @@ export function mountInspector(state: StudioState): void {
     syncSliders();
     redraw();
   });
+  state.on('class', redraw);
   state.on('model', () => {
     if (inputs.length !== state.generator?.manifest.latentSize) buildSliders();
     syncSliders();
@@ -79,7 +80,7 @@ export function mountInspector(state: StudioState): void {
     if (current) saveBlob(await canvasPng(canvas), `${fileName(current)}.png`);
   });
   document.getElementById('download-z')!.addEventListener('click', () => {
-    if (current) saveBlob(latentJson(current.z, current.seed), `${fileName(current)}.json`);
+    if (current) saveBlob(latentJson(current.z, { seed: current.seed, cls: state.cls }), `${fileName(current)}.json`);
   });
 }
 

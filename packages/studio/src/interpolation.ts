@@ -8,7 +8,7 @@ const STRIP_FRAMES = 9;
 
 /**
  * A slerp (paper section 6.1, Figure 4's walks) between any two picks: the slider's frame, large, and a strip of
- * 9 evenly spaced frames under it. Defaults to the two most recent picks.
+ * 9 evenly spaced frames under it, in the picked class for a conditional G. Defaults to the two most recent picks.
  */
 export function mountInterpolation(state: StudioState): void {
   const from = document.getElementById('interp-from') as HTMLSelectElement;
@@ -31,7 +31,7 @@ export function mountInterpolation(state: StudioState): void {
     const ends = endpoints();
     if (!state.generator || !ends) return;
     const t = Number(slider.value);
-    const [image] = await drawLatents(state.generator, [slerp(ends[0].z, ends[1].z, t)]);
+    const [image] = await drawLatents(state.generator, [slerp(ends[0].z, ends[1].z, t)], state.cls);
     paint(canvas, image!);
     canvas.dataset.t = String(t);
   });
@@ -46,7 +46,7 @@ export function mountInterpolation(state: StudioState): void {
       const t = i / (STRIP_FRAMES - 1);
       return { z: slerp(ends[0].z, ends[1].z, t), label: `slerp(${ends[0].label} → ${ends[1].label}, t = ${t.toFixed(3)})` };
     });
-    const images = await drawLatents(state.generator, latents.map((l) => l.z));
+    const images = await drawLatents(state.generator, latents.map((l) => l.z), state.cls);
     strip.replaceChildren(
       ...latents.map((latent, i) => {
         const c = pixelCanvas('pixel small');
@@ -99,4 +99,8 @@ export function mountInterpolation(state: StudioState): void {
   }
   state.on('picks', fillSelects);
   state.on('model', fillSelects);
+  state.on('class', () => {
+    frame();
+    walk();
+  });
 }

@@ -2,9 +2,11 @@ import './style.css';
 import type { StudioStatus } from '@dcgan-ts/core';
 import { mountArithmetic } from './arithmetic.js';
 import { chooseBackend } from './backend.js';
+import { mountClassPicker } from './classPicker.js';
 import { NoModelError, loadGenerator } from './generator.js';
 import { mountInspector } from './inspector.js';
 import { mountInterpolation } from './interpolation.js';
+import { mountProjection } from './projection.js';
 import { mountSampleGrid } from './sampleGrid.js';
 import { StudioState } from './state.js';
 import { mountTraining } from './training.js';
@@ -58,29 +60,28 @@ async function explore(): Promise<void> {
   const backend = await chooseBackend();
   document.body.dataset.backend = backend;
   const state = new StudioState();
+  mountClassPicker(state);
   mountSampleGrid(state);
   mountInspector(state);
   mountArithmetic(state);
   mountInterpolation(state);
+  mountProjection(state);
   const updateTraining = mountTraining();
 
   const load = async () => {
     say('loading the model…', 'busy');
     const g = await loadGenerator();
-    if (state.generator && state.generator.manifest.latentSize !== g.manifest.latentSize) {
-      // Another model behind the same server (restarted on a different run): old picks are not its latents.
-      state.picks = [];
-      state.focus = null;
-    }
-    state.generator?.model.dispose();
-    state.generator = g;
     const m = g.manifest;
     info.replaceChildren(
-      ...[`${m.imageSize}×${m.imageSize}×${m.channels}`, `z: ${m.latentSize} ${m.distribution}`, `step ${m.step.toLocaleString('en')}`, backend].map((t) =>
-        Object.assign(document.createElement('span'), { className: 'chip', textContent: t }),
-      ),
+      ...[
+        `${m.imageSize}×${m.imageSize}×${m.channels}`,
+        `z: ${m.latentSize} ${m.distribution}`,
+        ...(m.classes ? [`${m.classes} classes`] : []),
+        `step ${m.step.toLocaleString('en')}`,
+        backend,
+      ].map((t) => Object.assign(document.createElement('span'), { className: 'chip', textContent: t })),
     );
-    state.emit('model');
+    state.setGenerator(g);
     if (!state.focus) state.setFocus(state.seedLatent(0));
     document.body.dataset.modelStep = String(m.step);
     say(`step ${m.step} loaded`);

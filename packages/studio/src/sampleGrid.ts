@@ -6,8 +6,8 @@ import { GROUPS, type StudioState } from './state.js';
 export const GRID_SIZE = 64;
 
 /**
- * 64 samples, seeds offset..offset+63, one canvas each (so a click names its seed). Picked seeds wear their group's
- * colour. Redrawn when the offset or the model changes.
+ * 64 samples, seeds offset..offset+63, one canvas each (so a click names its seed), in the picked class for a
+ * conditional G. Picked seeds wear their group's colour. Redrawn when the offset, truncation, class or model changes.
  */
 export function mountSampleGrid(state: StudioState): void {
   const grid = document.getElementById('grid')!;
@@ -32,7 +32,8 @@ export function mountSampleGrid(state: StudioState): void {
   const redraw = latestOnly(async () => {
     if (!state.generator) return;
     const offset = state.offset;
-    const images = await drawLatents(state.generator, cells.map((_, i) => state.seedLatent(offset + i).z));
+    const cls = state.cls;
+    const images = await drawLatents(state.generator, cells.map((_, i) => state.seedLatent(offset + i).z), cls);
     images.forEach((image, i) => {
       paint(cells[i]!.canvas, image);
       cells[i]!.cell.dataset.seed = String(offset + i);
@@ -40,6 +41,8 @@ export function mountSampleGrid(state: StudioState): void {
       cells[i]!.cell.setAttribute('aria-label', `seed ${offset + i}`);
     });
     grid.dataset.offset = String(offset);
+    // The class these cells show ('' for an unconditional G), so a watcher can wait for a redraw in a new class.
+    grid.dataset.class = cls === null ? '' : String(cls);
     grid.dataset.ready = 'true';
     markPicks();
   });
@@ -81,6 +84,7 @@ export function mountSampleGrid(state: StudioState): void {
     redraw();
   });
   state.on('truncation', redraw);
+  state.on('class', redraw);
   truncationInput.addEventListener('change', () => {
     const psi = truncationInput.value.trim() === '' || Number(truncationInput.value) === 0 ? null : Number(truncationInput.value);
     try {

@@ -1,5 +1,5 @@
 import { checkTruncation, latentForSeed, type Truncation } from '@dcgan-ts/core';
-import type { Generator } from './generator.js';
+import { type Generator, generatorClasses } from './generator.js';
 
 export type GroupName = 'A' | 'B' | 'C';
 export const GROUPS: readonly GroupName[] = ['A', 'B', 'C'];
@@ -16,7 +16,7 @@ export interface Pick {
   group: GroupName;
 }
 
-type Topic = 'model' | 'picks' | 'focus' | 'offset' | 'truncation';
+type Topic = 'model' | 'picks' | 'focus' | 'offset' | 'truncation' | 'class';
 
 /**
  * What the user has done: which model is loaded, the seed offset of the grid, the picks (each in group A, B or C,
@@ -30,7 +30,14 @@ export class StudioState {
   focus: Latent | null = null;
   /** The truncation trick on every seed's z (`dcgan sample --truncation`), or null. */
   truncation: Truncation | null = null;
+  /**
+   * The class every panel draws in for a class-conditional G (`dcgan sample --class`); null for an unconditional G.
+   * Picks are z alone, so changing the class redraws them all in the new class.
+   */
+  cls: number | null = null;
   private readonly listeners = new Map<Topic, Array<() => void>>();
+  /** Generators a long task (a projection) still runs: replaced, they are disposed when it lets go, not before. */
+  private readonly held = new Set<Generator>();
 
   on(topic: Topic, listener: () => void): void {
     this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), listener]);
@@ -56,6 +63,49 @@ export class StudioState {
     if (t && this.generator) checkTruncation(t, this.generator.manifest.distribution);
     this.truncation = t;
     this.emit('truncation');
+  }
+
+  /**
+   * Serves `g` from now on: the picks stay when z keeps its width, the class is kept when G still has it (else 0),
+   * and the previous G is disposed unless a task holds it.
+   */
+  setGenerator(g: Generator): void {
+    const previous = this.generator;
+    if (previous && previous.manifest.latentSize !== g.manifest.latentSize) {
+      // Another model behind the same server (restarted on a different run): old picks are not its latents.
+      this.picks = [];
+      this.focus = null;
+    }
+    this.generator = g;
+    const k = generatorClasses(g);
+    this.cls = k === 0 ? null : this.cls !== null && this.cls < k ? this.cls : 0;
+    if (previous && !this.held.has(previous)) previous.model.dispose();
+    this.emit('model');
+  }
+
+  /** Keeps `g` alive while a task runs it, even if the served model changes meanwhile. */
+  hold(g: Generator): void {
+    this.held.add(g);
+  }
+
+  /** Ends hold(g): a generator replaced meanwhile is disposed now. */
+  release(g: Generator): void {
+    this.held.delete(g);
+    if (g !== this.generator) g.model.dispose();
+  }
+
+  /** Draws every panel in class `cls` of a conditional G (0..K-1). */
+  setClass(cls: number): void {
+    const k = this.generator ? generatorClasses(this.generator) : 0;
+    if (!(Number.isInteger(cls) && cls >= 0 && cls < k)) throw new Error(`class must be from 0 to ${k - 1}, got ${cls}`);
+    this.cls = cls;
+    this.emit('class');
+  }
+
+  /** Adds a latent that is no seed's (a projection) to the active group. */
+  addPick(latent: Latent): void {
+    this.picks.push({ latent, group: this.active });
+    this.emit('picks');
   }
 
   group(name: GroupName): Latent[] {

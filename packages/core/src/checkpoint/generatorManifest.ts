@@ -1,4 +1,4 @@
-import type { LatentDistribution, ModelConfig } from '../config.js';
+import { type LatentDistribution, MAX_CLASSES, type ModelConfig } from '../config.js';
 import { DcganError } from '../errors.js';
 
 /**
@@ -13,6 +13,11 @@ export interface GeneratorManifest {
   /** z: (N, latentSize) drawn from `distribution` (normal: N(0, 1); uniform: U(-1, 1)). */
   latentSize: number;
   distribution: LatentDistribution;
+  /**
+   * A class-conditional G (`dcgan train --conditional`): the number of classes K. G's input is then
+   * [z | one-hot class], (N, latentSize + K). Absent for an unconditional G (manifests written before it was added).
+   */
+  classes?: number;
   imageSize: number;
   channels: number;
   /** Output layout and value range: (N, imageSize, imageSize, channels) in [-1, 1]. */
@@ -24,8 +29,8 @@ export interface GeneratorManifest {
 }
 
 /**
- * The manifest.json of G exported at training step `step`: z (N, config.nz) from config.z in, (N, S, S, C) in [-1, 1]
- * out; `model` is the model.json's path relative to it.
+ * The manifest.json of G exported at training step `step`: z (N, config.nz) from config.z in (followed by the one-hot
+ * class for a conditional G), (N, S, S, C) in [-1, 1] out; `model` is the model.json's path relative to it.
  */
 export function generatorManifest(config: ModelConfig, step: number, generatedBy: string, model = 'model.json'): GeneratorManifest {
   return {
@@ -34,6 +39,7 @@ export function generatorManifest(config: ModelConfig, step: number, generatedBy
     model,
     latentSize: config.nz,
     distribution: config.z,
+    ...(config.classes === undefined ? {} : { classes: config.classes }),
     imageSize: config.imageSize,
     channels: config.channels,
     layout: 'NHWC',
@@ -55,5 +61,8 @@ export function parseGeneratorManifest(json: unknown): GeneratorManifest {
   // The model is loaded from beside the manifest: a file name, no path that leaves its folder.
   if (typeof m.model !== 'string' || !/^[\w.-]+\.json$/.test(m.model)) throw new DcganError('generator manifest: model must name a .json file beside it');
   if (m.distribution !== 'normal' && m.distribution !== 'uniform') throw new DcganError('generator manifest: bad distribution');
+  if (m.classes !== undefined && !(Number.isInteger(m.classes) && m.classes >= 2 && m.classes <= MAX_CLASSES)) {
+    throw new DcganError(`generator manifest: classes must be an integer from 2 to ${MAX_CLASSES}`);
+  }
   return m as GeneratorManifest;
 }

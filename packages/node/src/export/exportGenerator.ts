@@ -1,4 +1,4 @@
-import { DcganError, refuseConditional } from '@dcgan-ts/core';
+import { DcganError, classCount } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeRemovedLeftover, removeLeftovers } from '../io/leftovers.js';
@@ -44,7 +44,11 @@ export async function exportGenerator(request: ExportRequest): Promise<ExportRes
   const writer = { tfjs: exportTfjs, ml5: exportMl5, onnx: exportOnnx, checkpoint: exportCheckpointArchive }[request.format];
   if (!writer) throw new DcganError(`unknown export format ${request.format}; known: ${EXPORT_FORMATS.join(', ')}`);
   return withGenerator(request, async (loaded) => {
-    if (request.format !== 'checkpoint') refuseConditional(loaded.state.config, `dcgan export --format ${request.format}`);
+    // ml5.DCGAN feeds G z alone (its generate() has no way to pass a class); tfjs records the classes in its
+    // manifest, onnx takes them as a second input.
+    if (request.format === 'ml5' && classCount(loaded.state.config) > 0) {
+      throw new DcganError("dcgan export --format ml5 does not take class-conditional models: ml5's DCGAN feeds G z alone; use --format tfjs or onnx");
+    }
     try {
       await fs.mkdir(request.out, { recursive: true });
       for (const removed of await removeLeftovers(request.out)) request.onNotice?.(describeRemovedLeftover(removed));

@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { DcganError } from '@dcgan-ts/core';
+import { DcganError, classCount } from '@dcgan-ts/core';
 import type { onnx } from 'onnx-proto';
 import onnxProto from 'onnx-proto';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { PACKAGE_VERSION } from '../version.js';
 // onnx-proto is CommonJS: its namespace comes through the default export at run time.
 const { AttributeProto, ModelProto, TensorProto } = onnxProto.onnx;
 
-/** ONNX opset of the exported graph: every op used (ConvTranspose, BatchNormalization, Relu, Tanh, Reshape) is in 13. */
+/** ONNX opset of the exported graph: every op used (Concat, ConvTranspose, BatchNormalization, Relu, Tanh, Reshape) is in 13. */
 const OPSET = 13;
 
 /** Float32 tensor initializer. */
@@ -40,13 +40,25 @@ function samePads(k: number, s: number): number[] {
 
 /**
  * `--format onnx`: G as an ONNX graph, z (N, nz) -> images (N, C, S, S) in [-1, 1] (channels-first, ONNX's
- * convention), batch norm folded to inference mode with the running statistics, as dcgan-ts samples.
+ * convention), batch norm folded to inference mode with the running statistics, as dcgan-ts samples. A
+ * class-conditional G (`classes` K > 0) takes a second input, `classes` (N, K): the one-hot class of each row, which
+ * the graph concatenates after z as G's own input is built (models/conditioning.ts).
  */
-export function generatorToOnnx(generator: tfl.LayersModel, nz: number, channels: number, imageSize: number): Uint8Array {
+export function generatorToOnnx(generator: tfl.LayersModel, nz: number, channels: number, imageSize: number, classes = 0): Uint8Array {
   const nodes: onnx.INodeProto[] = [];
   const initializers: onnx.ITensorProto[] = [];
-  initializers.push({ name: 'z_shape', dims: [4], dataType: TensorProto.DataType.INT64, int64Data: [-1, nz, 1, 1] });
-  nodes.push({ opType: 'Reshape', input: ['z', 'z_shape'], output: ['z_map'], name: 'z_as_map' }); // (N, nz, 1, 1)
+  const width = nz + classes;
+  if (classes > 0) {
+    nodes.push({
+      opType: 'Concat',
+      name: 'z_and_classes',
+      input: ['z', 'classes'],
+      output: ['g_input'], // (N, nz + K)
+      attribute: [{ name: 'axis', type: AttributeProto.AttributeType.INT, i: 1 }],
+    });
+  }
+  initializers.push({ name: 'z_shape', dims: [4], dataType: TensorProto.DataType.INT64, int64Data: [-1, width, 1, 1] });
+  nodes.push({ opType: 'Reshape', input: [classes > 0 ? 'g_input' : 'z', 'z_shape'], output: ['z_map'], name: 'z_as_map' }); // (N, nz + K, 1, 1)
   let current = 'z_map';
   for (const layer of generator.layers) {
     const kind = layer.getClassName();
@@ -120,7 +132,7 @@ export function generatorToOnnx(generator: tfl.LayersModel, nz: number, channels
       name: 'dcgan_generator',
       node: nodes,
       initializer: initializers,
-      input: [valueInfo('z', ['N', nz])],
+      input: [valueInfo('z', ['N', nz]), ...(classes > 0 ? [valueInfo('classes', ['N', classes])] : [])],
       output: [valueInfo('images', ['N', channels, imageSize, imageSize])],
     },
   };
@@ -129,7 +141,8 @@ export function generatorToOnnx(generator: tfl.LayersModel, nz: number, channels
 
 /** `--format onnx`: writes generator.onnx (generatorToOnnx) into `dir`; returns the names of the files written. */
 export async function exportOnnx(loaded: LoadedGenerator, dir: string): Promise<string[]> {
-  const { nz, channels, imageSize } = loaded.state.config;
-  await writeFileAtomic(path.join(dir, 'generator.onnx'), generatorToOnnx(loaded.generator, nz, channels, imageSize));
+  const { config } = loaded.state;
+  const { nz, channels, imageSize } = config;
+  await writeFileAtomic(path.join(dir, 'generator.onnx'), generatorToOnnx(loaded.generator, nz, channels, imageSize, classCount(config)));
   return ['generator.onnx'];
 }

@@ -1,11 +1,22 @@
-import { DcganError, refuseConditional } from '@dcgan-ts/core';
+import { DcganError, MODEL_JSON, WEIGHTS_BIN } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportTfjs } from '../export/tfjs.js';
-import { LATEST_POINTER, corruptPointer, resolveCheckpointDir, runOfCheckpoint, withGenerator } from '../run/checkpoints.js';
+import { saveLayersModel } from '../io/layersModelFiles.js';
+import { LATEST_POINTER, corruptPointer, disposeCheckpoint, loadCheckpoint, resolveCheckpointDir, runOfCheckpoint, withGenerator } from '../run/checkpoints.js';
+import { PACKAGE_VERSION } from '../version.js';
 
-/** One export of G: manifest.json, model.json, weights.bin in `dir`. */
+/**
+ * Folder of D inside a studio export: discriminator/model.json and discriminator/weights.bin, which the page's
+ * "Project an image" loads for its feature loss (core's latent/projection.ts). Only the studio serves D.
+ */
+export const DISCRIMINATOR_FOLDER = 'discriminator';
+
+/**
+ * One export of G (manifest.json, model.json, weights.bin) and, where the checkpoint has it, D
+ * (discriminator/model.json, discriminator/weights.bin) in `dir`; `files` holds those paths relative to `dir`.
+ */
 export interface ModelExport {
   /** Names this export for the server's lifetime (`export-3`): the page loads all three files under one id. */
   id: string;
@@ -136,14 +147,29 @@ export class LiveModel {
 
   private async exportOnce(checkpoint: string): Promise<ModelExport> {
     return withGenerator(checkpoint, async (loaded) => {
-      refuseConditional(loaded.state.config, 'the studio');
       const id = `export-${this.count++}`;
       const dir = path.join(this.tempRoot, id);
       await fs.mkdir(dir);
       const files = await exportTfjs(loaded, dir).catch((e: unknown) => {
         throw new DcganError(`cannot export ${checkpoint} for the studio: ${(e as Error).message}`);
       });
+      files.push(...(await exportDiscriminator(loaded.dir, path.join(dir, DISCRIMINATOR_FOLDER))));
       return { id, dir, step: loaded.state.step, checkpoint: loaded.dir, files: new Set(files) };
     });
   }
+}
+
+/**
+ * D of `checkpoint` saved into `dir` as a TF.js LayersModel; the paths written, relative to dir's parent, or none when
+ * the checkpoint's D cannot be read (the page then projects with the pixel loss alone, and says so).
+ */
+async function exportDiscriminator(checkpoint: string, dir: string): Promise<string[]> {
+  const full = await loadCheckpoint(checkpoint).catch(() => null);
+  if (!full) return [];
+  try {
+    await saveLayersModel(full.discriminator, dir, `dcgan-ts ${PACKAGE_VERSION}`);
+  } finally {
+    disposeCheckpoint(full);
+  }
+  return [MODEL_JSON, WEIGHTS_BIN].map((f) => `${DISCRIMINATOR_FOLDER}/${f}`);
 }

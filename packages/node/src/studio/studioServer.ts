@@ -90,8 +90,9 @@ export async function startStudio(options: StudioOptions): Promise<StudioServer>
     if (p.startsWith('/model/')) {
       // /model/NAME: the current export; /model/ID/NAME: one export by id (X-Dcgan-Export of the current answer),
       // so that the page's three requests (manifest, model.json, weights) read one export even if training moves on.
+      // NAME may be discriminator/FILE: D, for the page's projector. Only names in the export's file set are served.
       if (!live) return notFound(res);
-      const m = /^\/model\/(?:(export-\d+)\/)?([^/]+)$/.exec(p);
+      const m = /^\/model\/(?:(export-\d+)\/)?((?:discriminator\/)?[^/]+)$/.exec(p);
       const model = m?.[1] ? live.byId(m[1]) : live.model;
       const name = m?.[2];
       if (!model || !name || !model.files.has(name)) return notFound(res);
