@@ -6,29 +6,34 @@ import type { OptionDeclaration, OptionValue } from './trainOptions.js';
  */
 export class OptionValueError extends Error {}
 
+/** A whole number, possibly negative (`--eval-every`). */
 export function parseInteger(value: string): number {
   if (!/^-?\d+$/.test(value.trim())) throw new OptionValueError('not an integer');
   return Number(value);
 }
 
+/** A whole number from 1 (`--batch-size`). */
 export function parsePositiveInteger(value: string): number {
   const n = parseInteger(value);
   if (n < 1) throw new OptionValueError('must be at least 1');
   return n;
 }
 
+/** A finite number above 0 (`--lr`). */
 export function parsePositiveNumber(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new OptionValueError('not a positive number');
   return n;
 }
 
+/** A number in [0, 1) (`--beta1`, `--ema`). */
 export function parseUnitInterval(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !(n >= 0 && n < 1)) throw new OptionValueError('must be in [0, 1)');
   return n;
 }
 
+/** A 32-bit unsigned seed (`--seed`). */
 export function parseSeed(value: string): number {
   const n = parseInteger(value);
   if (n < 0 || n > 0xffffffff) throw new OptionValueError('must be from 0 to 4294967295');

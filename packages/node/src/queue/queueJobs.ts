@@ -14,6 +14,7 @@ export const TRAIN_JOB = 'train';
 /** The job data format; a worker refuses another. */
 export const JOB_FORMAT = 1;
 
+/** A training job as Redis holds it: where the run lives and its `dcgan train` flags. */
 export interface TrainJobData {
   format: typeof JOB_FORMAT;
   /** The run directory: absolute, on the shared file system every worker mounts at the same path. */

@@ -5,8 +5,10 @@ import { describeRedisError, openRedis } from './redisConnection.js';
 
 /** The states a job can be in, as BullMQ names them. */
 export const JOB_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
+/** One of JOB_STATES. */
 export type JobState = (typeof JOB_STATES)[number];
 
+/** What `dcgan queue status` shows (and prints with --json). */
 export interface QueueStatus {
   queue: string;
   counts: Record<JobState, number>;

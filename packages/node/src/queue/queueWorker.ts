@@ -6,6 +6,7 @@ import { describeRedisError, openRedis, redactRedisUrl } from './redisConnection
 import { trainRequestOfArguments } from './trainArguments.js';
 import type { FromTrainer, ToTrainer } from './trainJobProcess.js';
 
+/** `dcgan queue worker`'s options, as a library call. */
 export interface WorkerRequest {
   redis: string;
   queue?: string;
@@ -24,6 +25,7 @@ export interface WorkerRequest {
   onLine?(line: string): void;
 }
 
+/** What a worker did before it stopped. */
 export interface WorkerSummary {
   completed: number;
   failed: number;

@@ -8,6 +8,7 @@ import { describeRedisError, openRedis } from './redisConnection.js';
 import { type GridAxis, gridPoints, parseGrid, parseSeeds } from './sweepGrid.js';
 import { absoluteArguments, trainRequestOfArguments } from './trainArguments.js';
 
+/** `dcgan queue submit`'s options, as a library call. */
 export interface QueueSweepRequest {
   /** redis://[:password@]host[:port][/db] */
   redis: string;
@@ -24,6 +25,7 @@ export interface QueueSweepRequest {
   cwd?: string;
 }
 
+/** One point of a submitted sweep and what became of it. */
 export interface SubmittedJob {
   id: string;
   run: string;
