@@ -1,8 +1,9 @@
 import { Command, Option } from 'commander';
 import { DcganError } from '@dcgan-ts/core';
-import { JOB_STATES, type QueueStatus, queueStatus, runWorker, submitSweep } from '@dcgan-ts/node';
+import { type BackendChoice, DEFAULT_EVAL_SHARD, JOB_STATES, type QueueStatus, queueEval, queueStatus, runWorker, submitSweep } from '@dcgan-ts/node';
 import { positiveInteger, positiveNumber } from './parse.js';
-import { jsonOption } from './sharedOptions.js';
+import { backendOption, useBackend } from './useBackend.js';
+import { checkpointOption, jsonOption, noEmaOption } from './sharedOptions.js';
 
 const EXAMPLES = `
 Examples:
@@ -10,7 +11,8 @@ Examples:
   $ dcgan queue submit --redis redis://localhost:6379 --runs /shared/runs --grid "lr=1e-4,2e-4 seed=0,1,2" --epochs 3 --eval-every 500
   $ dcgan queue worker --redis redis://localhost:6379     # on each machine (or twice on one); Ctrl-C gives its job back
   $ dcgan queue status --redis redis://localhost:6379     # jobs by state; finished runs ranked by their best FID
-  $ DCGAN_REDIS=redis://:secret@redis:6379 dcgan queue worker --exit-when-idle   # the URL from the environment`;
+  $ DCGAN_REDIS=redis://:secret@redis:6379 dcgan queue worker --exit-when-idle   # the URL from the environment
+  $ dcgan queue eval --redis redis://localhost:6379 --checkpoint runs/00000-mnist32 --n 50000   # FID of 50,000 samples, in 10 jobs`;
 
 /** --redis, or $DCGAN_REDIS (keeps a password out of the process list). */
 function redisOption(): Option {
@@ -56,8 +58,9 @@ function workerCommand(): Command {
     .option('--concurrency <n>', 'jobs trained at once, each in its own process (default: 1)', positiveInteger)
     .option('--stalled-after <seconds>', "how long a lost worker's job waits before another worker takes it (default: 30)", positiveNumber)
     .option('--exit-when-idle', 'exit once nothing is waiting or training (Kubernetes Jobs, scripts)')
+    .addOption(backendOption('the backend of evaluation shards (default: auto); a training job runs on the --backend it was submitted with'))
     .addHelpText('after', EXAMPLES)
-    .action(async (o: { redis?: string; queue?: string; concurrency?: number; stalledAfter?: number; exitWhenIdle?: boolean }) => {
+    .action(async (o: { redis?: string; queue?: string; concurrency?: number; stalledAfter?: number; exitWhenIdle?: boolean; backend?: BackendChoice }) => {
       const stop = new AbortController();
       let signals = 0;
       const onSignal = () => {
@@ -73,6 +76,7 @@ function workerCommand(): Command {
         concurrency: o.concurrency,
         stalledAfter: o.stalledAfter,
         exitWhenIdle: o.exitWhenIdle,
+        backend: o.backend,
         signal: stop.signal,
         onLine: (line) => process.stderr.write(`dcgan: ${line}\n`),
       });
@@ -112,10 +116,68 @@ function statusCommand(): Command {
     });
 }
 
+function evalCommand(): Command {
+  return new Command('eval')
+    .description("FID and Inception-style score of many samples, generated and classified by the queue's workers in shards, combined exactly")
+    .addOption(redisOption())
+    .addOption(queueNameOption())
+    .addOption(checkpointOption())
+    .addOption(noEmaOption())
+    .option('--n <n>', 'samples in all (seeds 0..n-1) (default: 50000)', positiveInteger)
+    .option('--shard <n>', `samples per job (default: ${DEFAULT_EVAL_SHARD})`, positiveInteger)
+    .option('--dataset <name>', "the reference's dataset (default: the checkpoint's)")
+    .option('--data <path>', 'where that dataset lives, if not in the cache')
+    .option('--classifier <dir>', "the metrics' classifier (default: the one `dcgan train-classifier` cached); the same path on every worker")
+    .addOption(backendOption('the backend of the reference and the floor, computed here (the shards run on their workers\' --backend)'))
+    .addOption(jsonOption())
+    .addHelpText('after', EXAMPLES)
+    .action(
+      async (o: {
+        redis?: string;
+        queue?: string;
+        checkpoint: string;
+        ema: boolean;
+        n?: number;
+        shard?: number;
+        dataset?: string;
+        data?: string;
+        classifier?: string;
+        backend?: BackendChoice;
+        json?: boolean;
+      }) => {
+        await useBackend(o.backend);
+        const r = await queueEval({
+          redis: redisUrl(o),
+          queue: o.queue,
+          checkpoint: o.checkpoint,
+          ema: o.ema,
+          n: o.n ?? 50_000,
+          shard: o.shard,
+          dataset: o.dataset,
+          data: o.data,
+          classifier: o.classifier,
+          onProgress: (line) => process.stderr.write(`dcgan: ${line}\n`),
+        });
+        // The lines of `dcgan eval` for these two metrics.
+        const f = (x: number) => x.toFixed(3);
+        process.stdout.write(
+          [
+            `checkpoint step ${r.protocol.step}: ${r.protocol.samples} samples (seeds 0..${r.protocol.samples - 1}) in ${r.protocol.shards} shards; features: ${r.protocol.extractor}`,
+            `reference: ${r.protocol.reference}; floor: ${r.protocol.floor}`,
+            `  FID        ${f(r.fid.value)}   (floor ${f(r.fid.floor)})`,
+            `  IS         ${f(r.is.value.mean)} +- ${f(r.is.value.std)}   (test set ${f(r.is.floor.mean)}; 10 splits)`,
+          ].join('\n') + '\n',
+        );
+        if (o.json) process.stdout.write(JSON.stringify(r) + '\n');
+      },
+    );
+}
+
 export function queueCommand(): Command {
   return new Command('queue')
     .description('sweeps on a job queue (BullMQ on Redis): submit a grid of runs, run workers on any machines, rank the results')
     .addCommand(submitCommand())
     .addCommand(workerCommand())
-    .addCommand(statusCommand());
+    .addCommand(statusCommand())
+    .addCommand(evalCommand());
 }

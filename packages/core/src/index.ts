@@ -163,6 +163,7 @@ export {
 export { type FeatureGaussian, fitGaussian, frechetDistance } from './metrics/fid.js';
 export { kernelInceptionDistance } from './metrics/kid.js';
 export { classHistogram, inceptionScore } from './metrics/inceptionScore.js';
+export { joinSampleStatistics, type MergedStatistics, mergeSampleStatistics, SCORE_SPLITS, type SampleStatistics, sampleStatistics } from './metrics/sampleStatistics.js';
 export { kthNeighbourRadii, nearestDistances, type NeighbourOptions, precisionRecall } from './metrics/neighbours.js';
 export { buildClassifier, CLASSIFIER_FEATURES_LAYER, classifierOutputs } from './metrics/classifierNetwork.js';
 export { type EvalEntry, formatScores, isEvalEntry } from './metrics/evalLog.js';

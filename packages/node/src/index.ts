@@ -245,3 +245,4 @@ export { checkRedisUrl, redactRedisUrl } from './queue/redisConnection.js';
 export { type QueueSweepRequest, type SubmittedJob, submitSweep } from './queue/submitSweep.js';
 export { type GridAxis, type GridPoint, gridPoints, MAX_GRID_POINTS, parseGrid, parseSeeds } from './queue/sweepGrid.js';
 export { trainRequestOfArguments } from './queue/trainArguments.js';
+export { DEFAULT_EVAL_SHARD, type QueueEvalRequest, type QueueEvalResult, queueEval } from './queue/queueEval.js';

@@ -214,6 +214,38 @@ describe('dcgan queue on a real Redis', { skip }, () => {
     assert.deepEqual(checkpointFiles(run, STEPS), checkpointFiles(straight, STEPS));
   });
 
+  test('queue eval: shards generated and classified by a worker add up to the FID and IS of one dcgan eval pass', async () => {
+    const queue = `eval-${process.pid}`;
+    const common = ['--redis', redis.url, '--queue', queue];
+    const small = ['--dataset', 'mnist', '--image-size', '16'];
+    assert.equal(dcgan(['train-classifier', ...small, '--steps', '30', '--batch-size', '32', '--out', 'clf'], { cwd }).code, 0);
+    const trained = dcgan(['train', ...small, '--ngf', '8', '--ndf', '8', '--nz', '8', '--batch-size', '16', '--steps', '6', '--seed', '2', '--out', 'mnist-run'], { cwd });
+    assert.equal(trained.code, 0, trained.stderr);
+    const worker = startWorker(common, cwd);
+    // 1,000 samples in shards of 300: the last one shorter, boundaries inside the inception score's splits of 100.
+    const sharded = await dcganAsync(['queue', 'eval', ...common, '--checkpoint', 'mnist-run', '--classifier', 'clf', '--n', '1000', '--shard', '300', '--json'], { cwd });
+    worker.child.kill('SIGTERM');
+    await worker.exited;
+    assert.equal(sharded.code, 0, sharded.stderr);
+    assert.match(sharded.stderr, /4 shards of up to 300 samples queued/);
+    assert.equal((worker.stderr().match(/: done \(\d+ samples\)/g) ?? []).length, 4, worker.stderr());
+    const r = JSON.parse(sharded.stdout.trim().split('\n').pop()!) as { fid: { value: number; floor: number }; is: { value: { mean: number; std: number } }; protocol: { shards: number } };
+    const one = dcgan(['eval', '--checkpoint', 'mnist-run', '--classifier', 'clf', '--n', '1000', '--metrics', 'fid,is', '--json'], { cwd });
+    assert.equal(one.code, 0, one.stderr);
+    const e = JSON.parse(one.stdout.trim().split('\n').pop()!) as { fid: { value: number; floor: number }; is: { value: { mean: number; std: number } } };
+    // Equal up to float rounding: the shards put samples at other places in the batches of G and the classifier.
+    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-4 * Math.abs(b);
+    assert.ok(close(r.fid.value, e.fid.value), `sharded FID ${r.fid.value} vs dcgan eval ${e.fid.value}`);
+    assert.ok(close(r.is.value.mean, e.is.value.mean) && close(r.is.value.std, e.is.value.std), `IS ${JSON.stringify(r.is)} vs ${JSON.stringify(e.is)}`);
+    assert.equal(r.fid.floor, e.fid.floor);
+    assert.ok(r.fid.value > 10 * r.fid.floor, 'six steps of training are far from the real data');
+
+    // Asked again: every shard is done already; nothing runs (no worker is up), the same numbers come back.
+    const again = dcgan(['queue', 'eval', ...common, '--checkpoint', 'mnist-run', '--classifier', 'clf', '--n', '1000', '--shard', '300', '--json'], { cwd });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(JSON.parse(again.stdout.trim().split('\n').pop()!).fid.value, r.fid.value);
+  });
+
   test('bad input is one line: unknown grid keys and options, an unreachable Redis, a full Redis, a job with options a worker does not know', async () => {
     const queue = `bad-${process.pid}`;
     const common = ['--redis', redis.url, '--queue', queue];

@@ -1,10 +1,12 @@
-import { DcganError } from '@dcgan-ts/core';
+import { DcganError, type SampleStatistics } from '@dcgan-ts/core';
 import { DelayedError, type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { type ChildProcess, fork } from 'node:child_process';
-import { DEFAULT_QUEUE, TRAIN_JOB, type TrainJobData, type TrainJobResult, checkTrainJobData } from './queueJobs.js';
+import { DEFAULT_QUEUE, TRAIN_JOB, type TrainJobResult, checkTrainJobData } from './queueJobs.js';
 import { describeRedisError, openRedis, redactRedisUrl } from './redisConnection.js';
 import { trainRequestOfArguments } from './trainArguments.js';
-import type { FromTrainer, ToTrainer } from './trainJobProcess.js';
+import type { BackendChoice } from '../backend.js';
+import { EVAL_SHARD_JOB, checkEvalShardJobData } from './evalShardJob.js';
+import type { FromJobProcess, ToJobProcess } from './jobProcess.js';
 
 /** `dcgan queue worker`'s options, as a library call. */
 export interface WorkerRequest {
@@ -17,6 +19,8 @@ export interface WorkerRequest {
    * BullMQ's lock duration (default 30). The worker renews its locks every half of it.
    */
   stalledAfter?: number;
+  /** The backend of evaluation shards (default auto); a training job names its own (--backend in its options). */
+  backend?: BackendChoice;
   /** Exit once the queue has nothing waiting, delayed or active (a Kubernetes Job's workers, a CI run). */
   exitWhenIdle?: boolean;
   /** Aborting stops the worker gracefully: each training finishes its step, checkpoints, and its job goes back to wait. */
@@ -58,22 +62,35 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
   const children = new Set<ChildProcess>();
   let stopping = false;
 
-  const processor = async (job: Job, token?: string): Promise<TrainJobResult> => {
+  const processor = async (job: Job, token?: string): Promise<TrainJobResult | SampleStatistics> => {
     const id = job.id ?? '?';
-    if (job.name !== TRAIN_JOB) throw new UnrecoverableError(`job ${id}: unknown job kind "${job.name}" (this worker trains "${TRAIN_JOB}" jobs)`);
-    let data: TrainJobData;
+    let start: Extract<ToJobProcess, { kind: 'start' }>;
     try {
-      data = checkTrainJobData(job.data, id);
-      trainRequestOfArguments(data.args, `job ${id}`);
+      if (job.name === TRAIN_JOB) {
+        const data = checkTrainJobData(job.data, id);
+        trainRequestOfArguments(data.args, `job ${id}`);
+        start = { kind: 'start', id, name: TRAIN_JOB, job: data };
+        say(`${id}: training ${data.run}`);
+      } else if (job.name === EVAL_SHARD_JOB) {
+        const data = checkEvalShardJobData(job.data, id);
+        start = { kind: 'start', id, name: EVAL_SHARD_JOB, job: data, backend: request.backend ?? 'auto' };
+        say(`${id}: evaluating samples ${data.first}..${data.first + data.count - 1} of ${data.checkpoint}`);
+      } else {
+        throw new DcganError(`job ${id}: unknown job kind "${job.name}" (this worker runs "${TRAIN_JOB}" and "${EVAL_SHARD_JOB}" jobs)`);
+      }
     } catch (e) {
       throw new UnrecoverableError((e as Error).message);
     }
-    say(`${id}: training ${data.run}`);
-    const answer = await trainInChild(id, data, children, (step, steps) => void job.updateProgress({ step, steps }), say, () => stopping);
+    const answer = await runInChild(start, children, (step, steps) => void job.updateProgress({ step, steps }), say, () => stopping);
     switch (answer.kind) {
-      case 'done':
-        say(`${id}: done at step ${answer.result.step}${answer.result.best ? `, best ${answer.result.best.scalar} ${Number(answer.result.best.value.toPrecision(4))} at step ${answer.result.best.step}` : ''}`);
-        return answer.result;
+      case 'done': {
+        const result = answer.result;
+        if ('run' in result) {
+          const best = result.best ? `, best ${result.best.scalar} ${Number(result.best.value.toPrecision(4))} at step ${result.best.step}` : '';
+          say(`${id}: done at step ${result.step}${best}`);
+        } else say(`${id}: done (${result.count} samples)`);
+        return result;
+      }
       case 'stopped':
         // Given back, not failed: the next worker resumes from the checkpoint this stop wrote.
         await job.moveToWait(token);
@@ -114,7 +131,7 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
     if (stopping) return;
     stopping = true;
     say(children.size > 0 ? 'stopping: each training finishes its step and checkpoints, then its job goes back to the queue' : 'stopping');
-    for (const child of children) child.send({ kind: 'stop' } satisfies ToTrainer);
+    for (const child of children) child.send({ kind: 'stop' } satisfies ToJobProcess);
     void worker.close();
   };
   request.signal?.addEventListener('abort', stop);
@@ -156,25 +173,25 @@ function watchIdle(queue: Queue, worker: Worker, stop: () => void): NodeJS.Timeo
   return timer;
 }
 
-/** Trains one job in a forked process; resolves with its last message (a crash becomes a retryable failure). */
-function trainInChild(
-  id: string,
-  job: TrainJobData,
+/** Runs one job in a forked process (queue/jobProcess.ts); resolves with its last message (a crash: a retryable failure). */
+function runInChild(
+  start: Extract<ToJobProcess, { kind: 'start' }>,
   children: Set<ChildProcess>,
   onProgress: (step: number, steps: number) => void,
   say: (line: string) => void,
   stopping: () => boolean,
-): Promise<FromTrainer> {
+): Promise<FromJobProcess> {
+  const { id } = start;
   return new Promise((resolve) => {
-    const child = fork(new URL('./trainJobProcess.js', import.meta.url), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    const child = fork(new URL('./jobProcess.js', import.meta.url), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
     children.add(child);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
-    let answer: FromTrainer | null = null;
+    let answer: FromJobProcess | null = null;
     let lastLine = 0;
-    child.on('message', (message: FromTrainer) => {
+    child.on('message', (message: FromJobProcess) => {
       if (message.kind === 'progress') {
         onProgress(message.step, message.steps);
         if (Date.now() - lastLine >= PROGRESS_LINE_MS) {
@@ -190,7 +207,7 @@ function trainInChild(
       const last = stderr.trim().split('\n').slice(-3).join(' | ');
       resolve({ kind: 'failed', message: `the training process died (${signal ?? `exit ${code}`})${last ? `: ${last}` : ''}`, expected: false });
     });
-    child.send({ kind: 'start', id, job } satisfies ToTrainer);
-    if (stopping()) child.send({ kind: 'stop' } satisfies ToTrainer);
+    child.send(start satisfies ToJobProcess);
+    if (stopping()) child.send({ kind: 'stop' } satisfies ToJobProcess);
   });
 }

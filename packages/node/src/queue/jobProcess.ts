@@ -1,29 +1,34 @@
 /**
- * The process that trains one queued job, forked by the worker (queue/queueWorker.ts). Training runs here and not in
- * the worker so that the worker's event loop stays free to renew BullMQ's job lock: a native training step holds its
- * thread for seconds, and a lock that is not renewed makes BullMQ hand the job to a second worker while the first
- * still trains it.
+ * The process that runs one queued job, forked by the worker (queue/queueWorker.ts): a training (queue/queueJobs.ts)
+ * or one shard of an evaluation (queue/evalShardJob.ts). The work runs here and not in the worker so that the
+ * worker's event loop stays free to renew BullMQ's job lock: a native training step holds its thread for seconds, and
+ * a lock that is not renewed makes BullMQ hand the job to a second worker while the first still runs it.
  *
  * Protocol (Node's IPC channel, JSON): the worker sends `start` once, then maybe `stop`; this process answers with
  * `progress` and `line` messages and ends with one of `done`, `stopped`, `locked` or `failed`. When the channel
- * closes without a `stop` (the worker was killed), it exits at once: the run resumes elsewhere from its last
+ * closes without a `stop` (the worker was killed), it exits at once: a training resumes elsewhere from its last
  * checkpoint (train() drops any log lines past it), so nothing written after that checkpoint matters.
  */
-import { BestScore, DcganError, EVAL_SCALARS, type EvalScalar, isEvalEntry } from '@dcgan-ts/core';
+import { BestScore, DcganError, EVAL_SCALARS, type EvalScalar, isEvalEntry, type SampleStatistics } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { type BackendChoice, selectBackend } from '../backend.js';
 import { LATEST_POINTER } from '../run/checkpoints.js';
 import { RunDirectory } from '../run/runDirectory.js';
 import { RunLock, RunLockHeldError } from '../run/runLock.js';
 import { train } from '../train.js';
+import { EVAL_SHARD_JOB, type EvalShardJobData, evaluateShard } from './evalShardJob.js';
 import type { RunBest, TrainJobData, TrainJobResult } from './queueJobs.js';
 import { trainRequestOfArguments } from './trainArguments.js';
 
-export type ToTrainer = { kind: 'start'; id: string; job: TrainJobData } | { kind: 'stop' };
-export type FromTrainer =
+export type ToJobProcess =
+  | { kind: 'start'; id: string; name: 'train'; job: TrainJobData }
+  | { kind: 'start'; id: string; name: typeof EVAL_SHARD_JOB; job: EvalShardJobData; backend: BackendChoice }
+  | { kind: 'stop' };
+export type FromJobProcess =
   | { kind: 'progress'; step: number; steps: number }
   | { kind: 'line'; line: string }
-  | { kind: 'done'; result: TrainJobResult }
+  | { kind: 'done'; result: TrainJobResult | SampleStatistics }
   | { kind: 'stopped'; step: number }
   | { kind: 'locked'; message: string }
   | { kind: 'failed'; message: string; expected: boolean };
@@ -33,7 +38,7 @@ const PROGRESS_MS = 1_000;
 
 let stopRequested = false;
 
-function send(message: FromTrainer): Promise<void> {
+function send(message: FromJobProcess): Promise<void> {
   return new Promise((resolve) => {
     if (!process.connected) return resolve();
     process.send!(message, undefined, undefined, () => resolve());
@@ -60,7 +65,7 @@ async function runBest(run: RunDirectory): Promise<RunBest | null> {
   return { scalar, value: best.value, step: best.step, better };
 }
 
-async function trainJob(id: string, job: TrainJobData): Promise<FromTrainer> {
+async function trainJob(id: string, job: TrainJobData): Promise<FromJobProcess> {
   const request = trainRequestOfArguments(job.args, `job ${id}`);
   // A live writer (a worker that lost its lease but still trains) is waited out by the queue, never overrun.
   await RunLock.refuseIfHeld(job.run);
@@ -97,10 +102,14 @@ async function trainJob(id: string, job: TrainJobData): Promise<FromTrainer> {
   return { kind: 'done', result: { run: job.run, step: result.step, best: await runBest(run), resumedFrom } };
 }
 
-async function start(id: string, job: TrainJobData): Promise<void> {
-  let answer: FromTrainer;
+async function start(message: Extract<ToJobProcess, { kind: 'start' }>): Promise<void> {
+  let answer: FromJobProcess;
   try {
-    answer = await trainJob(id, job);
+    if (message.name === EVAL_SHARD_JOB) {
+      await selectBackend(message.backend);
+      answer = { kind: 'done', result: await evaluateShard(message.job) };
+    }
+    else answer = await trainJob(message.id, message.job);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (e instanceof RunLockHeldError) answer = { kind: 'locked', message };
@@ -114,9 +123,9 @@ process.on('disconnect', () => {
   // The worker is gone (killed, or its machine lost): stop now; another worker resumes from the last checkpoint.
   if (!stopRequested) process.exit(1);
 });
-process.on('message', (message: ToTrainer) => {
+process.on('message', (message: ToJobProcess) => {
   if (message.kind === 'stop') stopRequested = true;
-  else if (message.kind === 'start') void start(message.id, message.job);
+  else if (message.kind === 'start') void start(message);
 });
 // A terminal's Ctrl-C reaches the whole process group: the worker decides (it sends `stop`).
 process.on('SIGINT', () => {});
