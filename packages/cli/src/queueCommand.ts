@@ -43,8 +43,9 @@ function submitCommand(): Command {
     .addHelpText('after', EXAMPLES)
     .action(async (trainArgs: string[], o: { redis?: string; queue?: string; runs: string; grid?: string; seeds?: string; json?: boolean }) => {
       const jobs = await submitSweep({ redis: redisUrl(o), queue: o.queue, runs: o.runs, grid: o.grid, seeds: o.seeds, args: trainArgs });
-      const added = jobs.filter((j) => j.state === 'added').length;
-      for (const job of jobs) process.stderr.write(`dcgan: ${job.state === 'added' ? 'queued' : `already ${job.state}`}: ${job.run} ${job.args.join(' ')}\n`);
+      const added = jobs.filter((j) => j.state === 'added' || j.state === 'retried').length;
+      const said: Record<string, string> = { added: 'queued', retried: 'failed before, queued again' };
+      for (const job of jobs) process.stderr.write(`dcgan: ${said[job.state] ?? `already ${job.state}`}: ${job.run} ${job.args.join(' ')}\n`);
       process.stdout.write(`${added} job${added === 1 ? '' : 's'} queued, ${jobs.length - added} already there\n`);
       if (o.json) process.stdout.write(JSON.stringify({ jobs }) + '\n');
     });
@@ -57,15 +58,17 @@ function workerCommand(): Command {
     .addOption(queueNameOption())
     .option('--concurrency <n>', 'jobs trained at once, each in its own process (default: 1)', positiveInteger)
     .option('--stalled-after <seconds>', "how long a lost worker's job waits before another worker takes it (default: 30)", positiveNumber)
-    .option('--exit-when-idle', 'exit once nothing is waiting or training (Kubernetes Jobs, scripts)')
+    .option('--exit-when-idle [seconds]', 'exit once nothing has been waiting or training for this long (default: 30) (Kubernetes Jobs, scripts)', positiveNumber)
     .addOption(backendOption('the backend of evaluation shards (default: auto); a training job runs on the --backend it was submitted with'))
     .addHelpText('after', EXAMPLES)
-    .action(async (o: { redis?: string; queue?: string; concurrency?: number; stalledAfter?: number; exitWhenIdle?: boolean; backend?: BackendChoice }) => {
+    .action(async (o: { redis?: string; queue?: string; concurrency?: number; stalledAfter?: number; exitWhenIdle?: number | true; backend?: BackendChoice }) => {
       const stop = new AbortController();
       let signals = 0;
-      const onSignal = () => {
+      let lastSignal = 'SIGTERM' as NodeJS.Signals;
+      const onSignal = (signal: NodeJS.Signals) => {
         // The first SIGTERM or Ctrl-C stops gracefully; a second one quits now (jobs then come back as stalled).
         if (++signals > 1) process.exit(130);
+        lastSignal = signal;
         stop.abort();
       };
       process.on('SIGTERM', onSignal);
@@ -75,12 +78,14 @@ function workerCommand(): Command {
         queue: o.queue,
         concurrency: o.concurrency,
         stalledAfter: o.stalledAfter,
-        exitWhenIdle: o.exitWhenIdle,
+        exitWhenIdle: o.exitWhenIdle === true ? 30 : o.exitWhenIdle,
         backend: o.backend,
         signal: stop.signal,
         onLine: (line) => process.stderr.write(`dcgan: ${line}\n`),
       });
       process.stdout.write(`worker stopped: ${summary.completed} done, ${summary.failed} failed, ${summary.returned} given back\n`);
+      // Stopped by a signal: not a success (a Kubernetes Job restarts the pod; its jobs went back to the queue).
+      if (signals > 0) process.exitCode = 128 + (lastSignal === 'SIGINT' ? 2 : 15);
     });
 }
 

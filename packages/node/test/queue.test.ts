@@ -17,7 +17,8 @@ import { redisUnavailable, startTestRedis, type TestRedis } from './redisServer.
  */
 
 const STEPS = 120;
-const JOB = [...TINY, '--seed', '3', '--steps', String(STEPS), '--checkpoint-every', '10', '--log-every', '1', '--sample-every', '1000'];
+// --log-every 7: a graceful stop also logs the step it stopped at, which a straight run does not (see the SIGTERM test).
+const JOB = [...TINY, '--seed', '3', '--steps', String(STEPS), '--checkpoint-every', '10', '--log-every', '7', '--sample-every', '1000'];
 
 test('--grid is a cartesian product of checked dcgan train values, named by its values', () => {
   const axes = [...parseGrid('lr=1e-4,2e-4 batch-size=8,16 flip=on,off'), parseSeeds('0..2')];
@@ -135,7 +136,7 @@ describe('dcgan queue on a real Redis', { skip }, () => {
     // The same sweep again adds nothing (job ids are the run directories').
     assert.match(dcgan(['queue', 'submit', ...common, '--runs', 'runs', '--grid', 'lr=1e-4,2e-4,3e-4', ...JOB], { cwd }).stdout, /^0 jobs queued, 3 already there$/m);
 
-    const workerArgs = [...common, '--stalled-after', '2', '--exit-when-idle'];
+    const workerArgs = [...common, '--stalled-after', '2', '--exit-when-idle', '1'];
     const workers = [startWorker(workerArgs, cwd), startWorker(workerArgs, cwd)];
     // The victim: a worker training a run that has checkpointed at step 30 or later (of 120).
     let victim: { worker: RunningWorker; id: string; run: string } | undefined;
@@ -201,16 +202,25 @@ describe('dcgan queue on a real Redis', { skip }, () => {
     await waitFor('a checkpoint at step 20', () => latestStep(run) >= 20);
     worker.child.kill('SIGTERM');
     const ended = await worker.exited;
-    assert.equal(ended.code, 0, worker.stderr());
+    // Stopped by a signal: exit 143, so that a Kubernetes Job starts the pod again rather than count it done.
+    assert.equal(ended.code, 143, worker.stderr());
     assert.match(ended.stdout, /worker stopped: 0 done, 0 failed, 1 given back/);
     const stoppedAt = Number(/stopped at step (\d+) with a checkpoint; back in the queue/.exec(worker.stderr())?.[1]);
     assert.ok(stoppedAt >= 20 && stoppedAt < STEPS, worker.stderr());
     assert.equal(latestStep(run), stoppedAt);
     assert.match(dcgan(['queue', 'status', ...common], { cwd }).stdout, /1 waiting/);
 
-    const next = startWorker([...common, '--exit-when-idle'], cwd);
+    const next = startWorker([...common, '--exit-when-idle', '1'], cwd);
     assert.equal((await next.exited).code, 0, next.stderr());
-    assert.deepEqual(logWithoutTiming(run), logWithoutTiming(straight));
+    // The same numbers at every step a straight run logs, and the same weights; the log also has the line of the step
+    // the stop ended on (a graceful stop logs it, off the --log-every grid unless it falls on it).
+    const resumed = logWithoutTiming(run) as { step: number }[];
+    const extra = resumed.filter((l) => l.step % 7 !== 0 && l.step !== STEPS).map((l) => l.step);
+    assert.deepEqual(extra, stoppedAt % 7 === 0 ? [] : [stoppedAt]);
+    assert.deepEqual(
+      resumed.filter((l) => l.step % 7 === 0 || l.step === STEPS),
+      logWithoutTiming(straight),
+    );
     assert.deepEqual(checkpointFiles(run, STEPS), checkpointFiles(straight, STEPS));
   });
 
@@ -275,13 +285,29 @@ describe('dcgan queue on a real Redis', { skip }, () => {
     await rogue.add('train', { format: 1, run: path.join(cwd, 'rogue'), args: ['--evil', 'x'] }, { jobId: 'rogue-job' });
     await rogue.add('shell', { command: 'rm -rf /' }, { jobId: 'rogue-kind' });
     await rogue.close();
-    const worker = startWorker([...common, '--exit-when-idle'], cwd);
+    const worker = startWorker([...common, '--exit-when-idle', '1'], cwd);
     assert.equal((await worker.exited).code, 0, worker.stderr());
     assert.match(worker.stderr(), /rogue-job: failed: job rogue-job: --evil is not a dcgan train option/);
     assert.match(worker.stderr(), /rogue-kind: failed: job rogue-kind: unknown job kind "shell"/);
     assert.equal(existsSync(path.join(cwd, 'rogue')), false);
-    const status = JSON.parse(dcgan(['queue', 'status', ...common, '--json'], { cwd }).stdout) as { failed: { reason: string }[] };
-    assert.equal(status.failed.length, 2);
+    const status = JSON.parse(dcgan(['queue', 'status', ...common, '--json'], { cwd }).stdout) as { counts: { failed: number } };
+    assert.equal(status.counts.failed, 2);
+
+    // A Redis with a password: the URL's password works, a wrong one is one line, and neither is ever printed.
+    await admin.config('SET', 'requirepass', 'pa55-in-url');
+    try {
+      const withPassword = redis.url.replace('redis://', 'redis://:pa55-in-url@');
+      const ok = dcgan(['queue', 'status', '--redis', withPassword, '--queue', queue], { cwd });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout, /2 failed/);
+      const wrong = dcgan(['queue', 'status', '--redis', redis.url.replace('redis://', 'redis://:wrong-one@'), '--queue', queue], { cwd });
+      oneLine(wrong, /^dcgan: error: cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: authentication failed/);
+      const worker2 = startWorker(['--redis', withPassword, '--queue', queue, '--exit-when-idle', '1'], cwd);
+      assert.equal((await worker2.exited).code, 0, worker2.stderr());
+      for (const out of [ok.stdout, ok.stderr, wrong.stderr, worker2.stderr()]) assert.doesNotMatch(out, /pa55-in-url|wrong-one/);
+    } finally {
+      await admin.config('SET', 'requirepass', '');
+    }
     admin.disconnect();
   });
 });

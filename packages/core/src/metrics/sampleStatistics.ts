@@ -101,6 +101,11 @@ export function joinSampleStatistics(parts: readonly SampleStatistics[]): Sample
   let next = sorted[0]!.first;
   for (const s of sorted) {
     if (s.total !== total || s.featureDims !== d || s.classes !== k) throw new Error('the shards come from different evaluations');
+    // A NaN travels through JSON as null, which adds like 0: refused here, not turned into a plausible score.
+    const finite = (xs: readonly number[]) => xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+    if (!finite(s.featureSum) || !finite(s.featureOuter) || !s.splits.every((p) => Number.isFinite(p.pLogP) && finite(p.probSum))) {
+      throw new Error(`samples ${s.first}..${s.first + s.count - 1}: the statistics are not finite (G drew NaNs?)`);
+    }
     if (s.first !== next) throw new Error(s.first < next ? `samples ${s.first}..${next - 1} are in two shards` : `samples ${next}..${s.first - 1} are in no shard`);
     next = s.first + s.count;
   }

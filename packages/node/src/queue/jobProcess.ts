@@ -16,7 +16,7 @@ import { type BackendChoice, selectBackend } from '../backend.js';
 import { LATEST_POINTER } from '../run/checkpoints.js';
 import { RunDirectory } from '../run/runDirectory.js';
 import { RunLock, RunLockHeldError } from '../run/runLock.js';
-import { train } from '../train.js';
+import { type TrainRequest, train } from '../train.js';
 import { EVAL_SHARD_JOB, type EvalShardJobData, evaluateShard } from './evalShardJob.js';
 import type { RunBest, TrainJobData, TrainJobResult } from './queueJobs.js';
 import { trainRequestOfArguments } from './trainArguments.js';
@@ -77,6 +77,14 @@ async function trainJob(id: string, job: TrainJobData): Promise<FromJobProcess> 
     await fs.rename(job.run, aside);
     await send({ kind: 'line', line: `${job.run} was lost before its first checkpoint; its files moved to ${aside}, training from step 0` });
   }
+  if (resume) {
+    // Exact resume needs the arithmetic the run started with: a job that left --backend / --precision to `auto` takes
+    // what its first worker picked (config.json), not what this machine would pick (native vs cpu, bf16 vs fp32).
+    // A worker that cannot run it fails the job in one line rather than continue it differently.
+    const config = await run.readConfig().catch(() => ({}) as Record<string, unknown>);
+    if (request.backend === undefined && typeof config.backend === 'string') request.backend = config.backend as TrainRequest['backend'];
+    if (request.precision === undefined && typeof config.precision === 'string') request.precision = config.precision as TrainRequest['precision'];
+  }
   let resumedFrom: number | null = null;
   let lastProgress = 0;
   const result = await train(
@@ -105,6 +113,7 @@ async function trainJob(id: string, job: TrainJobData): Promise<FromJobProcess> 
 async function start(message: Extract<ToJobProcess, { kind: 'start' }>): Promise<void> {
   let answer: FromJobProcess;
   try {
+    running = message.name === EVAL_SHARD_JOB ? 'eval' : 'train';
     if (message.name === EVAL_SHARD_JOB) {
       await selectBackend(message.backend);
       answer = { kind: 'done', result: await evaluateShard(message.job) };
@@ -119,9 +128,13 @@ async function start(message: Extract<ToJobProcess, { kind: 'start' }>): Promise
   process.exit(0);
 }
 
+/** What this process runs: a training stops gracefully after a `stop`; an evaluation shard has no such point. */
+let running: 'train' | 'eval' | null = null;
+
 process.on('disconnect', () => {
-  // The worker is gone (killed, or its machine lost): stop now; another worker resumes from the last checkpoint.
-  if (!stopRequested) process.exit(1);
+  // The worker is gone (killed, or its machine lost): stop now, unless a training was asked to stop and is writing
+  // its checkpoint. Another worker resumes from the last checkpoint (or runs the shard again).
+  if (!(stopRequested && running === 'train')) process.exit(1);
 });
 process.on('message', (message: ToJobProcess) => {
   if (message.kind === 'stop') stopRequested = true;

@@ -85,7 +85,13 @@ export async function queueEval(request: QueueEvalRequest): Promise<QueueEvalRes
     const ref = await openMetricsReference({ dataset: run.dataset, data: request.data, cut: run.cut, imageSize: s, channels: c, n: request.n, classifier, seed: 0, onProgress: say });
     try {
       const floor = await floorMetrics(ref.floorSet, ref.reference, ref.n, new Set(['fid', 'is']), 0);
-      const merged = mergeSampleStatistics(await redisStep(() => waitForShards(queue, jobs, request.pollMs ?? 1_000, say)));
+      const shards = await redisStep(() => waitForShards(queue, jobs, request.pollMs ?? 1_000, say));
+      let merged: ReturnType<typeof mergeSampleStatistics>;
+      try {
+        merged = mergeSampleStatistics(shards);
+      } catch (e) {
+        throw new DcganError(`cannot combine the shards: ${(e as Error).message}`);
+      }
       const fid = frechetDistance(merged.gaussian, fitGaussian(ref.reference.features, ref.n, merged.gaussian.dims));
       return {
         protocol: { samples: request.n, shards: jobs.length, ...ref.protocol, extractor: ref.extractor, checkpoint: run.dir, step: run.step },

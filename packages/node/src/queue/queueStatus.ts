@@ -1,6 +1,6 @@
 import { DcganError } from '@dcgan-ts/core';
 import { Queue } from 'bullmq';
-import { DEFAULT_QUEUE, type TrainJobData, type TrainJobResult } from './queueJobs.js';
+import { DEFAULT_QUEUE, TRAIN_JOB, type TrainJobData, type TrainJobResult } from './queueJobs.js';
 import { describeRedisError, openRedis } from './redisConnection.js';
 
 /** The states a job can be in, as BullMQ names them. */
@@ -37,15 +37,16 @@ export async function queueStatus(request: { redis: string; queue?: string }): P
     const counts = (await queue.getJobCounts(...JOB_STATES)) as Record<JobState, number>;
     const completed = await queue.getJobs(['completed'], 0, -1);
     const finished = completed
-      .filter((j) => j.returnvalue && typeof (j.returnvalue as TrainJobResult).run === 'string')
+      .filter((j) => j.name === TRAIN_JOB && j.returnvalue && typeof (j.returnvalue as TrainJobResult).run === 'string')
       .map((j) => ({ id: j.id!, ...(j.returnvalue as TrainJobResult) }))
       .sort(byBest);
-    const active = (await queue.getJobs(['active'], 0, -1)).map((j) => {
+    // The lists are of training jobs (an evaluation's shards are counted above; `dcgan queue eval` follows its own).
+    const active = (await queue.getJobs(['active'], 0, -1)).filter((j) => j.name === TRAIN_JOB).map((j) => {
       const progress = j.progress as { step?: number; steps?: number } | number | undefined;
       const p = typeof progress === 'object' && progress !== null ? progress : {};
       return { id: j.id!, run: (j.data as TrainJobData).run, step: p.step ?? null, steps: p.steps ?? null };
     });
-    const failed = (await queue.getJobs(['failed'], 0, -1)).map((j) => ({
+    const failed = (await queue.getJobs(['failed'], 0, -1)).filter((j) => j.name === TRAIN_JOB).map((j) => ({
       id: j.id!,
       run: (j.data as TrainJobData).run,
       reason: j.failedReason ?? '',

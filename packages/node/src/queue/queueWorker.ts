@@ -21,8 +21,11 @@ export interface WorkerRequest {
   stalledAfter?: number;
   /** The backend of evaluation shards (default auto); a training job names its own (--backend in its options). */
   backend?: BackendChoice;
-  /** Exit once the queue has nothing waiting, delayed or active (a Kubernetes Job's workers, a CI run). */
-  exitWhenIdle?: boolean;
+  /**
+   * Exit once the queue has had nothing waiting, delayed or active for this many seconds (a Kubernetes Job's workers,
+   * a script): long enough for a submitter that starts after the workers (it may first train the metrics' classifier).
+   */
+  exitWhenIdle?: number;
   /** Aborting stops the worker gracefully: each training finishes its step, checkpoints, and its job goes back to wait. */
   signal?: AbortSignal;
   /** One line per event (job taken, progress, finished, given back, failed). */
@@ -41,11 +44,11 @@ export interface WorkerSummary {
 const LOCKED_RETRY_MS = 5_000;
 /** Progress lines at most this often per job. */
 const PROGRESS_LINE_MS = 30_000;
-const IDLE_POLL_MS = 2_000;
+const IDLE_POLL_MS = 1_000;
 
 /**
  * `dcgan queue worker`: takes training jobs from the queue and trains each in a forked process
- * (queue/trainJobProcess.ts), resuming a run that another worker started. BullMQ does the rest: a worker that dies
+ * (queue/jobProcess.ts), resuming a run that another worker started. BullMQ does the rest: a worker that dies
  * stops renewing its job's lock, and after `stalledAfter` seconds another worker's stalled-job check puts the job back
  * to wait, where a worker takes it and resumes the run from its latest checkpoint; the finished run equals a straight
  * one because resume is exact.
@@ -57,7 +60,7 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
   if (!(stalledMs >= 1000)) throw new DcganError(`--stalled-after must be at least 1 second, got ${request.stalledAfter}`);
   const say = request.onLine ?? (() => {});
   const queueName = request.queue ?? DEFAULT_QUEUE;
-  const connection = await openRedis(request.redis, say);
+  const connection = await openRedis(request.redis, say, 'worker');
   const summary: WorkerSummary = { completed: 0, failed: 0, returned: 0 };
   const children = new Set<ChildProcess>();
   let stopping = false;
@@ -81,7 +84,9 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
     } catch (e) {
       throw new UnrecoverableError((e as Error).message);
     }
-    const answer = await runInChild(start, children, (step, steps) => void job.updateProgress({ step, steps }), say, () => stopping);
+    // Progress is advice: a Redis that refuses the write (full, or the job removed) must not take the worker down.
+    const onProgress = (step: number, steps: number) => void job.updateProgress({ step, steps }).catch(() => {});
+    const answer = await runInChild(start, children, onProgress, say, () => stopping);
     switch (answer.kind) {
       case 'done': {
         const result = answer.result;
@@ -114,7 +119,8 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
     concurrency,
     lockDuration: stalledMs,
     stalledInterval: Math.max(500, Math.round(stalledMs / 2)),
-    // A job whose worker dies twice in a row is still given again; a third loss fails it (a job that kills machines).
+    // A job whose worker is lost twice is still given again; a third loss in its life fails it (a job that kills
+    // machines). BullMQ counts stalls over the job's whole life.
     maxStalledCount: 2,
     autorun: false,
   });
@@ -131,13 +137,13 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
     if (stopping) return;
     stopping = true;
     say(children.size > 0 ? 'stopping: each training finishes its step and checkpoints, then its job goes back to the queue' : 'stopping');
-    for (const child of children) child.send({ kind: 'stop' } satisfies ToJobProcess);
+    for (const child of children) sendTo(child, { kind: 'stop' });
     void worker.close();
   };
   request.signal?.addEventListener('abort', stop);
   if (request.signal?.aborted) stop();
   let idleTimer: NodeJS.Timeout | undefined;
-  if (request.exitWhenIdle) idleTimer = watchIdle(new Queue(queueName, { connection }), worker, stop);
+  if (request.exitWhenIdle !== undefined) idleTimer = watchIdle(new Queue(queueName, { connection }), worker, request.exitWhenIdle * 1000, stop);
 
   say(`worker on ${redactRedisUrl(request.redis)} queue "${queueName}": ${concurrency} job${concurrency > 1 ? 's' : ''} at a time`);
   try {
@@ -151,15 +157,18 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
   return summary;
 }
 
-/** Stops the worker once it runs nothing and the queue has nothing waiting, delayed or active. */
-function watchIdle(queue: Queue, worker: Worker, stop: () => void): NodeJS.Timeout {
+/** Stops the worker once the queue has had nothing waiting, delayed or active for `graceMs`. */
+function watchIdle(queue: Queue, worker: Worker, graceMs: number, stop: () => void): NodeJS.Timeout {
   let checking = false;
+  let idleSince: number | null = null;
   const timer = setInterval(async () => {
     if (checking || worker.isRunning() === false) return;
     checking = true;
     try {
       const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
-      if (Object.values(counts).every((n) => n === 0)) {
+      if (!Object.values(counts).every((n) => n === 0)) idleSince = null;
+      else if (idleSince === null) idleSince = Date.now();
+      if (idleSince !== null && Date.now() - idleSince >= graceMs) {
         clearInterval(timer);
         await queue.close();
         stop();
@@ -171,6 +180,14 @@ function watchIdle(queue: Queue, worker: Worker, stop: () => void): NodeJS.Timeo
     }
   }, IDLE_POLL_MS);
   return timer;
+}
+
+/** A message to a job process; one whose channel just closed (it is exiting) is dropped: its `exit` follows. */
+function sendTo(child: ChildProcess, message: ToJobProcess): void {
+  if (!child.connected) return;
+  child.send(message, (e) => {
+    if (e) child.emit('error', e);
+  });
 }
 
 /** Runs one job in a forked process (queue/jobProcess.ts); resolves with its last message (a crash: a retryable failure). */
@@ -201,13 +218,18 @@ function runInChild(
       } else if (message.kind === 'line') say(`${id}: ${message.line}`);
       else answer = message;
     });
+    // A process that could not start (or whose channel broke) ends as a retryable failure, never a hang.
+    child.on('error', (e) => {
+      answer ??= { kind: 'failed', message: `the job process: ${e.message}`, expected: false };
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
     child.on('exit', (code, signal) => {
       children.delete(child);
       if (answer) return resolve(answer);
       const last = stderr.trim().split('\n').slice(-3).join(' | ');
       resolve({ kind: 'failed', message: `the training process died (${signal ?? `exit ${code}`})${last ? `: ${last}` : ''}`, expected: false });
     });
-    child.send(start satisfies ToJobProcess);
-    if (stopping()) child.send({ kind: 'stop' } satisfies ToJobProcess);
+    sendTo(child, start);
+    if (stopping()) sendTo(child, { kind: 'stop' });
   });
 }

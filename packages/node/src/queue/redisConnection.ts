@@ -6,11 +6,16 @@ import { Redis } from 'ioredis';
  * (ioredis's syntax, the one every Redis host documents). We only connect out: nothing of ours listens on a port.
  */
 
-/** The URL with its password replaced by `***`: what error lines and logs show. */
+/**
+ * The URL with its credentials replaced by `***`: what error lines and logs show. The user name goes too (ACL users
+ * are half of a credential), and so does a query string (ioredis reads `?password=` there).
+ */
 export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';
+    if (parsed.username !== '') parsed.username = '***';
+    if (parsed.search !== '') parsed.search = '?***';
     return parsed.toString();
   } catch {
     return '(an unparseable URL)';
@@ -37,23 +42,25 @@ export function checkRedisUrl(url: string): void {
 const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
- * A connection for the queue, checked: connects and PINGs once (no retries), so an unreachable Redis, a wrong
- * password or a TLS mismatch is one line now rather than a silent retry loop. After that first contact the
- * connection reconnects on its own (a Redis restart mid-sweep is waited out, not fatal); `onError` hears each failure
- * once per outage, as one line.
+ * A connection for the queue, checked: connects and PINGs once (no retries), so an unreachable Redis, a wrong password
+ * or a TLS mismatch is one line now rather than a silent retry loop. After that first contact a worker's connection
+ * (`lifetime` 'worker') reconnects on its own for as long as it takes (a Redis restart mid-sweep is waited out), a
+ * one-shot command's for ~10 s; `onError` hears each failure once per outage, as one line.
  *
  * BullMQ's workers need `maxRetriesPerRequest: null` (their blocking commands wait indefinitely).
  */
-export async function openRedis(url: string, onError: (line: string) => void = () => {}): Promise<Redis> {
+export async function openRedis(url: string, onError: (line: string) => void = () => {}, lifetime: 'worker' | 'command' = 'command'): Promise<Redis> {
   checkRedisUrl(url);
   let connected = false;
   let lastError = '';
   const redis = new Redis(url, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: null,
-    // Before the first contact: give up at once (the caller says why); after: back off up to 5 s, forever.
-    retryStrategy: (times) => (connected ? Math.min(times * 200, 5_000) : null),
+    // A worker waits out a Redis restart (its blocking commands need no per-request limit); a one-shot command
+    // (submit, status, eval) gives up after ~10 s of reconnecting and says so in one line, rather than hang.
+    maxRetriesPerRequest: lifetime === 'worker' ? null : 3,
+    // Before the first contact: give up at once (the caller says why); after: back off up to 5 s.
+    retryStrategy: (times) => (!connected || (lifetime === 'command' && times > 6) ? null : Math.min(times * 200, 5_000)),
   });
   let firstError: Error | null = null;
   redis.on('error', (e: Error) => {

@@ -30,7 +30,7 @@ export interface SubmittedJob {
   id: string;
   run: string;
   args: string[];
-  /** `added`, or the state of the job already queued for this run directory (then nothing was added). */
+  /** `added`; `retried` (it had failed); or the state of the job already queued for this run directory (nothing added). */
   state: string;
 }
 
@@ -54,7 +54,7 @@ export async function submitSweep(request: QueueSweepRequest): Promise<Submitted
     throw new DcganError(`cannot create --runs ${runs}: ${describeFsError(e)}`);
   });
   const jobs = points.map((p) => {
-    const data: TrainJobData = { format: JOB_FORMAT, run: path.join(runs, p.name), args: [...common, ...p.args] };
+    const data: TrainJobData = { format: JOB_FORMAT, run: path.join(runs, p.name), args: [...common, ...absoluteArguments(p.args, cwd)] };
     trainRequestOfArguments(data.args, `point ${p.name}`);
     return { id: trainJobId(data.run), data };
   });
@@ -66,7 +66,18 @@ export async function submitSweep(request: QueueSweepRequest): Promise<Submitted
     for (const { id, data } of jobs) {
       const existing = await queue.getJob(id);
       if (existing) {
-        submitted.push({ id, run: data.run, args: data.args, state: await existing.getState() });
+        // The same run directory with other options is another experiment: refused, never silently ignored.
+        const had = (existing.data as Partial<TrainJobData>).args ?? [];
+        if (JSON.stringify(had) !== JSON.stringify(data.args)) {
+          throw new DcganError(`${data.run} is already queued with other options (${had.join(' ')}); choose another --runs, or --queue`);
+        }
+        let state: string = await existing.getState();
+        if (state === 'failed') {
+          // Submitting again is how a failed run is retried (it resumes from its latest checkpoint).
+          await existing.retry();
+          state = 'retried';
+        }
+        submitted.push({ id, run: data.run, args: data.args, state });
         continue;
       }
       // Kept after they end (status lists them); a crash of the training process is retried (it resumes from its

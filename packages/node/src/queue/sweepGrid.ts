@@ -117,7 +117,13 @@ export function gridPoints(axes: readonly GridAxis[]): GridPoint[] {
       })),
     );
   }
-  return points.map((p) => ({ ...p, name: p.name === '' ? 'run' : safeName(p.name) }));
+  const named = points.map((p) => ({ ...p, name: p.name === '' ? 'run' : safeName(p.name) }));
+  const names = new Set<string>();
+  for (const p of named) {
+    if (names.has(p.name)) throw new DcganError(`two points of the sweep would share the run directory ${p.name}: use values that differ in letters or digits`);
+    names.add(p.name);
+  }
+  return named;
 }
 
 /** A directory name on every file system: path separators and shell-unfriendly characters become `-`. */
