@@ -1,8 +1,8 @@
 # The dcgan command in a container, built from this repository: what the job queue's workers run in on a cluster
 # (deploy/kubernetes/queue-workers.yaml), and any other `dcgan` command.
 #
-#   docker build -t dcgan-ts .
-#   docker run --rm -e DCGAN_REDIS=redis://:PASSWORD@redis-host:6379 -v /shared/runs:/shared/runs dcgan-ts \
+#   docker build -t dcgan-ts:0.1.0 .
+#   docker run --rm -e DCGAN_REDIS=redis://:PASSWORD@redis-host:6379 -v /shared/runs:/shared/runs dcgan-ts:0.1.0 \
 #     queue worker --exit-when-idle
 #
 # Linux x86-64 or arm64 with oneDNN (Debian's libdnnl), so training runs on the native backend.
@@ -14,8 +14,9 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/dcgan-ts
 COPY . .
-# npm ci builds everything (the root package's prepare script); the addon must build (no silent JS fallback here).
-RUN DCGAN_REQUIRE_NATIVE=1 npm ci --no-audit --no-fund \
+# npm ci builds everything (the root package's prepare script); build-addon --strict fails the image if the native
+# addon did not build (npm ci alone would fall back to the slow JS backend silently).
+RUN npm ci --no-audit --no-fund \
   && node packages/native/scripts/build-addon.mjs --strict \
   && npm prune --omit=dev --no-audit --no-fund
 

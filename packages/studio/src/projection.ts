@@ -64,18 +64,24 @@ export function mountProjection(state: StudioState): void {
     const steps = Number(stepsInput.value);
     if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) return tell(`steps must be a whole number from 1 to ${MAX_STEPS}`, 'error');
     const { imageSize: s, channels: c, latentSize: nz, distribution } = g.manifest;
-    const decoded = await decodeImages([{ name: picked.name, blob: picked }], s, c);
-    if (decoded.count === 0) return tell(`cannot read ${picked.name} as an image`, 'error');
-
+    // Taken before the first await: a second click, or a live reload disposing g, cannot slip in while decoding.
     running = true;
     run.disabled = true;
+    state.hold(g);
+    const decoded = await decodeImages([{ name: picked.name, blob: picked }], s, c).catch(() => ({ count: 0, pixels: new Uint8Array(0), skipped: [] }));
+    if (decoded.count === 0) {
+      state.release(g);
+      running = false;
+      run.disabled = false;
+      return tell(`cannot read ${picked.name} as an image`, 'error');
+    }
+
     pickButton.disabled = true;
     download.disabled = true;
     found = null;
     card.dataset.state = 'running';
     delete card.dataset.rmse;
     delete card.dataset.startRmse;
-    state.hold(g);
     const cls = state.cls;
     // The target as dcgan project feeds it: (1, S, S, C) in [-1, 1].
     const image = tf.tidy(() => tf.sub(tf.div(tf.tensor4d(Float32Array.from(decoded.pixels), [1, s, s, c]), 127.5), 1) as tf.Tensor4D);
