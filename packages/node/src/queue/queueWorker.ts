@@ -47,7 +47,7 @@ const PROGRESS_LINE_MS = 30_000;
 const IDLE_POLL_MS = 1_000;
 
 /**
- * `dcgan queue worker`: takes training jobs from the queue and trains each in a forked process
+ * `dcgan queue worker`: takes jobs from the queue (trainings, evaluation shards) and runs each in a forked process
  * (queue/jobProcess.ts), resuming a run that another worker started. BullMQ does the rest: a worker that dies
  * stops renewing its job's lock, and after `stalledAfter` seconds another worker's stalled-job check puts the job back
  * to wait, where a worker takes it and resumes the run from its latest checkpoint; the finished run equals a straight
