@@ -7,6 +7,7 @@ import { checkpointsToRemove, pruneCheckpoints, resolveCheckpointDir } from '../
 import { openBestScore } from '../src/run/bestCheckpoint.js';
 import { HOST_TAG } from '../src/io/leftovers.js';
 import { dcgan, TINY, tempDir } from './cli.js';
+import { idxImages, idxLabels } from './datasetFixtures.js';
 
 /**
  * The GAN practice beyond the paper (issue: EMA, DiffAugment, best checkpoints, retention, truncation) as a user
@@ -284,7 +285,13 @@ test('--conditional-d projection: trains, checkpoints, resumes exactly; sample, 
   assert.equal(grid('3', 'three.png').code, 0);
   assert.equal(grid('5', 'five.png').code, 0);
   assert.notDeepEqual(file(cwd, 'three.png'), file(cwd, 'five.png'), 'the class reaches G');
-  const clf = dcgan(['train-classifier', '--dataset', 'mnist', '--image-size', '16', '--steps', '2', '--batch-size', '8', '--backend', 'cpu', '--out', 'clf'], { cwd });
+  // The metrics' classifier, on a small labelled IDX set (MNIST's test split on the cpu backend takes minutes).
+  mkdirSync(path.join(cwd, 'idx'));
+  for (const split of ['train', 't10k']) {
+    writeFileSync(path.join(cwd, 'idx', `${split}-images-idx3-ubyte`), idxImages(40));
+    writeFileSync(path.join(cwd, 'idx', `${split}-labels-idx1-ubyte`), idxLabels(40));
+  }
+  const clf = dcgan(['train-classifier', '--dataset', 'idx', '--data', 'idx', '--image-size', '16', '--steps', '2', '--batch-size', '8', '--backend', 'cpu', '--out', 'clf'], { cwd });
   assert.equal(clf.code, 0, clf.stderr);
   const ev = dcgan(['eval', '--checkpoint', 'straight', '--classifier', 'clf', '--n', '20', '--metrics', 'fid', '--backend', 'cpu', '--json'], { cwd });
   assert.equal(ev.code, 0, ev.stderr);
