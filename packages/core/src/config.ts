@@ -4,6 +4,16 @@ import { parseAugmentPolicies } from './training/diffAugment.js';
 /** The latent distribution: the paper's uniform U(-1, 1), or N(0, 1) as in PyTorch's and dcgan.torch's examples. */
 export type LatentDistribution = 'normal' | 'uniform';
 
+/**
+ * How a conditional model's D takes the class (`--conditional-d`, models/conditioning.ts): as K class maps beside
+ * the image (`concat`, DCGAN-tensorflow's y_dim) or as a class embedding projected onto D's last features at its
+ * output (`projection`, Miyato & Koyama 2018; models/projectionDiscriminator.ts).
+ */
+export type ConditionalDiscriminator = 'concat' | 'projection';
+
+/** The --conditional-d values, the default first. */
+export const CONDITIONAL_DISCRIMINATORS: readonly ConditionalDiscriminator[] = ['concat', 'projection'];
+
 /** What fixes the networks' shapes: everything a checkpoint must agree on. */
 export interface ModelConfig {
   /** Square image side: a power of two from 16 to 256. */
@@ -21,9 +31,15 @@ export interface ModelConfig {
   z: LatentDistribution;
   /**
    * Classes of a class-conditional model (`--conditional`, models/conditioning.ts): G takes [z | one-hot class], D
-   * the image with K class maps. Absent: the paper's unconditional DCGAN.
+   * the image with K class maps (concat), or the image alone with a class projection at its output (conditionalD).
+   * Absent: the paper's unconditional DCGAN.
    */
   classes?: number;
+  /**
+   * How D of a conditional model takes the class (`--conditional-d`): recorded for `projection` only; absent (every
+   * checkpoint from before the option, and every concat run) is `concat`.
+   */
+  conditionalD?: ConditionalDiscriminator;
 }
 
 /** The paper's optimisation settings (section 4) and the run's schedule. */
@@ -115,6 +131,12 @@ export function validateModelConfig(c: ModelConfig): void {
   if (c.classes !== undefined && !(Number.isInteger(c.classes) && c.classes >= 2 && c.classes <= MAX_CLASSES)) {
     throw new DcganError(`classes must be an integer from 2 to ${MAX_CLASSES}, got ${shownValue(c.classes)}`);
   }
+  if (c.conditionalD !== undefined) {
+    if (!CONDITIONAL_DISCRIMINATORS.includes(c.conditionalD)) {
+      throw new DcganError(`conditionalD must be one of ${CONDITIONAL_DISCRIMINATORS.join(', ')}, got ${shownValue(c.conditionalD)}`);
+    }
+    if (c.classes === undefined) throw new DcganError(`conditionalD ${c.conditionalD} needs a class-conditional model (classes)`);
+  }
 }
 
 /**
@@ -162,5 +184,7 @@ export function modelConfigOf(c: ModelConfig): ModelConfig {
     kernel: c.kernel,
     z: c.z,
     ...(c.classes === undefined ? {} : { classes: c.classes }),
+    // concat is the default and recorded by absence, so that a concat run's config is that of releases before it.
+    ...(c.conditionalD === 'projection' ? { conditionalD: c.conditionalD } : {}),
   };
 }

@@ -5,6 +5,8 @@
 
 // Configuration, errors, the seeded RNG and its named streams
 export {
+  CONDITIONAL_DISCRIMINATORS,
+  type ConditionalDiscriminator,
   type DcganConfig,
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
@@ -33,8 +35,12 @@ export { buildGenerator } from './models/generator.js';
 export {
   checkClass,
   classCount,
+  conditionalDiscriminator,
   conditionImages,
+  discriminatorInput,
   discriminatorInputChannels,
+  discriminatorLogits,
+  discriminatorOutputWidth,
   generatorInputs,
   generatorInputWidth,
   oneHotLabels,
@@ -44,6 +50,7 @@ export {
   seedInputs,
 } from './models/conditioning.js';
 export { buildDiscriminator } from './models/discriminator.js';
+export { projectionLogits } from './models/projectionDiscriminator.js';
 export { countTrainableParameters, INIT_STD, initializeWeights } from './models/initialize.js';
 export { batchNormalization, DcganBatchNormalization } from './models/batchNormalization.js';
 export { conv2d, DcganConv2D } from './models/convolution.js';

@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   BestScore,
+  buildDiscriminator,
   checkClass,
+  countTrainableParameters,
+  discriminatorInput,
+  discriminatorInputChannels,
+  discriminatorLogits,
+  initializeWeights,
+  referenceParameterCounts,
+  RngStream,
+  validateModelConfig,
   classAccuracy,
   conditionImages,
   generatorInputs,
@@ -244,4 +253,78 @@ test('conditional: G takes [z | one-hot], D the image with K class maps; a step 
   other.dispose();
   const accuracy = classAccuracy([0.9, 0.1, 0.2, 0.8, 0.6, 0.4], 2, [0, 1, 1]);
   assert.deepEqual(accuracy, { accuracy: 2 / 3, perClass: [1, 0.5], samples: 3 });
+});
+
+test('--conditional-d projection: D reads the image alone; its logit is w.h + e_y.h by hand; gradients reach the embedding', () => {
+  const config = tinyConfig({ classes: 3, conditionalD: 'projection', ngf: 8, ndf: 8 });
+  const D = buildDiscriminator(config);
+  initializeWeights(D, Rng.derive(4, RngStream.init));
+  assert.deepEqual(D.inputs[0]!.shape, [null, 16, 16, 1], 'no class maps');
+  assert.deepEqual(D.outputs[0]!.shape, [null, 4], 'w.h and one e_k.h per class');
+  // The unconditional body, and K embeddings of h's size (4 x 4 x 16) more.
+  const unconditional = referenceParameterCounts(tinyConfig({ ngf: 8, ndf: 8 })).discriminator;
+  assert.equal(countTrainableParameters(D), unconditional + 3 * 4 * 4 * 16);
+  assert.equal(referenceParameterCounts(config).discriminator, countTrainableParameters(D));
+
+  // h: D's last feature map, the tensor its final 4x4 convolution reads; that convolution's kernel holds w (filter 0)
+  // and the class embeddings e_k (filter 1 + k).
+  const last = D.layers[D.layers.length - 2]!; // d_conv2, before d_logit
+  assert.equal(last.name, 'd_conv2');
+  const body = tfl.model({ inputs: D.inputs, outputs: D.getLayer('d_lrelu1').output as tfl.SymbolicTensor });
+  const x = tf.tensor4d(Rng.derive(5, RngStream.init).normals(2 * 16 * 16, 0, 1), [2, 16, 16, 1]);
+  const labels = [2, 0];
+  const oneHot = oneHotLabels(labels, 3);
+  const h = Array.from((body.predict(x) as tf.Tensor).dataSync()); // (2, 4, 4, 16)
+  const kernel = Array.from(last.getWeights()[0]!.dataSync()); // (4, 4, 16, 4): [position][filter]
+  const dot = (i: number, filter: number) => {
+    let s = 0;
+    for (let j = 0; j < 256; j++) s += h[i * 256 + j]! * kernel[j * 4 + filter]!;
+    return s;
+  };
+  const logits = discriminatorLogits(config, D.predict(x) as tf.Tensor2D, oneHot);
+  assert.deepEqual(logits.shape, [2, 1]);
+  const byHand = labels.map((y, i) => dot(i, 0) + dot(i, 1 + y));
+  Array.from(logits.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - byHand[i]!) < 1e-5, `image ${i}: ${v} vs ${byHand[i]} by hand`));
+  assert.ok(Math.abs(byHand[0]! - dot(0, 0) - dot(0, 2)) > 1e-4, 'another class gives another logit');
+  assert.equal(discriminatorInput(config, x, oneHot), x, 'the images go in as they are');
+
+  // d(sum of logits)/d(kernel): filter 0 (w) gets h_0 + h_1; filter 1 + y gets the h of the images of class y; the
+  // embedding of class 1, which no image has, gets exactly nothing.
+  const variable = D.getLayer('d_conv2').trainableWeights[0]!.read() as tf.Variable;
+  const { value, grads } = tf.variableGrads(() => tf.sum(discriminatorLogits(config, D.apply(x, { training: false }) as tf.Tensor2D, oneHot)) as tf.Scalar, [variable]);
+  const g = Array.from(grads[variable.name]!.dataSync());
+  const column = (filter: number) => Array.from({ length: 256 }, (_, j) => g[j * 4 + filter]!);
+  const close = (a: number[], b: number[]) => a.every((v, j) => Math.abs(v - b[j]!) < 1e-5);
+  assert.ok(close(column(0), h.slice(0, 256).map((v, j) => v + h[256 + j]!)), 'w: both images');
+  assert.ok(close(column(3), h.slice(0, 256)), 'e_2: image 0');
+  assert.ok(close(column(1), h.slice(256)), 'e_0: image 1');
+  assert.ok(column(2).every((v) => v === 0), 'e_1: no image of class 1');
+  assert.ok(column(3).some((v) => v !== 0));
+  tf.dispose([x, oneHot, logits, value, ...Object.values(grads)]);
+  D.dispose();
+
+  assert.throws(() => validateModelConfig(tinyConfig({ conditionalD: 'projection' })), /conditionalD projection needs a class-conditional model/);
+  assert.throws(() => validateModelConfig(tinyConfig({ classes: 3, conditionalD: 'dot' as 'projection' })), /conditionalD must be one of concat, projection, got "?dot"?/);
+  assert.equal(discriminatorInputChannels(tinyConfig({ classes: 3 })), 4, 'absent: concat, as every checkpoint before the option');
+});
+
+test('--conditional-d projection: a step trains the embeddings of the batch\'s classes, takes the labels, leaks nothing', () => {
+  const config = tinyConfig({ classes: 3, conditionalD: 'projection', ngf: 8, ndf: 8 });
+  const data = randomDataset(16, 16, 1);
+  const labels = Uint16Array.from({ length: 16 }, (_, i) => (i % 2) * 2); // classes 0 and 2 only
+  const trainer = DcganTrainer.create(config, data, labels);
+  const kernel = () => Array.from(trainer.discriminator.getLayer('d_conv2').getWeights()[0]!.dataSync());
+  const before = kernel();
+  const first = trainer.trainStep();
+  const tensors = tf.memory().numTensors;
+  trainer.trainStep();
+  assert.equal(tf.memory().numTensors, tensors, 'a step leaves no tensors behind');
+  const after = kernel();
+  const moved = (filter: number) => before.some((v, j) => j % 4 === filter && v !== after[j]);
+  assert.ok(moved(0) && moved(1) && moved(3), 'w, e_0 and e_2 learn');
+  assert.ok(!moved(2), 'e_1: no image of class 1, no gradient (Adam moves nothing while its moments stay zero)');
+  const other = DcganTrainer.create(config, data, Uint16Array.from({ length: 16 }, (_, i) => ((i % 2) * 2 + 1) % 3));
+  assert.notDeepEqual(other.trainStep(), first, 'the labels reach D');
+  trainer.dispose();
+  other.dispose();
 });

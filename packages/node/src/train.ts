@@ -1,5 +1,6 @@
 import {
   CollapseWatch,
+  type ConditionalDiscriminator,
   DcganError,
   DcganTrainer,
   FlipDataset,
@@ -89,6 +90,8 @@ export interface TrainRequest {
   augment?: string;
   /** A class-conditional DCGAN on the data's labels (IDX, CIFAR, class folders): `sample --class K`. */
   conditional?: boolean;
+  /** How a conditional model's D takes the class: K maps beside the image (default) or a projection at its output. */
+  conditionalD?: ConditionalDiscriminator;
 }
 
 /** What `train` tells its caller as it goes; every member optional. */

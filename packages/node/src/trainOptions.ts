@@ -1,5 +1,6 @@
 import {
   AUGMENT_POLICIES,
+  CONDITIONAL_DISCRIMINATORS,
   DEFAULT_EVAL_METRICS,
   DEFAULT_MODEL_CONFIG,
   DEFAULT_SELECT_BY,
@@ -102,6 +103,15 @@ export const TRAIN_OPTIONS: readonly OptionDeclaration[] = [
     flag: '--conditional',
     value: 'flag',
     help: "class-conditional DCGAN on the data's labels (IDX, CIFAR, class folders): `dcgan sample --class K` draws class K",
+    resume: 'fixed',
+  },
+  {
+    key: 'conditionalD',
+    flag: '--conditional-d',
+    placeholder: '<wiring>',
+    value: { choices: CONDITIONAL_DISCRIMINATORS },
+    default: 'concat',
+    help: "with --conditional: how D takes the class: concat (K class maps beside the image) or projection (Miyato & Koyama 2018: a class embedding times D's last features)",
     resume: 'fixed',
   },
   { key: 'seed', flag: '--seed', placeholder: '<n>', value: 'seed', default: 'random, recorded', help: 'run seed: weights, data order and noise', resume: 'fixed' },

@@ -1,5 +1,6 @@
 import {
   type CheckpointState,
+  conditionalDiscriminator,
   DEFAULT_EVAL_METRICS,
   DEFAULT_MODEL_CONFIG,
   DEFAULT_TRAINING_CONFIG,
@@ -197,6 +198,7 @@ async function resumedStart(request: TrainRequest, resumeFrom: string | null, ch
   const { steps, ...previous } = state.config;
   const base: BaseConfig = { ...previous, dataset: state.dataset.name };
   refuseChangedOptions(request, base, out);
+  refuseChangedConditionalD(request, base, out);
   return { base, out, resumed: { steps, datasetSize: state.dataset.size, ...recorded } };
 }
 
@@ -215,6 +217,18 @@ function refuseChangedOptions(request: TrainRequest, base: BaseConfig, out: stri
       throw new DcganError(`--resume: ${out} was trained ${had} ${String(asked)}; drop the option or start a new run`);
     }
   }
+}
+
+/**
+ * --conditional-d on --resume: the run's wiring, which a checkpoint records only for projection (absent: concat, as
+ * every checkpoint from before the option); an unconditional run takes none.
+ */
+function refuseChangedConditionalD(request: TrainRequest, base: BaseConfig, out: string): void {
+  const asked = request.conditionalD;
+  if (asked === undefined) return;
+  const had = conditionalDiscriminator(base);
+  if (had === null) throw new DcganError('--resume: this run is not class-conditional; --conditional-d needs --conditional, which starts a new run');
+  if (asked !== had) throw new DcganError(`--resume: ${out} was trained with --conditional-d ${had}, not ${asked}; drop the option or start a new run`);
 }
 
 /** DcganConfig's members that a run may lack (older checkpoints, runs without the option). */
@@ -270,6 +284,8 @@ export async function planTraining(
   if (request.augment !== undefined) request = { ...request, augment: parseAugmentPolicies(request.augment) };
   const resumeFrom = request.resumeFrom === undefined ? null : path.resolve(request.resumeFrom);
   const resume = (request.resume ?? false) || resumeFrom !== null;
+  // Before anything is read: a fresh run's D takes a class only with --conditional (a resume checks the run's).
+  if (!resume && request.conditionalD !== undefined && !request.conditional) throw new DcganError('--conditional-d needs --conditional');
   const { base, out, resumed, source } = resume ? await resumedStart(request, resumeFrom, checkRunDirectory) : await freshStart(request, checkRunDirectory);
   const schedule = {
     logEvery: request.logEvery ?? base.logEvery,
@@ -300,6 +316,8 @@ export async function planTraining(
   const config: DcganConfig = {
     ...rest,
     ...(classes === undefined ? {} : { classes }),
+    // A fresh conditional run's D wiring, recorded for projection only (absent: concat); a resumed run keeps its own.
+    ...(!resume && classes !== undefined && request.conditionalD === 'projection' ? { conditionalD: 'projection' as const } : {}),
     ...schedule,
     steps: totalSteps(request, stepsPerEpoch, resumed?.steps),
   };

@@ -7,6 +7,7 @@ import { checkpointsToRemove, pruneCheckpoints, resolveCheckpointDir } from '../
 import { openBestScore } from '../src/run/bestCheckpoint.js';
 import { HOST_TAG } from '../src/io/leftovers.js';
 import { dcgan, TINY, tempDir } from './cli.js';
+import { idxImages, idxLabels } from './datasetFixtures.js';
 
 /**
  * The GAN practice beyond the paper (issue: EMA, DiffAugment, best checkpoints, retention, truncation) as a user
@@ -243,4 +244,77 @@ test('checkpoints/best follows the log on a resume: a kill between the best chec
   const other = await openBestScore(cwd, 'fid', [entry(3, 45), entry(6, 60), entry(9, 10)]);
   assert.deepEqual(other.best, { step: 3, value: 45 });
   assert.equal(readFileSync(path.join(cwd, 'best'), 'utf8'), 'step-000003\n');
+});
+
+test('--conditional-d projection: trains, checkpoints, resumes exactly; sample, eval and project take it; bad input is one line', () => {
+  const cwd = tempDir();
+  const COND = ['train', '--dataset', 'mnist', '--image-size', '16', '--ngf', '8', '--ndf', '8', '--nz', '8', '--batch-size', '4', '--backend', 'cpu', '--seed', '3', '--conditional', '--log-every', '1'];
+  const PROJ = [...COND, '--conditional-d', 'projection', '--checkpoint-every', '2'];
+  for (const args of [
+    [...PROJ, '--steps', '4', '--out', 'straight'],
+    [...PROJ, '--steps', '2', '--out', 'split'],
+    ['train', '--resume', '--out', 'split', '--steps', '4', '--backend', 'cpu', '--conditional-d', 'projection'],
+    [...COND, '--steps', '4', '--out', 'concat'],
+  ]) {
+    const r = dcgan(args, { cwd });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+  }
+  const config = (run: string) => JSON.parse(readFileSync(path.join(cwd, run, 'checkpoints/step-000004/state.json'), 'utf8')).config;
+  assert.equal(config('straight').conditionalD, 'projection');
+  assert.equal(config('concat').conditionalD, undefined, 'concat is recorded by absence, as in checkpoints before the option');
+  // D reads the image alone and ends in 1 + K outputs; its weights are not concat's.
+  const topology = (run: string) => JSON.parse(readFileSync(path.join(cwd, run, 'checkpoints/step-000004/discriminator/model.json'), 'utf8'));
+  assert.match(JSON.stringify(topology('straight')), /"batch_input_shape":\[null,16,16,1\]/);
+  assert.match(JSON.stringify(topology('concat')), /"batch_input_shape":\[null,16,16,11\]/);
+  const logLines = (run: string) =>
+    readFileSync(path.join(cwd, run, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const { imgPerSec: _, ...rest } = JSON.parse(line) as Record<string, number>;
+        return rest;
+      });
+  assert.equal(logLines('straight').length, 4);
+  assert.deepEqual(logLines('split'), logLines('straight'), 'the resumed run logs the straight one\'s steps');
+  assert.notDeepEqual(logLines('concat'), logLines('straight'));
+  for (const f of ['generator/weights.bin', 'discriminator/weights.bin', 'generator/adam.bin', 'discriminator/adam.bin']) {
+    assert.deepEqual(file(cwd, 'split/checkpoints/step-000004', f), file(cwd, 'straight/checkpoints/step-000004', f), f);
+  }
+
+  const grid = (cls: string, out: string) => dcgan(['sample', '--checkpoint', 'straight', '--n', '4', '--class', cls, '--out', out, '--backend', 'cpu'], { cwd });
+  assert.equal(grid('3', 'three.png').code, 0);
+  assert.equal(grid('5', 'five.png').code, 0);
+  assert.notDeepEqual(file(cwd, 'three.png'), file(cwd, 'five.png'), 'the class reaches G');
+  // The metrics' classifier, on a small labelled IDX set (MNIST's test split on the cpu backend takes minutes).
+  mkdirSync(path.join(cwd, 'idx'));
+  for (const split of ['train', 't10k']) {
+    writeFileSync(path.join(cwd, 'idx', `${split}-images-idx3-ubyte`), idxImages(40));
+    writeFileSync(path.join(cwd, 'idx', `${split}-labels-idx1-ubyte`), idxLabels(40));
+  }
+  const clf = dcgan(['train-classifier', '--dataset', 'idx', '--data', 'idx', '--image-size', '16', '--steps', '2', '--batch-size', '8', '--backend', 'cpu', '--out', 'clf'], { cwd });
+  assert.equal(clf.code, 0, clf.stderr);
+  const ev = dcgan(['eval', '--checkpoint', 'straight', '--classifier', 'clf', '--n', '20', '--metrics', 'fid', '--backend', 'cpu', '--json'], { cwd });
+  assert.equal(ev.code, 0, ev.stderr);
+  const accuracy = JSON.parse(ev.stdout.trim().split('\n').pop()!).classAccuracy;
+  assert.equal(accuracy.samples, 20);
+  assert.equal(accuracy.perClass.length, 10);
+  // project: D's block features of the image alone (a projection D takes no class maps), searching in class 3.
+  assert.equal(dcgan(['sample', '--checkpoint', 'straight', '--n', '1', '--seed', '3', '--class', '3', '--separate', 'target', '--backend', 'cpu'], { cwd }).code, 0);
+  const projected = dcgan(['project', '--checkpoint', 'straight', '--image', 'target/seed-000003.png', '--class', '3', '--steps', '4', '--starts', '2', '--backend', 'cpu'], { cwd });
+  assert.equal(projected.code, 0, projected.stderr);
+
+  // The wiring is fixed on --resume (absent from a checkpoint: concat), and needs --conditional.
+  assert.equal(dcgan(['train', '--resume', '--out', 'concat', '--steps', '5', '--backend', 'cpu', '--conditional-d', 'concat'], { cwd }).code, 0);
+  const plain = dcgan(['train', ...TINY, '--steps', '1', '--out', 'plain'], { cwd });
+  assert.equal(plain.code, 0, plain.stderr);
+  for (const [args, message] of [
+    [['train', '--resume', '--out', 'straight', '--steps', '5', '--backend', 'cpu', '--conditional-d', 'concat'], /^dcgan: error: --resume: straight was trained with --conditional-d projection, not concat; drop the option or start a new run\n$/],
+    [['train', '--resume', '--out', 'concat', '--steps', '6', '--backend', 'cpu', '--conditional-d', 'projection'], /^dcgan: error: --resume: concat was trained with --conditional-d concat, not projection; drop the option or start a new run\n$/],
+    [['train', '--resume', '--out', 'plain', '--steps', '2', '--backend', 'cpu', '--conditional-d', 'projection'], /^dcgan: error: --resume: this run is not class-conditional; --conditional-d needs --conditional, which starts a new run\n$/],
+    [['train', ...TINY, '--steps', '1', '--conditional-d', 'projection', '--out', 'x'], /^dcgan: error: --conditional-d needs --conditional\n$/],
+    [['train', ...TINY, '--steps', '1', '--conditional', '--conditional-d', 'dot', '--out', 'x'], /error: option '--conditional-d <wiring>' argument 'dot' is invalid\. Allowed choices are concat, projection/],
+    [['features', '--checkpoint', 'straight', '--out', 'f.f32', '--backend', 'cpu'], /^dcgan: error: dcgan features does not take class-conditional models \(trained with --conditional\) yet\n$/],
+  ] as const) {
+    assertFails(args, message, cwd);
+  }
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { referenceParameterCounts } from '../models/architecture.js';
-import { discriminatorInputChannels, generatorInputWidth } from '../models/conditioning.js';
+import { discriminatorInputChannels, discriminatorOutputWidth, generatorInputWidth } from '../models/conditioning.js';
 import { countTrainableParameters } from '../models/initialize.js';
 import { DcganError } from '../errors.js';
 import { layerGraphProblem } from './layerGraph.js';
@@ -197,11 +197,15 @@ function variableShapes(model: tfl.LayersModel): number[][] {
 export function checkNetwork(model: tfl.LayersModel, which: NetworkName, state: CheckpointState, where: string, dir: string = NETWORK_DIRS[which]): void {
   const { imageSize: s, channels: c, nz } = state.config;
   const shape = which === 'generator' ? model.outputs[0]!.shape : model.inputs[0]!.shape;
-  // A conditional model's D takes K class maps beside the image, its G K one-hot inputs beside z (conditioning.ts).
+  // A conditional model's G takes K one-hot inputs beside z; a concat D K class maps beside the image, a projection
+  // D the image alone and gives 1 + K outputs (conditioning.ts).
   const want = [null, s, s, which === 'generator' ? c : discriminatorInputChannels(state.config)];
   const params = countTrainableParameters(model);
   const wantParams = referenceParameterCounts(state.config)[which];
-  const inputOk = which === 'discriminator' || model.inputs[0]!.shape[1] === generatorInputWidth(state.config);
+  const inputOk =
+    which === 'discriminator'
+      ? model.outputs[0]!.shape[1] === discriminatorOutputWidth(state.config)
+      : model.inputs[0]!.shape[1] === generatorInputWidth(state.config);
   if (JSON.stringify(shape) !== JSON.stringify(want) || params !== wantParams || !inputOk) {
     model.dispose();
     // (The shape comes from model.json: printed only when it is a few sizes.)

@@ -30,7 +30,7 @@ export interface ProjectionOptions {
   lr?: number;
   /** Weight of D's feature term against the pixel term (0: pixels only). */
   featureWeight?: number;
-  /** A class-conditional G: the one-hot class (K) appended to every z (models/conditioning.ts); D sees it as maps. */
+  /** A class-conditional G: the one-hot class (K) appended to every z (models/conditioning.ts); a concat D sees it as maps. */
   classOneHot?: Float32Array;
   /** Called every `every` steps (and at the last) with the z of every start and their losses. */
   onSnapshot?: { every: number; take(step: number, z: Float32Array, losses: Float32Array): void | Promise<void> };
@@ -92,10 +92,13 @@ export async function projectImage(
   const z = tf.variable(tf.tensor2d(drawLatents(rng, starts, nz, distribution), [starts, nz]));
   const m = tf.variable(tf.zerosLike(z));
   const v = tf.variable(tf.zerosLike(z));
-  // G's input: z, or [z | one-hot class] for a conditional G; D's: the image, with the class maps for a conditional D.
+  // G's input: z, or [z | one-hot class] for a conditional G; D's: the image, with the class maps for a concat
+  // conditional D (more input channels than the image has). A projection D's body reads the image alone, and its
+  // block features, which this compares, come before the class enters (models/projectionDiscriminator.ts).
   const condition = options.classOneHot ? tf.tile(tf.tensor2d(options.classOneHot, [1, options.classOneHot.length]), [starts, 1]) : null;
   const generatorInput = () => (condition ? tf.concat([z, condition], 1) : z);
-  const dInput = (images: tf.Tensor4D) => (condition ? conditionImages(images, tf.slice(condition, 0, images.shape[0]) as tf.Tensor2D) : images);
+  const dTakesMaps = condition !== null && discriminator !== null && discriminator.inputs[0]!.shape[3] !== target.shape[3];
+  const dInput = (images: tf.Tensor4D) => (dTakesMaps ? conditionImages(images, tf.slice(condition!, 0, images.shape[0]) as tf.Tensor2D) : images);
   // Target features and their energies, once: (1, ...) per block (set in the try below, freed in its finally).
   let targetFeatures: tf.Tensor[] = [];
   let energies: tf.Tensor[] = [];

@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../config.js';
+import { classCount, discriminatorInputChannels, discriminatorOutputWidth } from './conditioning.js';
 
 /**
  * The layer plan of the paper's Figure 1, shared by G and D so that the two stay mirrors of each other.
@@ -31,15 +32,16 @@ export function hiddenStages(imageSize: number, base: number): ConvStage[] {
 export function referenceParameterCounts(c: ModelConfig): { generator: number; discriminator: number } {
   const k2 = c.kernel * c.kernel;
   const g = hiddenStages(c.imageSize, c.ngf);
-  const k = c.classes ?? 0; // a conditional model's one-hot class: K more inputs to G, K more channels into D
+  const k = classCount(c); // a conditional model's one-hot class: K more inputs to G
   let generator = (c.nz + k) * g[0]!.width * 16 + 2 * g[0]!.width; // 1x1 -> 4x4 projection, 4x4 kernel
   for (let i = 1; i < g.length; i++) generator += g[i - 1]!.width * g[i]!.width * k2 + 2 * g[i]!.width;
   generator += g[g.length - 1]!.width * c.channels * k2;
 
   const d = hiddenStages(c.imageSize, c.ndf).reverse(); // from S/2 down to 4
-  let discriminator = (c.channels + k) * d[0]!.width * k2; // no batch norm on D's input layer
+  // K more channels into a concat D; no batch norm on D's input layer
+  let discriminator = discriminatorInputChannels(c) * d[0]!.width * k2;
   for (let i = 1; i < d.length; i++) discriminator += d[i - 1]!.width * d[i]!.width * k2 + 2 * d[i]!.width;
-  discriminator += d[d.length - 1]!.width * 16;
+  discriminator += d[d.length - 1]!.width * 16 * discriminatorOutputWidth(c); // a projection D: K class embeddings more
   return { generator, discriminator };
 }
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelConfig } from '../config.js';
+import type { ConditionalDiscriminator, ModelConfig } from '../config.js';
 import { DcganError } from '../errors.js';
+import { projectionLogits } from './projectionDiscriminator.js';
 
 /**
  * The class-conditional DCGAN (`dcgan train --conditional`): the conditional GAN of Mirza & Osindero (2014) on the
@@ -10,6 +11,12 @@ import { DcganError } from '../errors.js';
  *
  *   G: [z | onehot(y)]           (N, nz + K)        -> images (N, S, S, C)
  *   D: [image | onehot(y) maps]  (N, S, S, C + K)   -> logits (N, 1)
+ *
+ * With `--conditional-d projection` D takes the class at its output instead (projectionDiscriminator.ts, Miyato &
+ * Koyama 2018): D's body sees the image alone and gives one term per class beside the unconditional one, and the
+ * image's class picks its term; G is the same:
+ *
+ *   D: image (N, S, S, C) -> (N, 1 + K) -> logits (N, 1) of each image's class
  *
  * A conditional model's images are a function of (seed, class): by default the class of seed i is i mod K, so a grid
  * of seeds 0..K-1 shows every class once, and an evaluation of n seeds draws the classes equally.
@@ -25,9 +32,47 @@ export function generatorInputWidth(c: Pick<ModelConfig, 'nz' | 'classes'>): num
   return c.nz + classCount(c);
 }
 
-/** Channels of D's input: the image's, plus K for a conditional model. */
-export function discriminatorInputChannels(c: Pick<ModelConfig, 'channels' | 'classes'>): number {
-  return c.channels + classCount(c);
+/** How a conditional model's D takes the class (absent from the config: concat); null for an unconditional model. */
+export function conditionalDiscriminator(c: Pick<ModelConfig, 'classes' | 'conditionalD'>): ConditionalDiscriminator | null {
+  return classCount(c) > 0 ? (c.conditionalD ?? 'concat') : null;
+}
+
+/** Channels of D's input: the image's, plus K class maps for a concat conditional model. */
+export function discriminatorInputChannels(c: Pick<ModelConfig, 'channels' | 'classes' | 'conditionalD'>): number {
+  return c.channels + (conditionalDiscriminator(c) === 'concat' ? classCount(c) : 0);
+}
+
+/** Width of D's output: one logit, or for a projection D the unconditional term and one per class (1 + K). */
+export function discriminatorOutputWidth(c: Pick<ModelConfig, 'classes' | 'conditionalD'>): number {
+  return conditionalDiscriminator(c) === 'projection' ? 1 + classCount(c) : 1;
+}
+
+/**
+ * What D's chain reads for images (N, S, S, C) of classes `oneHot` (N, K; null for an unconditional model): the
+ * images with K class maps for concat, the images alone otherwise.
+ */
+export function discriminatorInput(
+  c: Pick<ModelConfig, 'classes' | 'conditionalD'>,
+  images: tf.Tensor4D,
+  oneHot: tf.Tensor2D | null,
+): tf.Tensor4D {
+  if (conditionalDiscriminator(c) !== 'concat') return images;
+  if (oneHot === null) throw new Error('discriminatorInput: a conditional D needs the images\' classes');
+  return conditionImages(images, oneHot);
+}
+
+/**
+ * The logits (N, 1) from D's chain's outputs: the outputs themselves, except for a projection D (N, 1 + K), whose
+ * logit of an image is its class's term added to the unconditional one (projectionDiscriminator.ts).
+ */
+export function discriminatorLogits(
+  c: Pick<ModelConfig, 'classes' | 'conditionalD'>,
+  outputs: tf.Tensor2D,
+  oneHot: tf.Tensor2D | null,
+): tf.Tensor2D {
+  if (conditionalDiscriminator(c) !== 'projection') return outputs;
+  if (oneHot === null) throw new Error('discriminatorLogits: a projection D needs the images\' classes');
+  return projectionLogits(outputs, oneHot);
 }
 
 /** The default class of each seed: seed mod K. */

@@ -10,7 +10,7 @@ import { initializeWeights } from '../models/initialize.js';
 import { applyChainInTraining } from '../models/layerChain.js';
 import { Rng, RngStream, type RngState } from '../rng.js';
 import { Adam, type AdamState } from './adam.js';
-import { classCount, conditionImages, generatorInputs, oneHotLabels } from '../models/conditioning.js';
+import { classCount, discriminatorInput, discriminatorLogits, generatorInputs, oneHotLabels } from '../models/conditioning.js';
 import { type AugmentPolicy, augmentPolicies, diffAugment } from './diffAugment.js';
 import { GeneratorEma } from './generatorEma.js';
 import { type VariableGradients, recordForward, variableGradsFreeing } from './gradients.js';
@@ -215,13 +215,14 @@ export class DcganTrainer {
       const real = tf.tensor4d(this.realBuffer, [batchSize, imageSize, imageSize, channels]);
       const zBatch = tf.tensor2d(generatorInputs(this.config, noise, classes ?? 0), [batchSize, nz + k]); // (N, nz + K)
       const oneHot = classes ? oneHotLabels(classes, k) : null; // (N, K)
-      // What D sees: the (augmented) image, with its class as K maps for a conditional model.
-      const dInput = (x: tf.Tensor4D, oneHot: tf.Tensor2D | null) => {
-        const seen = seenByD(x);
-        return oneHot ? conditionImages(seen, oneHot) : seen;
-      };
       const G = this.generator;
       const D = this.discriminator;
+      // D's logits (N, 1) of images in training mode: D sees the (augmented) image, with its class as K maps for a
+      // concat conditional model; a projection D adds the class's term at its output (models/conditioning.ts).
+      const dLogits = (x: tf.Tensor4D) => {
+        const outputs = applyChainInTraining(D, discriminatorInput(this.config, seenByD(x), oneHot)) as tf.Tensor2D;
+        return discriminatorLogits(this.config, outputs, oneHot);
+      };
 
       // G's forward pass in training mode (batch statistics), run once and recorded for G's update, as PyTorch's
       // example keeps its graph: D's update takes its output with no gradient into G (fake.detach()).
@@ -232,8 +233,8 @@ export class DcganTrainer {
       try {
         // (1) Update D: maximise log D(x) + log(1 - D(G(z))).
         dStep = variableGradsFreeing(() => {
-          const realLogits = applyChainInTraining(D, dInput(real, oneHot)) as tf.Tensor2D; // (N, 1)
-          const fakeLogits = applyChainInTraining(D, dInput(fake as tf.Tensor4D, oneHot)) as tf.Tensor2D;
+          const realLogits = dLogits(real); // (N, 1)
+          const fakeLogits = dLogits(fake as tf.Tensor4D);
           dx = tf.keep(meanProbability(realLogits));
           dgz1 = tf.keep(meanProbability(fakeLogits));
           return discriminatorLoss(realLogits, fakeLogits);
@@ -249,7 +250,7 @@ export class DcganTrainer {
       // the recorded forward pass of G.
       let dgz2!: tf.Scalar;
       const gStep = variableGradsFreeing(() => {
-        const fakeLogits = applyChainInTraining(D, dInput(fake as tf.Tensor4D, oneHot)) as tf.Tensor2D;
+        const fakeLogits = dLogits(fake as tf.Tensor4D);
         dgz2 = tf.keep(meanProbability(fakeLogits));
         return generatorLoss(fakeLogits);
       }, this.gVars, gForward);
