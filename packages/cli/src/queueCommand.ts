@@ -57,11 +57,12 @@ function workerCommand(): Command {
     .addOption(redisOption())
     .addOption(queueNameOption())
     .option('--concurrency <n>', 'jobs trained at once, each in its own process (default: 1)', positiveInteger)
+    .option('--threads <n>', 'CPU threads of each job (default: the cores divided among --concurrency); several workers on one machine: divide the cores', positiveInteger)
     .option('--stalled-after <seconds>', "how long a lost worker's job waits before another worker takes it (default: 30)", positiveNumber)
     .option('--exit-when-idle [seconds]', 'exit once nothing has been waiting or training for this long (default: 30) (Kubernetes Jobs, scripts)', positiveNumber)
     .addOption(backendOption('the backend of evaluation shards (default: auto); a training job runs on the --backend it was submitted with'))
     .addHelpText('after', EXAMPLES)
-    .action(async (o: { redis?: string; queue?: string; concurrency?: number; stalledAfter?: number; exitWhenIdle?: number | true; backend?: BackendChoice }) => {
+    .action(async (o: { redis?: string; queue?: string; concurrency?: number; stalledAfter?: number; exitWhenIdle?: number | true; threads?: number; backend?: BackendChoice }) => {
       const stop = new AbortController();
       let signals = 0;
       let lastSignal = 'SIGTERM' as NodeJS.Signals;
@@ -80,6 +81,7 @@ function workerCommand(): Command {
         stalledAfter: o.stalledAfter,
         exitWhenIdle: o.exitWhenIdle === true ? 30 : o.exitWhenIdle,
         backend: o.backend,
+        threads: o.threads,
         signal: stop.signal,
         onLine: (line) => process.stderr.write(`dcgan: ${line}\n`),
       });

@@ -1,6 +1,7 @@
 import { DcganError, type SampleStatistics } from '@dcgan-ts/core';
 import { DelayedError, type Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { type ChildProcess, fork } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_QUEUE, TRAIN_JOB, type TrainJobResult, checkTrainJobData } from './queueJobs.js';
 import { describeRedisError, openRedis, redactRedisUrl } from './redisConnection.js';
 import { trainRequestOfArguments } from './trainArguments.js';
@@ -19,6 +20,14 @@ export interface WorkerRequest {
    * BullMQ's lock duration (default 30). The worker renews its locks every half of it.
    */
   stalledAfter?: number;
+  /**
+   * CPU threads of each job's native backend (DCGAN_THREADS of its process). Default: the environment's DCGAN_THREADS,
+   * else the cores divided among `concurrency` jobs. Several workers on one machine should divide the cores between
+   * them: native trainings that share cores thrash (OpenMP threads spinning on each other), ten times slower than one
+   * after the other. The native backend's results depend on its thread count: for resumes exact across machines,
+   * give every worker the same --threads.
+   */
+  threads?: number;
   /** The backend of evaluation shards (default auto); a training job names its own (--backend in its options). */
   backend?: BackendChoice;
   /**
@@ -58,6 +67,11 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new DcganError(`--concurrency must be a positive integer, got ${concurrency}`);
   const stalledMs = Math.round((request.stalledAfter ?? 30) * 1000);
   if (!(stalledMs >= 1000)) throw new DcganError(`--stalled-after must be at least 1 second, got ${request.stalledAfter}`);
+  if (request.threads !== undefined && !(Number.isInteger(request.threads) && request.threads >= 1)) {
+    throw new DcganError(`--threads must be a positive integer, got ${request.threads}`);
+  }
+  const threads = request.threads ?? (process.env.DCGAN_THREADS ? undefined : Math.max(1, Math.floor(availableParallelism() / concurrency)));
+  const childEnv = threads === undefined ? process.env : { ...process.env, DCGAN_THREADS: String(threads) };
   const say = request.onLine ?? (() => {});
   const queueName = request.queue ?? DEFAULT_QUEUE;
   const connection = await openRedis(request.redis, say, 'worker');
@@ -86,7 +100,7 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
     }
     // Progress is advice: a Redis that refuses the write (full, or the job removed) must not take the worker down.
     const onProgress = (step: number, steps: number) => void job.updateProgress({ step, steps }).catch(() => {});
-    const answer = await runInChild(start, children, onProgress, say, () => stopping);
+    const answer = await runInChild(start, childEnv, children, onProgress, say, () => stopping);
     switch (answer.kind) {
       case 'done': {
         const result = answer.result;
@@ -145,7 +159,8 @@ export async function runWorker(request: WorkerRequest): Promise<WorkerSummary> 
   let idleTimer: NodeJS.Timeout | undefined;
   if (request.exitWhenIdle !== undefined) idleTimer = watchIdle(new Queue(queueName, { connection }), worker, request.exitWhenIdle * 1000, stop);
 
-  say(`worker on ${redactRedisUrl(request.redis)} queue "${queueName}": ${concurrency} job${concurrency > 1 ? 's' : ''} at a time`);
+  const threadsSaid = `${childEnv.DCGAN_THREADS ?? 'all'} CPU thread${childEnv.DCGAN_THREADS === '1' ? '' : 's'} each`;
+  say(`worker on ${redactRedisUrl(request.redis)} queue "${queueName}": ${concurrency} job${concurrency > 1 ? 's' : ''} at a time, ${threadsSaid}`);
   try {
     await worker.run();
   } finally {
@@ -193,6 +208,7 @@ function sendTo(child: ChildProcess, message: ToJobProcess): void {
 /** Runs one job in a forked process (queue/jobProcess.ts); resolves with its last message (a crash: a retryable failure). */
 function runInChild(
   start: Extract<ToJobProcess, { kind: 'start' }>,
+  env: NodeJS.ProcessEnv,
   children: Set<ChildProcess>,
   onProgress: (step: number, steps: number) => void,
   say: (line: string) => void,
@@ -200,7 +216,7 @@ function runInChild(
 ): Promise<FromJobProcess> {
   const { id } = start;
   return new Promise((resolve) => {
-    const child = fork(new URL('./jobProcess.js', import.meta.url), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    const child = fork(new URL('./jobProcess.js', import.meta.url), [], { env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
     children.add(child);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
