@@ -48,6 +48,7 @@ export {
   walkClass,
   seedClasses,
   seedInputs,
+  seedSampleInputs,
 } from './models/conditioning.js';
 export { buildDiscriminator } from './models/discriminator.js';
 export { projectionLogits } from './models/projectionDiscriminator.js';

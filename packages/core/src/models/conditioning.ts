@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConditionalDiscriminator, ModelConfig } from '../config.js';
 import { DcganError } from '../errors.js';
+import { latentsForSeeds } from '../latent/noise.js';
 import { projectionLogits } from './projectionDiscriminator.js';
 
 /**
@@ -133,6 +134,14 @@ export function seedInputs(c: Pick<ModelConfig, 'nz' | 'classes'>, latents: Floa
   const k = classCount(c);
   if (k === 0) return latents;
   return generatorInputs(c, latents, cls ?? seedClasses(seeds, k));
+}
+
+/**
+ * G's inputs for the latents of `seeds`, each seed of a conditional model in its default class: the samples every
+ * quality measurement draws (`dcgan eval`, `--eval-every`, the queue's evaluation shards), so that they agree.
+ */
+export function seedSampleInputs(c: Pick<ModelConfig, 'nz' | 'z' | 'classes'>, seeds: readonly number[]): Float32Array {
+  return seedInputs(c, latentsForSeeds(seeds, c.nz, c.z), seeds);
 }
 
 /** One-hot rows (N, K) of labels. */

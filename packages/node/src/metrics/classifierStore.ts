@@ -37,6 +37,14 @@ export async function saveClassifier(model: tfl.LayersModel, info: ClassifierInf
   await writeFileAtomic(path.join(dir, 'classifier.json'), JSON.stringify(info, null, 2) + '\n');
 }
 
+/** Refuses a classifier whose input is not the generator's image size (one line). */
+export function checkClassifierInput(classifier: tfl.LayersModel, imageSize: number, channels: number): void {
+  const shape = classifier.inputs[0]!.shape;
+  if (shape[1] !== imageSize || shape[2] !== imageSize || shape[3] !== channels) {
+    throw new DcganError(`the classifier takes ${shape.slice(1).join('x')} images; this generator draws ${imageSize}x${imageSize}x${channels}`);
+  }
+}
+
 /** A classifier folder: any TF.js LayersModel with a `features` layer; classifier.json optional (a user's own model). */
 export async function loadClassifier(dir: string): Promise<{ model: tfl.LayersModel; info: ClassifierInfo | null }> {
   const exists = await fs.stat(path.join(dir, 'model.json')).then(() => true, () => false);

@@ -8,13 +8,12 @@ import {
   generate,
   generatorInputWidth,
   indexRange,
-  latentsForSeeds,
-  METRICS,
-  type MetricName,
   memorisation,
+  type MetricName,
+  METRICS,
   seedClasses,
-  seedInputs,
   seedRange,
+  seedSampleInputs,
 } from '@dcgan-ts/core';
 import { runDataCut } from '../datasets/trainingData.js';
 import { withGenerator } from '../run/checkpoints.js';
@@ -76,7 +75,7 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
   return withGenerator(request, async (loaded) => {
     const { config } = loaded.state;
     const dataset = request.dataset ?? loaded.state.dataset.name;
-    const { imageSize: s, channels: c, nz } = config;
+    const { imageSize: s, channels: c } = config;
     const first = request.seed ?? 0;
     // The run's own data is cut as the run cut it (a folder's --crop, --background), so reals and samples compare.
     const cut = await runDataCut(loaded, dataset);
@@ -86,7 +85,7 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
       say(`generating ${n} samples (seeds ${first}..${first + n - 1})`);
       // A conditional model draws seed i in class i mod K: the classes equally, as the reference holds them.
       const seeds = seedRange(first, n);
-      const fakeImages = generate(loaded.generator, seedInputs(config, latentsForSeeds(seeds, nz, config.z), seeds), generatorInputWidth(config));
+      const fakeImages = generate(loaded.generator, seedSampleInputs(config, seeds), generatorInputWidth(config));
       say('classifier features of the samples');
       const fake = await ref.outputs(fakeImages);
       const result: EvaluateResult = {

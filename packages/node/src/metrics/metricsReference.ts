@@ -4,7 +4,7 @@ import { type ClassifierOutputs, DcganError, Rng, RngStream, classifierOutputs, 
 import type { SplitCut } from '../datasets/kinds/kind.js';
 import { resolveDatasetSource } from '../datasets/registry.js';
 import type { LabelledSplit } from '../representation/labelledSplits.js';
-import { type ClassifierInfo, defaultClassifierDir, loadClassifier } from './classifierStore.js';
+import { type ClassifierInfo, checkClassifierInput, defaultClassifierDir, loadClassifier } from './classifierStore.js';
 
 export interface MetricsReferenceRequest {
   dataset: string;
@@ -65,10 +65,7 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
     );
   });
   try {
-    const inputShape = classifier.inputs[0]!.shape;
-    if (inputShape[1] !== s || inputShape[2] !== s || inputShape[3] !== c) {
-      throw new DcganError(`the classifier takes ${inputShape.slice(1).join('x')} images; this generator draws ${s}x${s}x${c}`);
-    }
+    checkClassifierInput(classifier, s, c);
     request.onProgress?.(`loading the reference (${dataset} test split) and the floor (training split) through ${info?.name ?? classifierDir}`);
     const train = await source.split('train', s, c, request.cut);
     const n = Math.min(request.n, test.labels.length, train.labels.length);

@@ -6,9 +6,8 @@ import {
   generate,
   generatorInputWidth,
   type LatentDistribution,
-  latentsForSeeds,
-  seedInputs,
   seedRange,
+  seedSampleInputs,
 } from '@dcgan-ts/core';
 import type { SplitCut } from '../datasets/kinds/kind.js';
 import { inFp32 } from '../precision.js';
@@ -56,7 +55,7 @@ export class TrainingEvaluator {
       const floor = flattenScores(await floorMetrics(ref.floorSet, ref.reference, ref.n, metrics, seed));
       // G's inputs for seeds 0..n-1: with a conditional model's classes (seed i in class i mod K), as `dcgan eval`.
       const seeds = seedRange(seed, ref.n);
-      return new TrainingEvaluator(plan, ref, seedInputs(run, latentsForSeeds(seeds, run.nz, run.z), seeds), generatorInputWidth(run), floor);
+      return new TrainingEvaluator(plan, ref, seedSampleInputs(run, seeds), generatorInputWidth(run), floor);
     });
   }
 

@@ -4,14 +4,13 @@ import {
   generate,
   generatorInputWidth,
   joinSampleStatistics,
-  latentsForSeeds,
   type SampleStatistics,
   sampleStatistics,
-  seedInputs,
   seedRange,
+  seedSampleInputs,
 } from '@dcgan-ts/core';
 import path from 'node:path';
-import { loadClassifier } from '../metrics/classifierStore.js';
+import { checkClassifierInput, loadClassifier } from '../metrics/classifierStore.js';
 import { withGenerator } from '../run/checkpoints.js';
 import { JOB_FORMAT } from './queueJobs.js';
 
@@ -61,14 +60,11 @@ export async function evaluateShard(job: EvalShardJobData): Promise<SampleStatis
   try {
     return await withGenerator({ checkpoint: job.checkpoint, ema: job.ema }, async (loaded) => {
       const { config } = loaded.state;
-      const shape = classifier.inputs[0]!.shape;
-      if (shape[1] !== config.imageSize || shape[2] !== config.imageSize || shape[3] !== config.channels) {
-        throw new DcganError(`the classifier in ${job.classifier} takes ${shape.slice(1).join('x')} images; this generator draws ${config.imageSize}x${config.imageSize}x${config.channels}`);
-      }
+      checkClassifierInput(classifier, config.imageSize, config.channels);
       const parts: SampleStatistics[] = [];
       for (let start = job.first; start < job.first + job.count; start += CHUNK) {
         const seeds = seedRange(start, Math.min(CHUNK, job.first + job.count - start));
-        const images = generate(loaded.generator, seedInputs(config, latentsForSeeds(seeds, config.nz, config.z), seeds), generatorInputWidth(config));
+        const images = generate(loaded.generator, seedSampleInputs(config, seeds), generatorInputWidth(config));
         try {
           parts.push(sampleStatistics(await classifierOutputs(classifier, images), start, job.total));
         } finally {

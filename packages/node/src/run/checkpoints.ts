@@ -165,6 +165,22 @@ async function loadNetwork(dir: string, which: 'generator' | 'discriminator', st
   return model;
 }
 
+/**
+ * A checkpoint's D alone, checked against its state.json (a checkpoint directory, or a .zip, which is decoded whole):
+ * for readers that need D and not the optimizers' state (the studio serves it for the page's projector).
+ */
+export async function loadDiscriminator(p: string): Promise<tfl.LayersModel> {
+  const archive = await readArchive(p);
+  if (archive) {
+    const decoded = await decodeCheckpointFiles(archive, p);
+    decoded.generator.dispose();
+    decoded.generatorEma?.dispose();
+    return decoded.discriminator!;
+  }
+  const dir = await resolveCheckpointDir(p);
+  return loadNetwork(dir, 'discriminator', await readCheckpointState(dir));
+}
+
 /** A checkpoint's G with its state.json, and where it was read (a checkpoint directory or a .zip). */
 export interface LoadedGenerator {
   dir: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exportTfjs } from '../export/tfjs.js';
 import { saveLayersModel } from '../io/layersModelFiles.js';
-import { LATEST_POINTER, corruptPointer, disposeCheckpoint, loadCheckpoint, resolveCheckpointDir, runOfCheckpoint, withGenerator } from '../run/checkpoints.js';
+import { LATEST_POINTER, corruptPointer, loadDiscriminator, resolveCheckpointDir, runOfCheckpoint, withGenerator } from '../run/checkpoints.js';
 import { PACKAGE_VERSION } from '../version.js';
 
 /**
@@ -164,12 +164,12 @@ export class LiveModel {
  * the checkpoint's D cannot be read (the page then projects with the pixel loss alone, and says so).
  */
 async function exportDiscriminator(checkpoint: string, dir: string): Promise<string[]> {
-  const full = await loadCheckpoint(checkpoint).catch(() => null);
-  if (!full) return [];
+  const discriminator = await loadDiscriminator(checkpoint).catch(() => null);
+  if (!discriminator) return [];
   try {
-    await saveLayersModel(full.discriminator, dir, `dcgan-ts ${PACKAGE_VERSION}`);
+    await saveLayersModel(discriminator, dir, `dcgan-ts ${PACKAGE_VERSION}`);
   } finally {
-    disposeCheckpoint(full);
+    discriminator.dispose();
   }
   return [MODEL_JSON, WEIGHTS_BIN].map((f) => `${DISCRIMINATOR_FOLDER}/${f}`);
 }
