@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { type BackendChoice, type PrecisionChoice, runBenchmark } from '@dcgan-ts/node';
+import { Command, InvalidArgumentError } from 'commander';
+import { type BackendChoice, type PrecisionChoice, runBenchmark, TORCH_MODES, type TorchMode } from '@dcgan-ts/node';
 import { positiveInteger } from './parse.js';
 import { backendOption, precisionOption } from './useBackend.js';
 import { jsonOption } from './sharedOptions.js';
@@ -10,7 +10,17 @@ interface BenchOptions {
   threads?: number;
   backend?: BackendChoice;
   precision?: PrecisionChoice;
+  torchModes?: TorchMode[];
   json?: boolean;
+}
+
+/** `--torch-modes default,bf16`: a comma-separated list of PyTorch's CPU modes. */
+function torchModeList(value: string): TorchMode[] {
+  const modes = value.split(',').map((m) => m.trim());
+  for (const m of modes) {
+    if (!(TORCH_MODES as readonly string[]).includes(m)) throw new InvalidArgumentError(`${m === '' ? 'an empty mode' : `'${m}'`} is not one of ${TORCH_MODES.join(', ')}.`);
+  }
+  return modes as TorchMode[];
 }
 
 const f1 = (x: number) => x.toFixed(1);
@@ -23,12 +33,13 @@ export function benchCommand(): Command {
     .option('--threads <n>', 'threads for both engines (default: DCGAN_THREADS or 2)', positiveInteger)
     .addOption(backendOption('TF.js backend (default: native)'))
     .addOption(precisionOption('fp32, bf16, or auto: fp32 and, where the CPU has bf16 instructions, bf16 beside it'))
+    .option('--torch-modes <list>', `PyTorch's CPU modes to time, of ${TORCH_MODES.join(', ')} (default: all, bf16 only where the CPU has bf16 instructions)`, torchModeList)
     .addOption(jsonOption('the results'))
     .addHelpText('after', '\nExamples:\n  $ dcgan bench\n  $ dcgan bench --sizes 64 --steps 8 --json\n  $ dcgan bench --precision bf16 --sizes 64\n\nWork per training image: 0.41 GFLOP at 32x32x1, 2.50 at 64x64x3. Speed is a benchmark, not a test:\nrun it on a quiet machine and repeat it; the ratios come from one run of both engines.')
     .action(async (o: BenchOptions) => {
       const sizes = o.sizes === undefined ? undefined : o.sizes.split(',').map((s) => Number(s.trim()));
       const say = (line: string) => process.stderr.write(line.endsWith('...') ? `${line}\n` : `dcgan: ${line}\n`);
-      const bench = await runBenchmark({ sizes, steps: o.steps, threads: o.threads, backend: o.backend, precision: o.precision, onProgress: say });
+      const bench = await runBenchmark({ sizes, steps: o.steps, threads: o.threads, backend: o.backend, precision: o.precision, torchModes: o.torchModes, onProgress: say });
       const m = bench.machine;
       process.stdout.write(`machine: ${m.cpu}, ${m.cores} cores, ${m.isa.length > 0 ? m.isa.join(' ') : 'ISA unknown'}\n`);
       process.stdout.write(`sgemm peak (1024^3 matmul on ${bench.engine}): ${f1(bench.sgemmGflops)} GFLOP/s; batch 128, ${bench.threads} threads\n`);

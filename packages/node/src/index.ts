@@ -235,6 +235,7 @@ export {
   type BenchmarkMachine,
   benchmarkMachine,
   type BenchmarkRequest,
+  defaultTorchModes,
   type BenchmarkResult,
   runBenchmark,
 } from './bench/runBenchmark.js';

@@ -34,6 +34,12 @@ test('bad options: unknown option, unknown dataset, size not a power of two, bad
   assertOneLineError(dcgan(['sample']), /required option '--checkpoint <path>'/);
 });
 
+test('bench: a PyTorch mode or size it does not have is one line, before anything is timed', () => {
+  assertOneLineError(dcgan(['bench', '--torch-modes', 'default,bf32']), /--torch-modes <list>.*'bf32' is not one of default, channels_last, bf16/);
+  assertOneLineError(dcgan(['bench', '--torch-modes', 'default,']), /--torch-modes <list>.*an empty mode is not one of/);
+  assertOneLineError(dcgan(['bench', '--sizes', '48']), /--sizes: the benchmark runs 32 and 64, not 48/);
+});
+
 test('missing and corrupt checkpoints', () => {
   const { cwd, run } = tinyRun();
   assertOneLineError(dcgan(['sample', '--checkpoint', 'nowhere', '--backend', 'cpu'], { cwd }), /no checkpoint at nowhere/);

@@ -14,6 +14,7 @@ import {
   type OurMeasurement,
   TORCH_MODES,
   type TorchMeasurement,
+  type TorchMode,
   torchUnavailable,
 } from './benchmark.js';
 
@@ -32,6 +33,11 @@ export interface BenchmarkRequest {
    * or bf16 that one alone (bf16 fails where it cannot run).
    */
   precision?: PrecisionChoice;
+  /**
+   * PyTorch's modes to time (default: `defaultTorchModes` of this machine: bf16 autocast only where the CPU has
+   * bf16 instructions).
+   */
+  torchModes?: TorchMode[];
   /** A line per stage ("64x64x3: PyTorch..."), and what the user should know (a software adapter, no PyTorch). */
   onProgress?(line: string): void;
 }
@@ -44,7 +50,7 @@ export interface BenchmarkCaseResult {
   ours: OurPrecisionMeasurement;
   /** dcgan-ts at every precision measured (fp32 first), each with its ratios to PyTorch's best. */
   oursByPrecision: (OurPrecisionMeasurement & { ratios: BenchmarkRatios | null })[];
-  /** PyTorch in its fastest training mode of TORCH_MODES on this CPU; null without PyTorch. */
+  /** PyTorch in its fastest training mode of those timed; null without PyTorch. */
   torch: TorchMeasurement | null;
   /** PyTorch in every mode measured. */
   torchModes: TorchMeasurement[];
@@ -101,6 +107,20 @@ export function benchmarkMachine(): BenchmarkMachine {
   return { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), isa: ISA_FLAGS.filter((f) => flags.includes(f)) };
 }
 
+/** The ISA extensions on which PyTorch's bf16 autocast (oneDNN inside) runs bf16 natively. */
+const BF16_ISA = ['avx512_bf16', 'amx_bf16'];
+
+/**
+ * The PyTorch modes worth timing on `machine`: NCHW and channels_last always; bf16 autocast only where the CPU has
+ * bf16 instructions. Elsewhere PyTorch 1.13 emulates bf16 and no user would pick it: on an AVX2 AMD EPYC it trained
+ * at 1/3 of its fp32 speed (9.9 vs 33.0 img/s at 32x32x1, 1.6 vs 5.1 at 64x64x3) and took 20 of the bench's 25
+ * minutes.
+ */
+export function defaultTorchModes(machine: BenchmarkMachine): TorchMode[] {
+  const bf16 = machine.isa.some((f) => BF16_ISA.includes(f));
+  return TORCH_MODES.filter((mode) => mode !== 'bf16' || bf16);
+}
+
 const MEASURE_CASE = fileURLToPath(new URL('./measureCase.js', import.meta.url));
 
 /** Our side of one case in a child process, so that its peak RSS is its own. */
@@ -130,8 +150,13 @@ export async function runBenchmark(request: BenchmarkRequest = {}): Promise<Benc
   const engine = describeBackend(backend);
   if (backend.adapter?.software) say(`${engine} is a software adapter: its numbers are a CPU emulating a GPU, not a GPU's`);
   const precisions = await benchPrecisions(request.precision ?? 'auto', backend.name, say);
+  const machine = benchmarkMachine();
   const noTorch = torchUnavailable();
   if (noTorch) say(`no PyTorch reference: ${noTorch}`);
+  const torchModes = request.torchModes ?? defaultTorchModes(machine);
+  if (!noTorch && request.torchModes === undefined && !torchModes.includes('bf16')) {
+    say('PyTorch bf16 autocast not timed: this CPU has no AVX512-BF16 or AMX-BF16, PyTorch would emulate bf16 (slower than its fp32); --torch-modes default,channels_last,bf16 times it anyway');
+  }
   const results: BenchmarkCaseResult[] = [];
   for (const c of cases) {
     const shape = `${c.imageSize}x${c.imageSize}x${c.channels}`;
@@ -141,12 +166,12 @@ export async function runBenchmark(request: BenchmarkRequest = {}): Promise<Benc
       const gflops = m.trainImgPerSec * c.gflopPerImage;
       return { ...m, precision, gflops, fractionOfSgemmPeak: gflops / sgemm };
     });
-    const torchModes: TorchMeasurement[] = [];
+    const torchMeasured: TorchMeasurement[] = [];
     if (!noTorch) {
-      for (const mode of TORCH_MODES) {
+      for (const mode of torchModes) {
         say(`${shape}: PyTorch (${mode})...`);
         try {
-          torchModes.push(measureTorch(c, steps, threads, mode));
+          torchMeasured.push(measureTorch(c, steps, threads, mode));
         } catch (e) {
           // A mode this CPU or PyTorch build cannot run (bf16 without the instructions) leaves the others to compare with.
           say(`${(e as Error).message}; left out of the comparison`);
@@ -154,7 +179,7 @@ export async function runBenchmark(request: BenchmarkRequest = {}): Promise<Benc
       }
     }
     const fastest = (key: 'trainImgPerSec' | 'sampleImgPerSec') =>
-      torchModes.reduce<TorchMeasurement | null>((best, t) => (best === null || t[key] > best[key] ? t : best), null);
+      torchMeasured.reduce<TorchMeasurement | null>((best, t) => (best === null || t[key] > best[key] ? t : best), null);
     const torch = fastest('trainImgPerSec');
     const torchSample = fastest('sampleImgPerSec');
     const ratios = (ours: OurMeasurement): BenchmarkRatios | null =>
@@ -170,11 +195,11 @@ export async function runBenchmark(request: BenchmarkRequest = {}): Promise<Benc
       ours: headline,
       oursByPrecision: measured.map((m) => ({ ...m, ratios: ratios(m) })),
       torch,
-      torchModes,
+      torchModes: torchMeasured,
       ratios: ratios(headline),
     });
   }
-  return { backend: backend.name, adapter: backend.adapter ?? null, engine, threads, machine: benchmarkMachine(), sgemmGflops: sgemm, results };
+  return { backend: backend.name, adapter: backend.adapter ?? null, engine, threads, machine, sgemmGflops: sgemm, results };
 }
 
 /**
