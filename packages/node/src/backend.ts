@@ -44,6 +44,10 @@ export interface NativeModule {
   setNativePrecision?: (precision: 'fp32' | 'bf16') => void;
   /** The convolutions' precision on `native` now. */
   nativePrecision?: () => 'fp32' | 'bf16';
+  /** oneDNN's version and the addon's thread count, or null without the addon. */
+  nativeInfo?: () => { threads: number } | null;
+  /** Sets the thread count of oneDNN and the elementwise kernels, process-wide. */
+  setNativeThreads?: (n: number) => void;
 }
 
 /** The native package, or null when it is not installed. */
@@ -53,6 +57,14 @@ export async function importNative(): Promise<NativeModule | null> {
   } catch {
     return null;
   }
+}
+
+/**
+ * The native backend's thread count (DCGAN_THREADS, else the cores), or null without it. Its float sums depend on it:
+ * a run is bit-reproducible, and resumes exactly, at the same count.
+ */
+export async function nativeThreads(): Promise<number | null> {
+  return (await importNative())?.nativeInfo?.()?.threads ?? null;
 }
 
 /** Tries to activate the native backend; returns null on success, else the one-line reason. */

@@ -16,7 +16,7 @@ import {
   seedRange,
 } from '@dcgan-ts/core';
 import path from 'node:path';
-import { type BackendChoice, type BackendSelection, describeBackend, selectBackend } from './backend.js';
+import { type BackendChoice, type BackendSelection, describeBackend, nativeThreads, selectBackend } from './backend.js';
 import { closeDataset } from './datasets/source.js';
 import { cutOf } from './datasets/trainingData.js';
 import { writeFileAtomic } from './io/atomic.js';
@@ -202,6 +202,16 @@ async function trainRun(
   for (const dir of [run.root, run.samplesDir, run.checkpointsDir]) {
     for (const removed of await removeLeftovers(dir, { exclusive: true })) reporter.onNotice?.(describeRemovedLeftover(removed));
   }
+  const threads = backend.name === 'native' ? await nativeThreads() : null;
+  if (plan.resume) {
+    const trainedWith = (await run.readConfig().catch(() => ({}) as Record<string, unknown>)).threads;
+    if (typeof trainedWith === 'number' && threads !== null && trainedWith !== threads) {
+      reporter.onNotice?.(
+        `this run trained with ${trainedWith} CPU thread${trainedWith === 1 ? '' : 's'} and resumes with ${threads}: the native backend's sums depend on ` +
+          `the count, so it continues close to, not exactly as, a straight run would (DCGAN_THREADS=${trainedWith} resumes it exactly)`,
+      );
+    }
+  }
   await run.writeConfig({
     ...plan,
     backend: backend.name,
@@ -209,6 +219,8 @@ async function trainRun(
     requestedBackend: plan.backend,
     precision: backend.precision.name,
     requestedPrecision: plan.precision,
+    // The native backend's thread count: its results are bit-reproducible per count (null on the other backends).
+    threads,
   });
 
   let trainer: DcganTrainer;

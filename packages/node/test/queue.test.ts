@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { gridPoints, parseGrid, parseSeeds, trainRequestOfArguments } from '../src/index.js';
+import { resumeSettings } from '../src/queue/resumeSettings.js';
 import { CLI, TINY, dcgan, dcganAsync, tempDir } from './cli.js';
 import { redisUnavailable, startTestRedis, type TestRedis } from './redisServer.js';
 
@@ -109,6 +110,25 @@ function startWorker(args: string[], cwd: string): RunningWorker {
 }
 
 const skip = redisUnavailable() ?? false;
+
+test("a resumed job keeps its run's backend and precision, and its native thread count where that is fewer than given", () => {
+  const native = { backend: 'native', precision: 'fp32', threads: 2 };
+  // auto stays what the first worker picked; the job's own flags win.
+  assert.deepEqual(resumeSettings(native, {}, 2).request, { backend: 'native', precision: 'fp32' });
+  assert.deepEqual(resumeSettings(native, { backend: 'cpu', precision: 'bf16' }, 2).request, { backend: 'cpu', precision: 'bf16' });
+  assert.deepEqual(resumeSettings({}, {}, 2), { request: { backend: undefined, precision: undefined }, threads: null, threadsLine: null });
+  // Threads: lowered to the run's count (exact), never raised above what the worker gave (oversubscription).
+  assert.deepEqual(resumeSettings(native, {}, 8), {
+    request: { backend: 'native', precision: 'fp32' },
+    threads: 2,
+    threadsLine: '2 CPU threads of the 8 given, as the run started with (exact resume)',
+  });
+  assert.equal(resumeSettings({ ...native, threads: 1 }, {}, 2).threadsLine, '1 CPU thread of the 2 given, as the run started with (exact resume)');
+  assert.equal(resumeSettings(native, {}, 2).threads, null);
+  assert.equal(resumeSettings({ ...native, threads: 4 }, {}, 2).threads, null);
+  assert.equal(resumeSettings({ ...native, backend: 'cpu' }, {}, 8).threads, null);
+  assert.equal(resumeSettings(native, {}, null).threads, null);
+});
 
 describe('dcgan queue on a real Redis', { skip }, () => {
   let redis: TestRedis;

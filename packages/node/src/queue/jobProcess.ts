@@ -12,13 +12,14 @@
 import { BestScore, DcganError, EVAL_SCALARS, type EvalScalar, isEvalEntry, type SampleStatistics } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type BackendChoice, selectBackend } from '../backend.js';
+import { type BackendChoice, importNative, selectBackend } from '../backend.js';
 import { LATEST_POINTER } from '../run/checkpoints.js';
 import { RunDirectory } from '../run/runDirectory.js';
 import { RunLock, RunLockHeldError } from '../run/runLock.js';
-import { type TrainRequest, train } from '../train.js';
+import { train } from '../train.js';
 import { EVAL_SHARD_JOB, type EvalShardJobData, evaluateShard } from './evalShardJob.js';
 import type { RunBest, TrainJobData, TrainJobResult } from './queueJobs.js';
+import { resumeSettings } from './resumeSettings.js';
 import { trainRequestOfArguments } from './trainArguments.js';
 
 export type ToJobProcess =
@@ -78,12 +79,14 @@ async function trainJob(id: string, job: TrainJobData): Promise<FromJobProcess> 
     await send({ kind: 'line', line: `${job.run} was lost before its first checkpoint; its files moved to ${aside}, training from step 0` });
   }
   if (resume) {
-    // Exact resume needs the arithmetic the run started with: a job that left --backend / --precision to `auto` takes
-    // what its first worker picked (config.json), not what this machine would pick (native vs cpu, bf16 vs fp32).
-    // A worker that cannot run it fails the job in one line rather than continue it differently.
     const config = await run.readConfig().catch(() => ({}) as Record<string, unknown>);
-    if (request.backend === undefined && typeof config.backend === 'string') request.backend = config.backend as TrainRequest['backend'];
-    if (request.precision === undefined && typeof config.precision === 'string') request.precision = config.precision as TrainRequest['precision'];
+    const native = await importNative();
+    const settings = resumeSettings(config, request, native?.nativeInfo?.()?.threads ?? null);
+    Object.assign(request, settings.request);
+    if (settings.threads !== null) {
+      native!.setNativeThreads!(settings.threads);
+      await send({ kind: 'line', line: settings.threadsLine! });
+    }
   }
   let resumedFrom: number | null = null;
   let lastProgress = 0;
