@@ -11,7 +11,7 @@ function generatorCommand(name: string, description: string, examples: string): 
     .description(description)
     .addOption(checkpointOption())
     .addOption(noEmaOption())
-    .option('--class <k>', 'a class-conditional model (train --conditional): the class every image is drawn in', integer)
+    .option('--class <k>', 'a class-conditional model (train --conditional): the class every image is drawn in, an index or a name of its classes')
     .addOption(backendOption())
     .addOption(jsonOption())
     .addHelpText('after', `\nExamples:\n${examples}`);

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { DcganError, TRUNCATION_MODES, type TruncationMode } from '@dcgan-ts/core';
 import { type BackendChoice, type PrecisionChoice, sample, type SampleRequest } from '@dcgan-ts/node';
 import { countProgressPrinter } from './countProgress.js';
-import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
+import { positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, precisionOption, useBackend } from './useBackend.js';
 import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
 
@@ -36,7 +36,7 @@ export function sampleCommand(): Command {
     .option('--out <file>', 'grid PNG (default: grid.png)')
     .option('--separate <dir>', 'also (or, without --out, only) write one PNG per image into DIR')
     .option('--spatial <k>', 'one large image from a KxK map of latents (seeds S..S+K*K-1); G is fully convolutional', positiveInteger)
-    .option('--class <k>', 'a class-conditional model (train --conditional): every image of class K (default: image i in class i mod classes)', integer)
+    .option('--class <k>', 'a class-conditional model (train --conditional): every image of class K, an index or a name of its classes (default: image i in class i mod classes)')
     .option('--truncation <psi>', 'the truncation trick: fewer odd images, less variety (resample: |z| values over PSI drawn again; scale: z times PSI)', positiveNumber)
     .addOption(new Option('--truncation-mode <mode>', 'resample (BigGAN) or scale (StyleGAN) (default: resample)').choices(TRUNCATION_MODES))
     .addOption(backendOption())

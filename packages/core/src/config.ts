@@ -36,6 +36,11 @@ export interface ModelConfig {
    */
   classes?: number;
   /**
+   * The names of a conditional model's classes, in class order (a folder's class subfolders, CIFAR's classes), so
+   * that `--class cat` and the studio's class picker can say them. Absent: the data named none (classes 0..K-1).
+   */
+  classNames?: string[];
+  /**
    * How D of a conditional model takes the class (`--conditional-d`): recorded for `projection` only; absent (every
    * checkpoint from before the option, and every concat run) is `concat`.
    */
@@ -131,12 +136,31 @@ export function validateModelConfig(c: ModelConfig): void {
   if (c.classes !== undefined && !(Number.isInteger(c.classes) && c.classes >= 2 && c.classes <= MAX_CLASSES)) {
     throw new DcganError(`classes must be an integer from 2 to ${MAX_CLASSES}, got ${shownValue(c.classes)}`);
   }
+  if (c.classNames !== undefined) checkClassNames(c.classNames, c.classes);
   if (c.conditionalD !== undefined) {
     if (!CONDITIONAL_DISCRIMINATORS.includes(c.conditionalD)) {
       throw new DcganError(`conditionalD must be one of ${CONDITIONAL_DISCRIMINATORS.join(', ')}, got ${shownValue(c.conditionalD)}`);
     }
     if (c.classes === undefined) throw new DcganError(`conditionalD ${c.conditionalD} needs a class-conditional model (classes)`);
   }
+}
+
+/** Longest class name kept (a folder name; longer ones are someone's mistake, or not ours). */
+const MAX_CLASS_NAME = 200;
+
+/**
+ * Checks a model's class names (from a checkpoint, a manifest: untrusted): one non-empty, distinct string of at most
+ * MAX_CLASS_NAME characters per class.
+ */
+export function checkClassNames(names: unknown, classes: number | undefined): void {
+  if (classes === undefined) throw new DcganError('classNames needs a class-conditional model (classes)');
+  if (!Array.isArray(names) || names.length !== classes) throw new DcganError(`classNames must list ${classes} names, one per class`);
+  for (const n of names) {
+    if (typeof n !== 'string' || n.length === 0 || n.length > MAX_CLASS_NAME) {
+      throw new DcganError(`classNames must be non-empty strings of at most ${MAX_CLASS_NAME} characters, got ${shownValue(n)}`);
+    }
+  }
+  if (new Set(names).size !== names.length) throw new DcganError('classNames repeats a name');
 }
 
 /**
@@ -184,6 +208,7 @@ export function modelConfigOf(c: ModelConfig): ModelConfig {
     kernel: c.kernel,
     z: c.z,
     ...(c.classes === undefined ? {} : { classes: c.classes }),
+    ...(c.classNames === undefined ? {} : { classNames: c.classNames }),
     // concat is the default and recorded by absence, so that a concat run's config is that of releases before it.
     ...(c.conditionalD === 'projection' ? { conditionalD: c.conditionalD } : {}),
   };

@@ -33,7 +33,6 @@ export {
 } from './models/architecture.js';
 export { buildGenerator } from './models/generator.js';
 export {
-  checkClass,
   classCount,
   conditionalDiscriminator,
   conditionImages,
@@ -45,6 +44,7 @@ export {
   generatorInputWidth,
   oneHotLabels,
   refuseConditional,
+  resolveClass,
   walkClass,
   seedClasses,
   seedInputs,

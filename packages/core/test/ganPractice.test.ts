@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import {
   BestScore,
   buildDiscriminator,
-  checkClass,
+  resolveClass,
+  walkClass,
   countTrainableParameters,
   discriminatorInput,
   discriminatorInputChannels,
@@ -236,8 +237,20 @@ test('conditional: G takes [z | one-hot], D the image with K class maps; a step 
   const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(conditionImages(v as tf.Tensor4D, oneHotLabels([2, 0], 3)), w)))(x);
   assert.deepEqual(Array.from(g.dataSync()), Array.from(tf.slice(w, [0, 0, 0, 0], [2, 4, 4, 2]).dataSync()));
   tf.dispose([x, w, g]);
-  assert.throws(() => checkClass(config, 3), /--class must be from 0 to 2/);
-  assert.throws(() => checkClass(tinyConfig(), 0), /not class-conditional/);
+  assert.throws(() => resolveClass(config, 3), /--class must be from 0 to 2/);
+  assert.throws(() => resolveClass(tinyConfig(), 0), /not class-conditional/);
+  // --class by index or, where the data named its classes, by name (a name first: a folder may be called "2").
+  assert.equal(resolveClass(config, '2'), 2);
+  assert.throws(() => resolveClass(config, 'cat'), /--class cat: this model's classes have no names \(its data named none\); pass an index from 0 to 2/);
+  const named = { ...config, classNames: ['cat', 'dog', '0'] };
+  validateModelConfig(named);
+  assert.deepEqual([resolveClass(named, 'dog'), resolveClass(named, '0'), resolveClass(named, '1'), resolveClass(named, 1)], [1, 2, 1, 1]);
+  assert.throws(() => resolveClass(named, 'cow'), /--class cow: not one of this model's classes \(cat, dog, 0\), nor an index from 0 to 2/);
+  assert.throws(() => walkClass(named, undefined), /pass --class K \(0 to 2, or a name: cat, dog, 0\)/);
+  assert.throws(() => validateModelConfig({ ...config, classNames: ['cat', 'dog'] }), /classNames must list 3 names/);
+  assert.throws(() => validateModelConfig({ ...config, classNames: ['cat', 'cat', 'dog'] }), /repeats a name/);
+  assert.throws(() => validateModelConfig({ ...config, classNames: ['cat', '', 'dog'] }), /non-empty strings/);
+  assert.throws(() => validateModelConfig({ ...tinyConfig(), classNames: ['a', 'b'] }), /needs a class-conditional model/);
 
   const data = randomDataset(16, 16, 1);
   assert.throws(() => DcganTrainer.create(config, data), /needs the class of each of the 16 images/);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  checkClass,
+  resolveClass,
   checkTruncation,
   generatorInputWidth,
   seedInputs,
@@ -44,8 +44,8 @@ export interface SampleRequest {
   spatial?: number;
   /** The truncation trick: each seed's z truncated (core's latent/truncation.ts). */
   truncation?: Truncation;
-  /** A class-conditional model: draw every image in this class (default: seed i in class i mod K). */
-  class?: number;
+  /** A class-conditional model: draw every image in this class, an index or one of its names (default: seed i in class i mod K). */
+  class?: number | string;
   /** Images written to `separate` so far, after every batch. */
   onProgress?(done: number, total: number): void;
   /** One line for what the user should know (a leftover of an interrupted run removed). */
@@ -94,18 +94,21 @@ export async function sample(request: SampleRequest): Promise<SampleResult> {
   checkCount(request, n, first);
   return withGenerator(request, async (loaded) => {
     if (request.truncation) checkTruncation(request.truncation, loaded.state.config.z);
-    checkClass(loaded.state.config, request.class);
+    const resolved = { ...request, class: resolveClass(loaded.state.config, request.class) };
     const files: string[] = [];
-    if (request.separate) files.push(...(await writeSeparate(loaded.generator, loaded.state.config, request.separate, first, n, request)));
-    if (request.out || !request.separate) files.unshift(await writeGrid(loaded.generator, loaded.state.config, request.out ?? 'grid.png', first, n, request));
+    if (request.separate) files.push(...(await writeSeparate(loaded.generator, loaded.state.config, request.separate, first, n, resolved)));
+    if (request.out || !request.separate) files.unshift(await writeGrid(loaded.generator, loaded.state.config, request.out ?? 'grid.png', first, n, resolved));
     return { checkpoint: loaded.dir, step: loaded.state.step, ema: loaded.averaged, files };
   });
 }
 
+/** A request whose --class is the model's class index (resolveClass), no longer a name. */
+type ClassResolved = Omit<SampleRequest, 'class'> & { class?: number };
+
 type GeneratorConfig = Pick<ModelConfig, 'nz' | 'z' | 'imageSize' | 'channels' | 'classes'>;
 
 /** G's images of `seeds` (n, S, S, C): truncated z where asked, in `--class` or each seed's class where conditional. */
-function seedImages(generator: tfl.LayersModel, config: GeneratorConfig, seeds: number[], request: SampleRequest): tf.Tensor4D {
+function seedImages(generator: tfl.LayersModel, config: GeneratorConfig, seeds: number[], request: ClassResolved): tf.Tensor4D {
   const latents = latentsForSeeds(seeds, config.nz, config.z, request.truncation);
   return generate(generator, seedInputs(config, latents, seeds, request.class), generatorInputWidth(config), SEPARATE_BATCH);
 }
@@ -116,7 +119,7 @@ export function separateFileName(seed: number): string {
 }
 
 /** The images of seeds first..first+n-1 as one grid PNG. */
-async function writeGrid(generator: tfl.LayersModel, config: GeneratorConfig, file: string, first: number, n: number, request: SampleRequest): Promise<string> {
+async function writeGrid(generator: tfl.LayersModel, config: GeneratorConfig, file: string, first: number, n: number, request: ClassResolved): Promise<string> {
   const { imageSize: s, channels: c } = config;
   const images = seedImages(generator, config, seedRange(first, n), request);
   try {
@@ -143,7 +146,7 @@ async function removeLeftoversOf(file: string) {
  * the next `dcgan sample` into the same folder removes); the files are not flushed to disk one by one, since a
  * sample is redrawn exactly from its seed and 50,000 fsyncs would cost more than drawing them.
  */
-async function writeSeparate(generator: tfl.LayersModel, config: GeneratorConfig, dir: string, first: number, n: number, request: SampleRequest): Promise<string[]> {
+async function writeSeparate(generator: tfl.LayersModel, config: GeneratorConfig, dir: string, first: number, n: number, request: ClassResolved): Promise<string[]> {
   const { imageSize: s, channels: c } = config;
   try {
     await fs.mkdir(dir, { recursive: true });
@@ -196,9 +199,9 @@ async function sampleSpatial(request: SampleRequest, k: number): Promise<SampleR
     const { config } = loaded.state;
     const { nz, z, channels: c } = config;
     if (request.truncation) checkTruncation(request.truncation, z);
-    checkClass(config, request.class);
+    const cls = resolveClass(config, request.class);
     // Each position's G input: its seed's z, with the class where the model is conditional.
-    const inputs = seedRange(request.seed ?? 0, k * k).map((seed) => seedInputs(config, latentForSeed(seed, nz, z, request.truncation), [seed], request.class));
+    const inputs = seedRange(request.seed ?? 0, k * k).map((seed) => seedInputs(config, latentForSeed(seed, nz, z, request.truncation), [seed], cls));
     const image = generateSpatial(loaded.generator, latentMap(inputs, k), k, generatorInputWidth(config));
     const side = image.shape[1];
     const file = request.out ?? 'spatial.png';

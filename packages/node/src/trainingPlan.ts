@@ -116,6 +116,10 @@ function conditionalClasses(request: TrainRequest, base: BaseConfig, data: DataP
     if (base.classes !== undefined && data.classes !== base.classes) {
       throw new DcganError(`--resume: the run is conditional on ${base.classes} classes, but the data now has ${data.classes ?? 'no'} classes`);
     }
+    // The same count under other names (a class folder renamed or swapped): label k would now mean another class.
+    if (base.classNames !== undefined && data.classNames !== null && data.classNames.join('\0') !== base.classNames.join('\0')) {
+      throw new DcganError(`--resume: the run's classes are ${base.classNames.join(', ')}; the data's are now ${data.classNames.join(', ')}`);
+    }
     return base.classes;
   }
   if (!request.conditional) return undefined;
@@ -316,11 +320,14 @@ export async function planTraining(
   const config: DcganConfig = {
     ...rest,
     ...(classes === undefined ? {} : { classes }),
+    // A fresh conditional run names its classes where the data does (a resumed one keeps its own, in `rest`).
+    ...(!resume && classes !== undefined && dataPlan.classNames !== null ? { classNames: dataPlan.classNames } : {}),
     // A fresh conditional run's D wiring, recorded for projection only (absent: concat); a resumed run keeps its own.
     ...(!resume && classes !== undefined && request.conditionalD === 'projection' ? { conditionalD: 'projection' as const } : {}),
     ...schedule,
     steps: totalSteps(request, stepsPerEpoch, resumed?.steps),
   };
+  validateModelConfig(config); // the class names a packed file's header gave, too
   validateTrainingConfig(config);
   return {
     plan: {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -73,8 +73,23 @@ test('ImageNet-style recipe: train/<class>/*.JPEG packed at 32x32, trained class
   const state = JSON.parse(readFileSync(path.join(cwd, 'inet/checkpoints/step-000002/state.json'), 'utf8'));
   assert.equal(state.config.classes, 3);
   assert.equal(state.config.imageSize, 32);
-  const sample = dcgan(['sample', '--checkpoint', 'inet', '--class', '2', '--n', '4', '--backend', 'native'], { cwd });
+  // The class folders' names travel with the model: in its checkpoint, --class by name, the exported manifest.
+  assert.deepEqual(state.config.classNames, classes);
+  const sample = dcgan(['sample', '--checkpoint', 'inet', '--class', '2', '--n', '4', '--out', 'by-index.png', '--backend', 'native'], { cwd });
   assert.equal(sample.code, 0, sample.stderr);
+  const byName = dcgan(['sample', '--checkpoint', 'inet', '--class', 'n01484850', '--n', '4', '--out', 'by-name.png', '--backend', 'native'], { cwd });
+  assert.equal(byName.code, 0, byName.stderr);
+  assert.deepEqual(readFileSync(path.join(cwd, 'by-name.png')), readFileSync(path.join(cwd, 'by-index.png')));
+  const unknown = dcgan(['sample', '--checkpoint', 'inet', '--class', 'n02000000', '--backend', 'native'], { cwd });
+  assert.equal(unknown.stderr, "dcgan: error: --class n02000000: not one of this model's classes (n01440764, n01443537, n01484850), nor an index from 0 to 2\n");
+  assert.equal(dcgan(['export', '--checkpoint', 'inet', '--format', 'tfjs', '--out', 'inet-tfjs'], { cwd }).code, 0);
+  assert.deepEqual(JSON.parse(readFileSync(path.join(cwd, 'inet-tfjs/manifest.json'), 'utf8')).classNames, classes);
+  // A class folder renamed: the same count, but label 1 would now mean another class; the resume refuses.
+  renameSync(path.join(cwd, 'imagenet', 'train', classes[1]!), path.join(cwd, 'imagenet', 'train', 'n09999999'));
+  assert.equal(dcgan(['prepare', '--data', 'imagenet/train', '--image-size', '32', '--channels', '3', '--out', 'renamed.dcgan'], { cwd }).code, 0);
+  renameSync(path.join(cwd, 'renamed.dcgan'), path.join(cwd, 'imagenet32.dcgan'));
+  const resumed = dcgan(['train', '--resume', '--out', 'inet', '--steps', '3', '--backend', 'native'], { cwd });
+  assert.equal(resumed.stderr, "dcgan: error: --resume: the run's classes are n01440764, n01443537, n01484850; the data's are now n01440764, n01484850, n09999999\n");
 });
 
 /** python3-lmdb (Debian's, py-lmdb: LMDB 0.9, as the LSUN releases were made) writes a database of the given files. */

@@ -417,6 +417,12 @@ test('a class-conditional model: the page picks the class, draws (seed, class) a
   const trained = dcgan(['train', '--dataset', 'mnist', '--image-size', '16', '--ngf', '8', '--ndf', '8', '--nz', '8', '--batch-size', '4', '--backend', 'cpu', '--seed', '2', '--conditional', '--steps', '4', '--checkpoint-every', '4', '--out', condRun]);
   assert.equal(trained.code, 0, trained.stderr);
   await giveGeneratorContrast(condRun);
+  // MNIST names no classes; a folder of class subfolders would (recipes.test.ts): give this checkpoint names, as such
+  // a run's state.json records them, so that the picker and `dcgan sample --class NAME` show they follow them.
+  const names = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+  const statePath = path.join(await resolveCheckpointDir(condRun), 'state.json');
+  const state = JSON.parse(readFileSync(statePath, 'utf8'));
+  writeFileSync(statePath, JSON.stringify({ ...state, config: { ...state.config, classNames: names } }, null, 2));
   const condStudio = await startStudio(['--checkpoint', condRun, '--port', '0']);
   const condPage = await browser.newPage({ acceptDownloads: true });
   const errors: string[] = [];
@@ -427,12 +433,13 @@ test('a class-conditional model: the page picks the class, draws (seed, class) a
     await condPage.waitForSelector('#grid[data-ready="true"][data-class="0"]', { timeout: 60_000 });
     assert.equal(await condPage.isVisible('#class-pick'), true);
     assert.deepEqual(await condPage.$$eval('#class-pick option', (os) => os.map((o) => (o as HTMLOptionElement).value)), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(await condPage.$$eval('#class-pick option', (os) => os.map((o) => o.textContent)), names.map((n, i) => `${i}: ${n}`));
     await condPage.selectOption('#class-pick', '3');
     await condPage.waitForSelector('#grid[data-class="3"]');
 
     const sampleClass = (cls: number) => {
       const separate = tempDir();
-      const sampled = dcgan(['sample', '--checkpoint', condRun, '--n', '2', '--seed', '0', '--class', String(cls), '--separate', separate]);
+      const sampled = dcgan(['sample', '--checkpoint', condRun, '--n', '2', '--seed', '0', '--class', names[cls]!, '--separate', separate]);
       assert.equal(sampled.code, 0, sampled.stderr);
       return [0, 1].map((seed) => PNG.sync.read(readFileSync(path.join(separate, `seed-00000${seed}.png`))).data);
     };

@@ -1,4 +1,4 @@
-import { type LatentDistribution, MAX_CLASSES, type ModelConfig } from '../config.js';
+import { checkClassNames, type LatentDistribution, MAX_CLASSES, type ModelConfig } from '../config.js';
 import { DcganError } from '../errors.js';
 
 /**
@@ -18,6 +18,8 @@ export interface GeneratorManifest {
    * [z | one-hot class], (N, latentSize + K). Absent for an unconditional G (manifests written before it was added).
    */
   classes?: number;
+  /** The classes' names, in class order, where the training data named them (absent: 0..K-1). */
+  classNames?: string[];
   imageSize: number;
   channels: number;
   /** Output layout and value range: (N, imageSize, imageSize, channels) in [-1, 1]. */
@@ -40,6 +42,7 @@ export function generatorManifest(config: ModelConfig, step: number, generatedBy
     latentSize: config.nz,
     distribution: config.z,
     ...(config.classes === undefined ? {} : { classes: config.classes }),
+    ...(config.classNames === undefined ? {} : { classNames: config.classNames }),
     imageSize: config.imageSize,
     channels: config.channels,
     layout: 'NHWC',
@@ -63,6 +66,13 @@ export function parseGeneratorManifest(json: unknown): GeneratorManifest {
   if (m.distribution !== 'normal' && m.distribution !== 'uniform') throw new DcganError('generator manifest: bad distribution');
   if (m.classes !== undefined && !(Number.isInteger(m.classes) && m.classes >= 2 && m.classes <= MAX_CLASSES)) {
     throw new DcganError(`generator manifest: classes must be an integer from 2 to ${MAX_CLASSES}`);
+  }
+  if (m.classNames !== undefined) {
+    try {
+      checkClassNames(m.classNames, m.classes);
+    } catch (e) {
+      throw new DcganError(`generator manifest: ${(e as Error).message}`);
+    }
   }
   return m as GeneratorManifest;
 }

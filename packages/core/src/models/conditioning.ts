@@ -87,21 +87,44 @@ export function refuseConditional(c: Pick<ModelConfig, 'classes'>, what: string)
 }
 
 /**
- * The class every image of a latent walk or arithmetic is drawn in: `--class`, required for a conditional model
- * (a walk keeps one class); undefined for an unconditional one.
+ * The class every image of a latent walk or arithmetic is drawn in: `--class` (an index or a name, resolveClass),
+ * required for a conditional model (a walk keeps one class); undefined for an unconditional one.
  */
-export function walkClass(c: Pick<ModelConfig, 'classes'>, cls: number | undefined): number | undefined {
-  checkClass(c, cls);
-  if (classCount(c) > 0 && cls === undefined) throw new DcganError(`this model is class-conditional: pass --class K (0 to ${classCount(c) - 1})`);
+export function walkClass(c: Pick<ModelConfig, 'classes' | 'classNames'>, cls: number | string | undefined): number | undefined {
+  const index = resolveClass(c, cls);
+  if (classCount(c) > 0 && index === undefined) {
+    throw new DcganError(`this model is class-conditional: pass --class K (0 to ${classCount(c) - 1}${c.classNames ? `, or a name: ${classList(c.classNames)}` : ''})`);
+  }
+  return index;
+}
+
+/**
+ * A requested class (`--class`) as the model's class index: a name of the model's classes (classNames) first, else
+ * an integer from 0 to K-1. One error line for an unconditional model, an unknown name or a bad index.
+ */
+export function resolveClass(c: Pick<ModelConfig, 'classes' | 'classNames'>, cls: number | string | undefined): number | undefined {
+  if (cls === undefined) return undefined;
+  const k = classCount(c);
+  if (k === 0) throw new DcganError(`--class ${cls}: this model is not class-conditional (train it with --conditional)`);
+  if (typeof cls === 'string') {
+    const named = c.classNames?.indexOf(cls) ?? -1;
+    if (named >= 0) return named;
+    if (!/^\d+$/.test(cls)) {
+      throw new DcganError(
+        c.classNames
+          ? `--class ${cls}: not one of this model's classes (${classList(c.classNames)}), nor an index from 0 to ${k - 1}`
+          : `--class ${cls}: this model's classes have no names (its data named none); pass an index from 0 to ${k - 1}`,
+      );
+    }
+    cls = Number(cls);
+  }
+  if (!Number.isInteger(cls) || cls < 0 || cls >= k) throw new DcganError(`--class must be from 0 to ${k - 1} for this model, got ${cls}`);
   return cls;
 }
 
-/** Checks a requested class against a model (`--class`): one error line for an unconditional model or a bad index. */
-export function checkClass(c: Pick<ModelConfig, 'classes'>, cls: number | undefined): void {
-  if (cls === undefined) return;
-  const k = classCount(c);
-  if (k === 0) throw new DcganError(`--class ${cls}: this model is not class-conditional (train it with --conditional)`);
-  if (!Number.isInteger(cls) || cls < 0 || cls >= k) throw new DcganError(`--class must be from 0 to ${k - 1} for this model, got ${cls}`);
+/** Class names for a message: all of up to 12, else the first ten and how many more. */
+function classList(names: readonly string[]): string {
+  return names.length <= 12 ? names.join(', ') : `${names.slice(0, 10).join(', ')}, ... (${names.length - 10} more)`;
 }
 
 /**

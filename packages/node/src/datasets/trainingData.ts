@@ -17,6 +17,8 @@ export interface DataPlan {
   strict: boolean;
   /** Number of classes when the source is labelled, else null. */
   classes: number | null;
+  /** Their names in class order, where the source names them (class subfolders, CIFAR's batches.meta), else null. */
+  classNames: string[] | null;
   skipped: FileProblems;
   upscaled: FileProblems;
 }
@@ -105,6 +107,7 @@ export async function openTrainingData(
       background: dataset === 'folder' ? (options.background ?? DEFAULT_BACKGROUND) : null,
       strict: options.strict ?? false,
       classes: loaded.labels ? (loaded.classes?.length ?? loaded.labels.reduce((m, l) => Math.max(m, l + 1), 0)) : null,
+      classNames: loaded.labels && loaded.classes ? loaded.classes : null,
       skipped: loaded.skipped,
       upscaled: loaded.upscaled,
     },

@@ -11,8 +11,8 @@ export interface ArithmeticRequest {
   checkpoint: string;
   /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
   ema?: boolean;
-  /** A class-conditional model: the class every image is drawn in (required there). */
-  class?: number;
+  /** A class-conditional model: the class every image is drawn in (required there): an index, or one of its names. */
+  class?: number | string;
   /** Exemplar groups as seeds or z files, e.g. "3,17,42" (the paper averages 3 per concept). */
   a: string;
   b: string;

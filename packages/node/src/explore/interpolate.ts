@@ -11,8 +11,8 @@ export interface InterpolateRequest {
   checkpoint: string;
   /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
   ema?: boolean;
-  /** A class-conditional model: the class every image is drawn in (required there). */
-  class?: number;
+  /** A class-conditional model: the class every image is drawn in (required there): an index, or one of its names. */
+  class?: number | string;
   /** Seeds or z files, comma-separated (default: 9 points, seeds 0..8, as the paper's Figure 4 walks). */
   seeds?: string;
   /** Frames per segment between two points. */

@@ -23,8 +23,8 @@ export interface ProjectRequest {
   seed?: number;
   /** Weight of D's features against pixels (default 1; 0: pixels only). */
   featureWeight?: number;
-  /** A class-conditional model: the class to search in (required there). */
-  class?: number;
+  /** A class-conditional model: the class to search in (required there): an index, or one of its names. */
+  class?: number | string;
   /** folder: centre square cut before resizing, as `train --crop`. */
   crop?: number;
   /** Output folder (default projection/): z.json, reconstruction.png, optimisation.gif. */

@@ -8,9 +8,9 @@ import { describeFsError } from '../run/runDirectory.js';
 
 /**
  * G's images of `latents`, one Image8 each (inference-mode batch norm: each depends on its own z only); a
- * class-conditional model draws all of them in class `cls` (`--class`, required there).
+ * class-conditional model draws all of them in class `cls` (`--class`, an index or a name; required there).
  */
-export async function renderLatents(loaded: LoadedGenerator, latents: readonly Float32Array[], cls?: number): Promise<Image8[]> {
+export async function renderLatents(loaded: LoadedGenerator, latents: readonly Float32Array[], cls?: number | string): Promise<Image8[]> {
   const { config } = loaded.state;
   const { imageSize: s, channels: c } = config;
   const inputs = generatorInputs(config, packLatents(latents), walkClass(config, cls) ?? 0);

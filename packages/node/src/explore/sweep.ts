@@ -11,8 +11,8 @@ export interface SweepRequest {
   checkpoint: string;
   /** false: G's own weights where the checkpoint also holds their moving average (--no-ema). Default true. */
   ema?: boolean;
-  /** A class-conditional model: the class every image is drawn in (required there). */
-  class?: number;
+  /** A class-conditional model: the class every image is drawn in (required there): an index, or one of its names. */
+  class?: number | string;
   /** The base latent: a seed or a z file (default: seed 0). */
   seed?: string;
   /** One dimension, or 'all' for a row per dimension. */
