@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { DcganError } from '@dcgan-ts/core';
+import { existsSync, readdirSync } from 'node:fs';
 import { type WebgpuAdapterInfo, describeAdapter, findWebgpuAdapter } from './webgpu.js';
 
 /** What --backend (selectBackend) takes: 'auto' picks webgpu on a GPU, else native, else cpu. */
@@ -88,6 +89,12 @@ async function tryNative(): Promise<string | null> {
 
 /** Activates webgpu on Dawn's adapter: the selection, or the one-line reason it cannot. */
 async function tryWebgpu(allowSoftware: boolean): Promise<BackendSelection | string> {
+  // auto takes hardware adapters only: on a Linux machine with no GPU device at all, Dawn is not even loaded, since
+  // probing the software Vulkan drivers it would only refuse (Mesa's lavapipe) prints lines of driver noise. A Vulkan
+  // driver named in the environment (VK_ICD_FILENAMES, VK_DRIVER_FILES) is looked at all the same.
+  if (!allowSoftware && !linuxHasGpuDevice() && !process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES) {
+    return 'this machine has no GPU device (no /dev/dri/renderD* or /dev/nvidia*)';
+  }
   const adapter = await findWebgpuAdapter();
   if (typeof adapter === 'string') return adapter;
   if (adapter.info.software && !allowSoftware) {
@@ -99,6 +106,17 @@ async function tryWebgpu(allowSoftware: boolean): Promise<BackendSelection | str
     return `TF.js's webgpu backend failed to start on ${describeAdapter(adapter.info)}: ${(e as Error).message}`;
   }
   return { name: 'webgpu', adapter: adapter.info };
+}
+
+/** False only on Linux without a GPU device node: DRM render nodes (Mesa, AMD, Intel, nvidia-drm) or NVIDIA's own. */
+function linuxHasGpuDevice(): boolean {
+  if (process.platform !== 'linux') return true;
+  try {
+    if (readdirSync('/dev/dri').some((name) => name.startsWith('renderD'))) return true;
+  } catch {
+    // No /dev/dri.
+  }
+  return existsSync('/dev/nvidia0') || existsSync('/dev/dxg'); // /dev/dxg: WSL2's GPU
 }
 
 /**

@@ -2,7 +2,7 @@
 // long run, and `--backend webgpu` / `auto` at the CLI. Without a GPU, Dawn runs on SwiftShader (Debian's chromium
 // package ships the driver): these tests set it up and FAIL, never skip, where Dawn finds no adapter at all.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
@@ -26,6 +26,13 @@ import { SWIFTSHADER_ICD, findWebgpuAdapter } from '../src/webgpu.js';
 import { selectBackend } from '../src/backend.js';
 import { randomImages16 } from './backends.js';
 import { FIXTURES, dcgan, tempDir } from './cli.js';
+
+/** Why the no-GPU-device test cannot run here (not Linux, or a GPU device present), else false. */
+function gpuDeviceHere(): string | false {
+  if (process.platform !== 'linux') return 'not Linux';
+  const dri = existsSync('/dev/dri') ? readdirSync('/dev/dri').filter((n) => n.startsWith('renderD')) : [];
+  return dri.length > 0 || existsSync('/dev/nvidia0') || existsSync('/dev/dxg') ? 'this machine has a GPU device' : false;
+}
 
 // Dawn reads the Vulkan driver list when it starts: before the first findWebgpuAdapter.
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
@@ -154,6 +161,17 @@ describe('--backend webgpu at the CLI', () => {
     const auto = dcgan([...train, '--out', 'b'], { cwd, env });
     assert.equal(auto.code, 0, auto.stderr);
     assert.match(auto.stderr, /no GPU for webgpu \(the optional package webgpu/);
+  });
+
+  test('auto on a Linux machine without a GPU device does not load Dawn: one line of its own, no driver noise', { skip: gpuDeviceHere() }, () => {
+    const cwd = tempDir();
+    const env: Record<string, string> = { VK_ICD_FILENAMES: '', VK_DRIVER_FILES: '' };
+    const auto = dcgan(['sample', '--checkpoint', 'nowhere'], { cwd, env });
+    assert.equal(auto.stderr, 'dcgan: error: no checkpoint at nowhere: no such file or directory\n');
+    const trained = dcgan([...train, '--out', 'd'], { cwd, env });
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stderr, /no GPU for webgpu \(this machine has no GPU device/);
+    assert.deepEqual(trained.stderr.trim().split('\n').filter((l) => !l.startsWith('dcgan: ')), [], 'only dcgan\'s own lines');
   });
 
   test('auto leaves a software adapter alone', () => {
