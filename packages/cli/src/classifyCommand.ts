@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { type BackendChoice, classify } from '@dcgan-ts/node';
-import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
+import { CHECKPOINT_DATA_HELP, LABELLED_DATASET_HELP } from './dataOptions.js';
 import { positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 import { checkpointOption, jsonOption } from './sharedOptions.js';
@@ -12,7 +12,7 @@ export function classifyCommand(): Command {
     .description("the paper's section 5: a linear L2-SVM on D's features with few labels, beside raw pixels and a random D")
     .addOption(checkpointOption())
     .option('--dataset <name>', `${LABELLED_DATASET_HELP} (default: what the checkpoint trained on)`)
-    .option('--data <path>', LABELLED_DATA_HELP)
+    .option('--data <path>', CHECKPOINT_DATA_HELP)
     .requiredOption('--labels-per-class <n>', 'labelled training images per class', positiveInteger)
     .option('--repeats <n>', 'random label draws (default: 5)', positiveInteger)
     .option('--test-limit <n>', 'use only the first N test images (default: all)', positiveInteger)

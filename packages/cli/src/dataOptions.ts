@@ -19,6 +19,9 @@ export const LABELLED_DATASET_HELP = 'labelled set: mnist, fashion-mnist, idx, c
 export const LABELLED_DATA_HELP =
   "its files: an IDX folder (train-* and t10k-*), CIFAR's folder or .tar.gz, or a folder of train/ and test/ class folders";
 
+/** --data of the commands on a checkpoint (eval, classify, features, visualize): the run's own by default. */
+export const CHECKPOINT_DATA_HELP = `${LABELLED_DATA_HELP} (default, for the checkpoint's own dataset: where its run read it)`;
+
 /** --dataset and --data, as train declares them. */
 export function addSourceOptions(command: Command): Command {
   return command.addOption(commanderOption(trainOption('dataset'))).addOption(commanderOption(trainOption('data')));

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ablate, extractFeatures, probe, visualize } from '@dcgan-ts/node';
-import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
+import { CHECKPOINT_DATA_HELP, LABELLED_DATASET_HELP } from './dataOptions.js';
 import { positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
@@ -15,7 +15,7 @@ export function visualizeCommand(): Command {
     .requiredOption('--filters <list>', 'filter indices, comma-separated', indexList)
     .option('--n <n>', 'test images, one column each (default: 8)', positiveInteger)
     .option('--dataset <name>', `${LABELLED_DATASET_HELP}, its test images (default: the checkpoint's)`)
-    .option('--data <path>', LABELLED_DATA_HELP)
+    .option('--data <path>', CHECKPOINT_DATA_HELP)
     .option('--out <file>', 'PNG (default: filters.png): first row the images, then one row per filter')
     .addOption(backendOption())
     .addHelpText('after', '\nExamples:\n  $ dcgan visualize --checkpoint runs/00000-mnist32 --layer 3 --filters 0,1,2,3')
@@ -89,7 +89,7 @@ export function featuresCommand(): Command {
     .description("D's features of a labelled split, as the paper's section 5 builds them, saved as float32 + JSON")
     .addOption(checkpointOption())
     .option('--dataset <name>', `${LABELLED_DATASET_HELP} (default: the checkpoint's)`)
-    .option('--data <path>', LABELLED_DATA_HELP)
+    .option('--data <path>', CHECKPOINT_DATA_HELP)
     .addOption(new Option('--split <split>', 'train or test (default: train)').choices(['train', 'test']))
     .option('--n <n>', 'first N images (default: all)', positiveInteger)
     .requiredOption('--out <file>', 'FILE.f32 (features) and FILE.json (shape, labels, protocol)')

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { METRICS, parseMetricList } from '@dcgan-ts/core';
 import { DEFAULT_CLASSIFIER_EPOCHS, evaluate, evaluationLines, trainClassifier } from '@dcgan-ts/node';
-import { LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
+import { CHECKPOINT_DATA_HELP, LABELLED_DATASET_HELP, LABELLED_DATA_HELP } from './dataOptions.js';
 import { integer, positiveInteger, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
@@ -45,7 +45,7 @@ export function evalCommand(): Command {
     .addOption(checkpointOption())
     .addOption(noEmaOption())
     .option('--dataset <name>', `reference set, a ${LABELLED_DATASET_HELP} (default: what the checkpoint trained on)`)
-    .option('--data <path>', LABELLED_DATA_HELP)
+    .option('--data <path>', CHECKPOINT_DATA_HELP)
     .option('--metrics <list>', `comma-separated from ${METRICS.map((m) => m.name).join(',')} (default: all)`)
     .option('--n <n>', 'samples and reference images (default: 10000)', positiveInteger)
     .option('--nn-samples <n>', 'samples checked against every training image (default: 500)', positiveInteger)

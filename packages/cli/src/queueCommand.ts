@@ -133,7 +133,7 @@ function evalCommand(): Command {
     .option('--n <n>', 'samples in all (seeds 0..n-1) (default: 50000)', positiveInteger)
     .option('--shard <n>', `samples per job (default: ${DEFAULT_EVAL_SHARD})`, positiveInteger)
     .option('--dataset <name>', "the reference's dataset (default: the checkpoint's)")
-    .option('--data <path>', 'where that dataset lives, if not in the cache')
+    .option('--data <path>', "where that dataset lives (default, for the checkpoint's own dataset: where its run read it, else the cache)")
     .option('--classifier <dir>', "the metrics' classifier (default: the one `dcgan train-classifier` cached); the same path on every worker")
     .addOption(backendOption('the backend of the reference and the floor, computed here (the shards run on their workers\' --backend)'))
     .addOption(jsonOption())

@@ -134,7 +134,8 @@ test('classify, train-classifier and eval run on a CIFAR-10 folder end to end (3
   const tiny = ['--image-size', '16', '--backend', 'cpu'];
   const trained = dcgan(['train', '--data', data, ...tiny, '--ngf', '4', '--ndf', '4', '--nz', '8', '--batch-size', '4', '--steps', '2', '--out', 'run'], { cwd });
   assert.equal(trained.code, 0, trained.stderr);
-  const r = dcgan(['classify', '--checkpoint', 'run', '--data', data, '--labels-per-class', '2', '--repeats', '1', '--backend', 'cpu', '--json'], { cwd });
+  // Without --data: the run's own data, where its config.json says the run read it.
+  const r = dcgan(['classify', '--checkpoint', 'run', '--labels-per-class', '2', '--repeats', '1', '--backend', 'cpu', '--json'], { cwd });
   assert.equal(r.code, 0, r.stderr);
   const { protocol, rows } = JSON.parse(r.stdout.trim().split('\n').pop()!);
   assert.deepEqual([protocol.dataset, protocol.classes, protocol.testImages], ['cifar10', 10, 20]);
@@ -146,6 +147,9 @@ test('classify, train-classifier and eval run on a CIFAR-10 folder end to end (3
   const e = dcgan(['eval', '--checkpoint', 'run', '--data', data, '--classifier', 'cls', '--n', '10', '--metrics', 'fid,nn', '--backend', 'cpu', '--json'], { cwd });
   assert.equal(e.code, 0, e.stderr);
   assert.match(JSON.parse(e.stdout.trim().split('\n').pop()!).protocol.reference, /^cifar10 test split, first 10 images/);
+  const implicit = dcgan(['eval', '--checkpoint', 'run', '--classifier', 'cls', '--n', '10', '--metrics', 'fid,nn', '--backend', 'cpu', '--json'], { cwd });
+  assert.equal(implicit.code, 0, implicit.stderr);
+  assert.deepEqual(JSON.parse(implicit.stdout.trim().split('\n').pop()!).fid, JSON.parse(e.stdout.trim().split('\n').pop()!).fid);
 });
 
 test('the metrics classifier is cached per dataset, and for an IDX set or a folder per data path', () => {

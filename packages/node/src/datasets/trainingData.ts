@@ -28,15 +28,27 @@ export function cutOf(data: DataPlan): SplitCut {
   return { crop: data.crop ?? undefined, background: data.background ?? undefined };
 }
 
+/** The real images a command on a checkpoint compares with (eval, classify, features, visualize, queue eval). */
+export interface CheckpointData {
+  /** --dataset, else the checkpoint's own. */
+  dataset: string;
+  /** --data, else, for the checkpoint's own dataset, the file or folder its run read (config.json). */
+  data?: string;
+  /** For the checkpoint's own dataset, how its run cut the images (a folder's --crop and --background). */
+  cut?: SplitCut;
+}
+
 /**
- * How the run a checkpoint lies in cut its images (config.json's data record), when `dataset` is the one it trained
- * on, so that real images compared with its samples or features are cut alike; undefined for another dataset or
- * outside a run directory.
+ * The data a command on a checkpoint reads: `dataset` and `data` as the user gave them, else what the checkpoint
+ * trained on, read where its run read it (config.json's data record) and cut as the run cut it, so that real images
+ * compared with its samples or features are the run's own, cut alike. Outside a run directory (an exported archive)
+ * only the dataset's name is known.
  */
-export async function runDataCut(checkpoint: { dir: string; state: { dataset: { name: string } } }, dataset: string): Promise<SplitCut | undefined> {
-  const run = dataset === checkpoint.state.dataset.name ? runOfCheckpoint(checkpoint.dir) : undefined;
-  const data = run === undefined ? undefined : await recordedDataPlan(run).catch(() => undefined);
-  return data ? cutOf(data) : undefined;
+export async function checkpointData(checkpoint: { dir: string; state: { dataset: { name: string } } }, dataset?: string, data?: string): Promise<CheckpointData> {
+  const name = dataset ?? checkpoint.state.dataset.name;
+  const run = name === checkpoint.state.dataset.name ? runOfCheckpoint(checkpoint.dir) : undefined;
+  const recorded = run === undefined ? undefined : await recordedDataPlan(run).catch(() => undefined);
+  return { dataset: name, data: data ?? recorded?.path ?? undefined, cut: recorded ? cutOf(recorded) : undefined };
 }
 
 /** The data section of a run's config.json, or undefined for runs recorded before it existed. */

@@ -15,7 +15,7 @@ import {
   seedRange,
   seedSampleInputs,
 } from '@dcgan-ts/core';
-import { runDataCut } from '../datasets/trainingData.js';
+import { checkpointData } from '../datasets/trainingData.js';
 import { withGenerator } from '../run/checkpoints.js';
 import { featureMetrics, floorMetrics } from './featureMetrics.js';
 import { openMetricsReference } from './metricsReference.js';
@@ -74,12 +74,11 @@ export async function evaluate(request: EvaluateRequest): Promise<EvaluateResult
   const say = request.onProgress ?? (() => {});
   return withGenerator(request, async (loaded) => {
     const { config } = loaded.state;
-    const dataset = request.dataset ?? loaded.state.dataset.name;
     const { imageSize: s, channels: c } = config;
     const first = request.seed ?? 0;
-    // The run's own data is cut as the run cut it (a folder's --crop, --background), so reals and samples compare.
-    const cut = await runDataCut(loaded, dataset);
-    const ref = await openMetricsReference({ dataset, data: request.data, cut, imageSize: s, channels: c, n: request.n ?? 10000, classifier: request.classifier, seed: first });
+    // The run's own data, read where the run read it and cut as it cut it (a folder's --crop), so reals and samples compare.
+    const { dataset, data, cut } = await checkpointData(loaded, request.dataset, request.data);
+    const ref = await openMetricsReference({ dataset, data, cut, imageSize: s, channels: c, n: request.n ?? 10000, classifier: request.classifier, seed: first });
     try {
       const n = ref.n;
       say(`generating ${n} samples (seeds ${first}..${first + n - 1})`);

@@ -2,7 +2,7 @@ import { DcganError, fitGaussian, frechetDistance, mergeSampleStatistics, type S
 import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { runDataCut } from '../datasets/trainingData.js';
+import { checkpointData } from '../datasets/trainingData.js';
 import { defaultClassifierDir } from '../metrics/classifierStore.js';
 import { floorMetrics } from '../metrics/featureMetrics.js';
 import { openMetricsReference } from '../metrics/metricsReference.js';
@@ -66,11 +66,10 @@ export async function queueEval(request: QueueEvalRequest): Promise<QueueEvalRes
     dir: path.resolve(loaded.dir),
     step: loaded.state.step,
     config: loaded.state.config,
-    dataset: request.dataset ?? loaded.state.dataset.name,
-    cut: await runDataCut(loaded, request.dataset ?? loaded.state.dataset.name),
+    ...(await checkpointData(loaded, request.dataset, request.data)),
   }));
   const { imageSize: s, channels: c } = run.config;
-  const classifier = path.resolve(request.classifier ?? defaultClassifierDir(run.dataset, s, c, request.data));
+  const classifier = path.resolve(request.classifier ?? defaultClassifierDir(run.dataset, s, c, run.data));
   const jobs: { id: string; data: EvalShardJobData }[] = [];
   for (let first = 0; first < request.n; first += shard) {
     const data: EvalShardJobData = { format: JOB_FORMAT, checkpoint: run.dir, ema, classifier, first, count: Math.min(shard, request.n - first), total: request.n };
@@ -82,7 +81,7 @@ export async function queueEval(request: QueueEvalRequest): Promise<QueueEvalRes
     // The shards first, so that workers generate while the reference is loaded here.
     await redisStep(() => queueShards(queue, jobs));
     say(`${jobs.length} shard${jobs.length === 1 ? '' : 's'} of up to ${jobs[0]!.data.count} samples queued for the workers (dcgan queue worker)`);
-    const ref = await openMetricsReference({ dataset: run.dataset, data: request.data, cut: run.cut, imageSize: s, channels: c, n: request.n, classifier, seed: 0, onProgress: say });
+    const ref = await openMetricsReference({ dataset: run.dataset, data: run.data, cut: run.cut, imageSize: s, channels: c, n: request.n, classifier, seed: 0, onProgress: say });
     try {
       const floor = await floorMetrics(ref.floorSet, ref.reference, ref.n, new Set(['fid', 'is']), 0);
       const shards = await redisStep(() => waitForShards(queue, jobs, request.pollMs ?? 1_000, say));

@@ -18,7 +18,7 @@ import {
   trainLinearSvmPath,
   refuseConditional,
 } from '@dcgan-ts/core';
-import { runDataCut } from '../datasets/trainingData.js';
+import { checkpointData } from '../datasets/trainingData.js';
 import { disposeCheckpoint, loadCheckpoint } from '../run/checkpoints.js';
 import { resolveDatasetSource } from '../datasets/registry.js';
 import { type LabelledSplit, drawPerClass } from './labelledSplits.js';
@@ -172,12 +172,11 @@ export async function classify(request: ClassifyRequest): Promise<ClassifyResult
     throw e;
   }
   const { config } = loaded.state;
-  const dataset = request.dataset ?? loaded.state.dataset.name;
   const random = buildDiscriminator(config);
   try {
-    const source = await resolveDatasetSource({ dataset, data: request.data });
     // D learned from the run's images as cut (a folder's --crop, --background): the labelled images are cut alike.
-    const cut = await runDataCut(loaded, dataset);
+    const { dataset, data, cut } = await checkpointData(loaded, request.dataset, request.data);
+    const source = await resolveDatasetSource({ dataset, data });
     const train: LabelledSplit = await source.split('train', config.imageSize, config.channels, cut);
     const test: LabelledSplit = await source.split('test', config.imageSize, config.channels, cut);
     const classes = Math.max(train.classes, test.classes);

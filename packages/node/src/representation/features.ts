@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DcganError, discriminatorFeatures, featureLayerNames, featureSize, gatherImages, indexRange, refuseConditional } from '@dcgan-ts/core';
 import { writeFileAtomic } from '../io/atomic.js';
-import { runDataCut } from '../datasets/trainingData.js';
+import { checkpointData } from '../datasets/trainingData.js';
 import { disposeCheckpoint, loadCheckpoint } from '../run/checkpoints.js';
 import { describeFsError } from '../run/runDirectory.js';
 import { loadLabelledSplit } from './labelledSplits.js';
@@ -29,9 +29,8 @@ export async function extractFeatures(request: FeaturesRequest): Promise<{ files
   try {
     refuseConditional(loaded.state.config, 'dcgan features');
     const { imageSize: s, channels: c } = loaded.state.config;
-    const dataset = request.dataset ?? loaded.state.dataset.name;
-    const cut = await runDataCut(loaded, dataset);
-    const split = await loadLabelledSplit(dataset, request.data, request.split ?? 'train', s, c, cut);
+    const { dataset, data, cut } = await checkpointData(loaded, request.dataset, request.data);
+    const split = await loadLabelledSplit(dataset, data, request.split ?? 'train', s, c, cut);
     const count = Math.min(request.n ?? split.labels.length, split.labels.length);
     const dims = featureSize(D);
     const features = new Float32Array(count * dims);

@@ -18,7 +18,7 @@ import {
   refuseConditional,
 } from '@dcgan-ts/core';
 import { writePicture } from '../explore/render.js';
-import { runDataCut } from '../datasets/trainingData.js';
+import { checkpointData } from '../datasets/trainingData.js';
 import { disposeCheckpoint, loadCheckpoint, withGenerator } from '../run/checkpoints.js';
 import { loadLabelledSplit } from './labelledSplits.js';
 
@@ -65,9 +65,8 @@ export async function visualize(request: VisualizeRequest): Promise<{ file: stri
     checkIndices('--filters', request.filters, blockWidth(D, request.layer));
     const { imageSize: s, channels: c } = loaded.state.config;
     const n = request.n ?? 8;
-    const dataset = request.dataset ?? loaded.state.dataset.name;
-    const cut = await runDataCut(loaded, dataset);
-    const split = await loadLabelledSplit(dataset, request.data, 'test', s, c, cut);
+    const { dataset, data, cut } = await checkpointData(loaded, request.dataset, request.data);
+    const split = await loadLabelledSplit(dataset, data, 'test', s, c, cut);
     const pixels = gatherImages(split.dataset, indexRange(0, n));
     const images = tf.tensor4d(pixels, [n, s, s, c]);
     const rows: Image8[][] = [toImages(pixels, n, s, s, c)];
