@@ -164,7 +164,7 @@ interface RunStart {
   base: BaseConfig;
   out: string;
   /** --resume: the checkpoint's steps and dataset size, config.json's records (absent from an archive). */
-  resumed?: { steps: number; datasetSize: number; data?: DataPlan; eval?: EvalPlan | null; selectBy?: string | null; checkpoints?: RetentionPolicy };
+  resumed?: { steps: number; at: number; datasetSize: number; data?: DataPlan; eval?: EvalPlan | null; selectBy?: string | null; checkpoints?: RetentionPolicy };
   /** A fresh run's dataset, resolved once: its defaults fill the base config, its images open later. */
   source?: DatasetSource;
 }
@@ -203,7 +203,7 @@ async function resumedStart(request: TrainRequest, resumeFrom: string | null, ch
   const base: BaseConfig = { ...previous, dataset: state.dataset.name };
   refuseChangedOptions(request, base, out);
   refuseChangedConditionalD(request, base, out);
-  return { base, out, resumed: { steps, datasetSize: state.dataset.size, ...recorded } };
+  return { base, out, resumed: { steps, at: state.step, datasetSize: state.dataset.size, ...recorded } };
 }
 
 /**
@@ -265,6 +265,13 @@ async function freshStart(request: TrainRequest, checkRunDirectory?: DirectoryCh
   return { base, out, source };
 }
 
+/** A resume to fewer steps than the run has trained would train nothing, and end at its own step: one line instead. */
+function refuseStepsBehind(steps: number, at: number, out: string): void {
+  if (steps < at) {
+    throw new DcganError(`--resume: ${out} is at step ${at} already, past ${steps} steps; give more steps to train on, or sample its checkpoints`);
+  }
+}
+
 /** --steps, else --epochs over the dataset, else (on --resume) the run's own total, else the default epochs. */
 function totalSteps(request: TrainRequest, stepsPerEpoch: number, resumedSteps: number | undefined): number {
   const epochs = request.epochs ?? DEFAULT_EPOCHS;
@@ -303,6 +310,7 @@ export async function planTraining(
   const checkpoints = resolveRetention(request, resumed?.checkpoints);
   // Before the data opens, which can take minutes.
   if (request.steps !== undefined && request.epochs !== undefined) throw new DcganError('give --steps or --epochs, not both');
+  if (resumed !== undefined && request.steps !== undefined) refuseStepsBehind(request.steps, resumed.at, out);
 
   const { dataset: data, labels, plan: dataPlan } = await openTrainingData(request, base, {
     recorded: resumed?.data,
@@ -327,6 +335,7 @@ export async function planTraining(
     ...schedule,
     steps: totalSteps(request, stepsPerEpoch, resumed?.steps),
   };
+  if (resumed !== undefined) refuseStepsBehind(config.steps, resumed.at, out); // --epochs, now in steps
   validateModelConfig(config); // the class names a packed file's header gave, too
   validateTrainingConfig(config);
   return {

@@ -77,6 +77,11 @@ test('resume: no checkpoint, or options that contradict the run', () => {
     /--channels 3, not 1/,
   );
   assertOneLineError(dcgan(['train', '--resume', '--backend', 'cpu'], { cwd }), /no run to resume in runs\//);
+  // Fewer steps than the run has trained: nothing to train, said before anything is loaded.
+  const behind = /^dcgan: error: --resume: run is at step 2 already, past 1 steps; give more steps to train on, or sample its checkpoints$/;
+  assertOneLineError(dcgan(['train', '--resume', '--out', 'run', '--steps', '1', '--backend', 'cpu'], { cwd }), behind);
+  assertOneLineError(dcgan(['train', '--resume', '--out', 'run', '--epochs', '0.0001', '--backend', 'cpu'], { cwd }), behind);
+  assert.equal(dcgan(['train', '--resume', '--out', 'run', '--steps', '2', '--backend', 'cpu'], { cwd }).code, 0, 'the same step: nothing left, no error');
 });
 
 test('an existing run is never overwritten, and an unwritable --out is one line', () => {
