@@ -184,6 +184,7 @@ export {
   DEFAULT_SELECT_BY,
   parseSelectBy,
   selectableScalars,
+  selectableScalarsOf,
 } from './metrics/bestScore.js';
 
 // The metric registry: one declaration per metric (name, inputs, computation, floor, display) that options, eval

@@ -14,6 +14,7 @@ import {
   makeGrid,
   runTrainingLoop,
   seedRange,
+  selectableScalarsOf,
 } from '@dcgan-ts/core';
 import path from 'node:path';
 import { type BackendChoice, type BackendSelection, describeBackend, nativeThreads, selectBackend } from './backend.js';
@@ -135,6 +136,14 @@ export interface TrainResult {
 export async function train(request: TrainRequest, reporter: TrainReporter = {}): Promise<TrainResult> {
   // A run another process is writing is refused before its data is decoded; the lock itself is taken below.
   const { plan, data, labels } = await planTraining(request, reporter.onDataProgress, (out) => RunLock.refuseIfHeld(out));
+  if (plan.eval && plan.eval.every > 0 && plan.selectBy === null) {
+    // FID, the default score, is not among the metrics: say so rather than keep no best checkpoint silently.
+    const scores = selectableScalarsOf(plan.eval.metrics);
+    reporter.onNotice?.(
+      `no checkpoints/best: --eval-metrics ${plan.eval.metrics.join(',')} ` +
+        (scores.length > 0 ? `has no fid to select by; --select-by ${scores.join('|')} keeps one` : 'gives no score to select a checkpoint by'),
+    );
+  }
   let evaluator: TrainingEvaluator | null = null;
   let lock: RunLock | null = null;
   const precisionBefore = await currentPrecision();

@@ -98,7 +98,7 @@ test('--keep-checkpoints N keeps the newest N, latest, best and --keep-every; RU
 
   for (const [spec, message] of [
     ['run@99', /^dcgan: error: run has no checkpoint at step 99\n$/],
-    ['run@best', /^dcgan: error: run has no best checkpoint: a run gets one when it evaluates \(dcgan train --eval-every N\)\n$/],
+    ['run@best', /^dcgan: error: run has no best checkpoint: a run gets one when it evaluates a score to select by \(dcgan train --eval-every N, FID or --select-by\)\n$/],
     ['nowhere@best', /^dcgan: error: no run at nowhere: no such directory\n$/],
   ] as const) {
     assertFails(['sample', '--checkpoint', spec, '--backend', 'cpu'], message, cwd);

@@ -202,6 +202,14 @@ test('checkpoints/best names the checkpoint of the best FID (one is written at t
   const result = lastJson(r.stdout);
   assert.equal(result.protocol.step, best.step);
   assert.equal(result.fid.value, best.eval!.fid);
+
+  // Metrics without FID, the default score: no best checkpoint, and the run says so (and what would keep one).
+  const noFid = dcgan([...RUN, ...EVAL, '--steps', '3', '--eval-metrics', 'kid,hist', '--out', 'no-fid'], { cwd });
+  assert.equal(noFid.code, 0, noFid.stderr);
+  assert.match(noFid.stderr, /^dcgan: no checkpoints\/best: --eval-metrics kid,hist has no fid to select by; --select-by kid\|\S+ keeps one$/m);
+  assert.equal(existsSync(path.join(cwd, 'no-fid', 'checkpoints', 'best')), false);
+  const noBest = dcgan(['sample', '--checkpoint', 'no-fid@best', '--backend', 'native'], { cwd });
+  assert.equal(noBest.stderr, 'dcgan: error: no-fid has no best checkpoint: a run gets one when it evaluates a score to select by (dcgan train --eval-every N, FID or --select-by)\n');
 });
 
 test('--ema: eval lines score the moving average, as dcgan eval does by default; --no-ema scores G itself', { skip: nativeSkip }, () => {

@@ -23,6 +23,11 @@ export function selectableScalars(): EvalScalar[] {
   return PLOTTED_EVAL_SCALARS;
 }
 
+/** The scores `--select-by` can take in a run that evaluates `metrics`. */
+export function selectableScalarsOf(metrics: readonly FeatureMetricName[]): EvalScalar[] {
+  return selectableScalars().filter((name) => metrics.includes(FEATURE_METRICS.find((m) => name in m.scalars)!.name));
+}
+
 /** Checks `--select-by <scalar>` against the metrics a run evaluates; returns it as an EvalScalar. */
 export function parseSelectBy(name: string, metrics: readonly FeatureMetricName[]): EvalScalar {
   const scalars = selectableScalars();

@@ -128,7 +128,7 @@ async function resolveNamedCheckpoint(run: string, which: string): Promise<strin
     if (found !== null) return found;
     throw new DcganError(
       which === 'best'
-        ? `${run} has no best checkpoint: a run gets one when it evaluates (dcgan train --eval-every N)`
+        ? `${run} has no best checkpoint: a run gets one when it evaluates a score to select by (dcgan train --eval-every N, FID or --select-by)`
         : `no checkpoint in ${run}`,
     );
   }
