@@ -73,6 +73,10 @@ test('dcgan train runs 2 steps on each source: idx, fashion-mnist, cifar10 archi
   assert.equal(r.code, 0, r.stderr);
   assert.equal(config(cwd, 'packed').dataset, 'packed');
   assert.equal(config(cwd, 'packed').datasetSize, good);
+  // The files the pack skipped are its own: --strict refuses them, as it does the folder's.
+  const strict = dcgan(['train', ...SMALL, '--data', 'imgs.dcgan', '--strict', '--steps', '2', '--out', 'strict'], { cwd });
+  assert.equal(strict.code, 1);
+  assert.match(strict.stderr, /^dcgan: error: --strict: imgs\.dcgan was packed without 2 file\(s\) that are not readable images \(imgs\/cats\/truncated\.jpg: .+\); fix or remove them and pack again\n$/);
 });
 
 test('folder with --flip: stopped and resumed (without --data) logs exactly what a straight run logs', async () => {
