@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { formatRunReport, readRunLog, renderRunReport, summarizeRun, writeFileAtomic } from '@dcgan-ts/node';
+import { formatRunReport, pictureFormat, readRunLog, renderRunReport, summarizeRun, writeFileAtomic } from '@dcgan-ts/node';
 import { jsonOption } from './sharedOptions.js';
 
 export function reportCommand(): Command {
@@ -10,6 +10,7 @@ export function reportCommand(): Command {
     .addOption(jsonOption('the summary'))
     .addHelpText('after', '\nExamples:\n  $ dcgan report --run runs/00000-mnist32\n  $ dcgan report --run runs/00000-mnist32 --out curves.png --json')
     .action(async (o: { run: string; out: string; json?: boolean }) => {
+      pictureFormat(o.out, ['png']);
       const { log, config } = await readRunLog(o.run);
       const report = summarizeRun(o.run, log, config);
       const image = await renderRunReport(report, log);

@@ -20,6 +20,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
+import { pictureFormat } from './explore/render.js';
 import { writePng } from './io/png.js';
 import { withGenerator } from './run/checkpoints.js';
 import { describeFsError } from './run/runDirectory.js';
@@ -90,6 +91,8 @@ function checkCount(request: SampleRequest, n: number, first: number): void {
 export async function sample(request: SampleRequest): Promise<SampleResult> {
   const n = request.n ?? 64;
   const first = request.seed ?? 0;
+  // The grid is a PNG whatever its name says: a name that promises another format is refused before any work.
+  if (request.out !== undefined) pictureFormat(request.out, ['png']);
   if (request.spatial !== undefined) return sampleSpatial(request, request.spatial);
   checkCount(request, n, first);
   return withGenerator(request, async (loaded) => {

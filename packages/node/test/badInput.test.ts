@@ -40,6 +40,14 @@ test('bench: a PyTorch mode or size it does not have is one line, before anythin
   assertOneLineError(dcgan(['bench', '--sizes', '48']), /--sizes: the benchmark runs 32 and 64, not 48/);
 });
 
+test('an --out whose extension promises another format than the PNG written is one line, before any work', () => {
+  assertOneLineError(dcgan(['sample', '--checkpoint', 'nowhere', '--out', 'x.jpg']), /^dcgan: error: --out x\.jpg: give a \.png file$/);
+  assertOneLineError(dcgan(['sample', '--checkpoint', 'nowhere', '--spatial', '2', '--out', 's.webp']), /--out s\.webp: give a \.png file/);
+  assertOneLineError(dcgan(['visualize', '--checkpoint', 'nowhere', '--layer', '1', '--filters', '0', '--out', 'v.jpg']), /--out v\.jpg: give a \.png file/);
+  assertOneLineError(dcgan(['ablate', '--checkpoint', 'nowhere', '--layer', '1', '--maps', '0', '--out', 'a.gif']), /--out a\.gif: give a \.png file/);
+  assertOneLineError(dcgan(['report', '--run', 'nowhere', '--out', 'r.jpg']), /--out r\.jpg: give a \.png file/);
+});
+
 test('missing and corrupt checkpoints', () => {
   const { cwd, run } = tinyRun();
   assertOneLineError(dcgan(['sample', '--checkpoint', 'nowhere', '--backend', 'cpu'], { cwd }), /no checkpoint at nowhere/);

@@ -17,7 +17,7 @@ import {
   toImages,
   refuseConditional,
 } from '@dcgan-ts/core';
-import { writePicture } from '../explore/render.js';
+import { pictureFormat, writePicture } from '../explore/render.js';
 import { checkpointData } from '../datasets/trainingData.js';
 import { disposeCheckpoint, loadCheckpoint, withGenerator } from '../run/checkpoints.js';
 import { loadLabelledSplit } from './labelledSplits.js';
@@ -57,6 +57,7 @@ export interface VisualizeRequest {
 
 /** `dcgan visualize`: guided backprop of D's filters on real images (paper Figure 5). Row 0: the images. */
 export async function visualize(request: VisualizeRequest): Promise<{ file: string; rows: number; columns: number }> {
+  if (request.out !== undefined) pictureFormat(request.out, ['png']);
   const loaded = await loadCheckpoint(request.checkpoint);
   const D = loaded.discriminator;
   try {
@@ -103,6 +104,7 @@ export interface AblateRequest {
 
 /** `dcgan ablate`: samples with chosen G feature maps zeroed everywhere, under the same samples unablated. */
 export async function ablate(request: AblateRequest): Promise<{ file: string; samples: number }> {
+  if (request.out !== undefined) pictureFormat(request.out, ['png']);
   return withGenerator(request, async (loaded) => {
     refuseConditional(loaded.state.config, 'dcgan ablate');
     const G = loaded.generator;
