@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { arithmetic, type BackendChoice, interpolate, project, sweep } from '@dcgan-ts/node';
 import { countProgressPrinter } from './countProgress.js';
 import { integer, positiveInteger, positiveNumber, seed } from './parse.js';
@@ -62,6 +62,13 @@ export function arithmeticCommand(): Command {
     .action(async (o) => withBackend(o, () => arithmetic(o), (r) => `A - B + C -> ${r.file}`));
 }
 
+/** `--dim 12` or `--dim all`; the index's range is checked against the model's nz once it is loaded. */
+function dimension(value: string): number | 'all' {
+  if (value === 'all') return 'all';
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError("give a dimension index (a whole number from 0) or 'all'.");
+  return Number(value);
+}
+
 export function sweepCommand(): Command {
   return generatorCommand(
     'sweep',
@@ -70,14 +77,14 @@ export function sweepCommand(): Command {
   $ dcgan sweep --checkpoint runs/00000-mnist32 --seed 7 --dim all --out dims.gif`,
   )
     .option('--seed <seed-or-file>', 'the base latent: a seed or a z file (default: 0)')
-    .requiredOption('--dim <d>', "a dimension index, or 'all'")
+    .requiredOption('--dim <d>', "a dimension index, or 'all'", dimension)
     .option('--steps <n>', 'values per dimension (default: 9)', integer)
     .option('--range <x>', 'sweep over [-x, x] (default: 2 for normal z, 1 for uniform)', positiveNumber)
     .option('--out <file>', 'sweep.png or sweep.gif (default: sweep.png)')
     .action(async (o) =>
       withBackend(
         o,
-        () => sweep({ ...o, dim: o.dim === 'all' ? 'all' : /^\d+$/.test(o.dim) ? Number(o.dim) : Number.NaN }),
+        () => sweep(o),
         (r) => `${r.dims} dimension(s) x ${r.values.length} values -> ${r.file}`,
       ),
     );

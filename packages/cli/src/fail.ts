@@ -7,7 +7,8 @@ import { DcganError } from '@dcgan-ts/core';
 export function reportFailure(e: unknown): never {
   const err = e instanceof Error ? e : new Error(String(e));
   const line = err instanceof DcganError ? err.message : `internal error: ${err.message.split('\n')[0]} (DEBUG=1 shows the stack)`;
-  process.stderr.write(`dcgan: error: ${line}\n`);
+  // One line even where a message quotes text with line breaks in it (a file's contents in a JSON parser's words).
+  process.stderr.write(`dcgan: error: ${line.replace(/\s*\n\s*/g, ' ').trim()}\n`);
   if (process.env.DEBUG === '1' && err.stack) process.stderr.write(err.stack + '\n');
   process.exit(1);
 }

@@ -1,11 +1,17 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ablate, extractFeatures, probe, visualize } from '@dcgan-ts/node';
 import { CHECKPOINT_DATA_HELP, LABELLED_DATASET_HELP } from './dataOptions.js';
 import { positiveInteger, positiveNumber, seed } from './parse.js';
 import { backendOption, useBackend } from './useBackend.js';
 import { checkpointOption, noEmaOption, jsonOption } from './sharedOptions.js';
 
-const indexList = (value: string) => value.split(',').map((v) => (/^\d+$/.test(v.trim()) ? Number(v) : Number.NaN));
+/** `--filters 3,7,12`: indices, comma-separated; their range is checked against the layer once it is known. */
+function indexList(value: string): number[] {
+  return value.split(',').map((v) => {
+    if (!/^\d+$/.test(v.trim())) throw new InvalidArgumentError(`${v.trim() === '' ? 'an empty entry' : `'${v.trim()}'`} is not an index (a whole number from 0).`);
+    return Number(v);
+  });
+}
 
 export function visualizeCommand(): Command {
   return new Command('visualize')

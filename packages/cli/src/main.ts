@@ -51,4 +51,16 @@ Examples:
 program.addCommand(prepareCommand()).addCommand(dedupCommand()).addCommand(downloadCommand()).addCommand(dataCommand());
 program.addCommand(queueCommand());
 
+/**
+ * commander's own errors (an unknown command or option, a bad value) in the CLI's one-line form: "dcgan: error: ...",
+ * its "(Did you mean ...?)" suggestion on the same line. Set on every command: addCommand does not pass it on.
+ */
+function oneLineErrors(command: Command): void {
+  command.configureOutput({
+    outputError: (text, write) => write(`dcgan: ${text.trim().split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ')}\n`),
+  });
+  for (const sub of command.commands) oneLineErrors(sub);
+}
+oneLineErrors(program);
+
 program.parseAsync(process.argv).catch(reportFailure);

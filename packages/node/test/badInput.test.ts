@@ -31,6 +31,11 @@ test('bad options: unknown option, unknown dataset, size not a power of two, bad
   assertOneLineError(dcgan(['train', '--batch-size', 'lots']), /--batch-size.*not an integer/);
   assertOneLineError(dcgan(['train', '--steps', '3', '--epochs', '1', '--dry-run']), /--steps or --epochs, not both/);
   assertOneLineError(dcgan(['nonsense']), /unknown command 'nonsense'/);
+  // The parser's errors take the CLI's form, its suggestion on the same line.
+  assertOneLineError(dcgan(['smaple']), /^dcgan: error: unknown command 'smaple' \(Did you mean sample\?\)$/);
+  assertOneLineError(dcgan(['train', '--stpes', '10']), /^dcgan: error: unknown option '--stpes' \(Did you mean --steps\?\)$/);
+  assertOneLineError(dcgan(['sweep', '--checkpoint', 'x', '--dim', 'abc']), /^dcgan: error: option '--dim <d>' argument 'abc' is invalid\. give a dimension index/);
+  assertOneLineError(dcgan(['ablate', '--checkpoint', 'x', '--layer', '1', '--maps', '1,abc']), /'abc' is not an index \(a whole number from 0\)/);
   assertOneLineError(dcgan(['sample']), /required option '--checkpoint <path>'/);
 });
 

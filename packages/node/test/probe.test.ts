@@ -75,4 +75,7 @@ test('probe: bad inputs are one line on stderr and a non-zero exit', () => {
   fails(['--layer', '2', '--masks', 'badbox.json'], /seed 0: box \[0,0,20,8\] must be \[x0, y0, x1, y1\] with 0 <= x0 < x1 <= 16/);
   writeFileSync(path.join(cwd, 'broken.json'), '{"0": [');
   fails(['--layer', '2', '--masks', 'broken.json'], /broken\.json: not valid JSON/);
+  // The parser quotes the file, line break and all: still one line.
+  writeFileSync(path.join(cwd, 'words.json'), 'nonsense\n');
+  fails(['--layer', '2', '--masks', 'words.json'], /^dcgan: error: words\.json: not valid JSON \(.*nonsense.*\)\n$/);
 });
