@@ -20,7 +20,7 @@ function torchModeList(value: string): TorchMode[] {
   for (const m of modes) {
     if (!(TORCH_MODES as readonly string[]).includes(m)) throw new InvalidArgumentError(`${m === '' ? 'an empty mode' : `'${m}'`} is not one of ${TORCH_MODES.join(', ')}.`);
   }
-  return modes as TorchMode[];
+  return [...new Set(modes)] as TorchMode[];
 }
 
 const f1 = (x: number) => x.toFixed(1);

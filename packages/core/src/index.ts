@@ -17,6 +17,7 @@ export {
   modelConfigOf,
   type TrainingConfig,
   validateModelConfig,
+  checkClassNames,
   validateTrainingConfig,
 } from './config.js';
 export { DcganError } from './errors.js';
@@ -44,6 +45,7 @@ export {
   generatorInputWidth,
   oneHotLabels,
   refuseConditional,
+  checkClass,
   resolveClass,
   walkClass,
   seedClasses,

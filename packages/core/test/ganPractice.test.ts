@@ -239,12 +239,15 @@ test('conditional: G takes [z | one-hot], D the image with K class maps; a step 
   tf.dispose([x, w, g]);
   assert.throws(() => resolveClass(config, 3), /--class must be from 0 to 2/);
   assert.throws(() => resolveClass(tinyConfig(), 0), /not class-conditional/);
-  // --class by index or, where the data named its classes, by name (a name first: a folder may be called "2").
+  // --class by index or, where the data named its classes, by name; a number is always the index (a folder may be
+  // called "2" and sort elsewhere: the picker and the one-hot input number by index).
   assert.equal(resolveClass(config, '2'), 2);
   assert.throws(() => resolveClass(config, 'cat'), /--class cat: this model's classes have no names \(its data named none\); pass an index from 0 to 2/);
   const named = { ...config, classNames: ['cat', 'dog', '0'] };
   validateModelConfig(named);
-  assert.deepEqual([resolveClass(named, 'dog'), resolveClass(named, '0'), resolveClass(named, '1'), resolveClass(named, 1)], [1, 2, 1, 1]);
+  assert.deepEqual([resolveClass(named, 'dog'), resolveClass(named, '0'), resolveClass(named, '1'), resolveClass(named, 1)], [1, 0, 1, 1]);
+  assert.throws(() => resolveClass(config, '-1'), /--class must be from 0 to 2 for this model, got -1/);
+  assert.throws(() => resolveClass(config, '1.5'), /--class must be from 0 to 2 for this model, got 1\.5/);
   assert.throws(() => resolveClass(named, 'cow'), /--class cow: not one of this model's classes \(cat, dog, 0\), nor an index from 0 to 2/);
   assert.throws(() => walkClass(named, undefined), /pass --class K \(0 to 2, or a name: cat, dog, 0\)/);
   assert.throws(() => validateModelConfig({ ...config, classNames: ['cat', 'dog'] }), /classNames must list 3 names/);

@@ -1,7 +1,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { DcganError } from '@dcgan-ts/core';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { type WebgpuAdapterInfo, describeAdapter, findWebgpuAdapter } from './webgpu.js';
 
 /** What --backend (selectBackend) takes: 'auto' picks webgpu on a GPU, else native, else cpu. */
@@ -108,15 +109,23 @@ async function tryWebgpu(allowSoftware: boolean): Promise<BackendSelection | str
   return { name: 'webgpu', adapter: adapter.info };
 }
 
-/** False only on Linux without a GPU device node: DRM render nodes (Mesa, AMD, Intel, nvidia-drm) or NVIDIA's own. */
-function linuxHasGpuDevice(): boolean {
+/**
+ * False only on Linux without a GPU device node: a DRM render node (Mesa, AMD, Intel, nvidia-drm), one of NVIDIA's own
+ * (/dev/nvidiaN: a container given GPU 1 alone has /dev/nvidia1), or WSL2's /dev/dxg.
+ */
+export function linuxHasGpuDevice(devices = '/dev'): boolean {
   if (process.platform !== 'linux') return true;
-  try {
-    if (readdirSync('/dev/dri').some((name) => name.startsWith('renderD'))) return true;
-  } catch {
-    // No /dev/dri.
-  }
-  return existsSync('/dev/nvidia0') || existsSync('/dev/dxg'); // /dev/dxg: WSL2's GPU
+  const names = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return (
+    names(path.join(devices, 'dri')).some((name) => name.startsWith('renderD')) ||
+    names(devices).some((name) => /^nvidia\d+$/.test(name) || name === 'dxg')
+  );
 }
 
 /**

@@ -216,8 +216,8 @@ async function trainRun(
     const trainedWith = (await run.readConfig().catch(() => ({}) as Record<string, unknown>)).threads;
     if (typeof trainedWith === 'number' && threads !== null && trainedWith !== threads) {
       reporter.onNotice?.(
-        `this run trained with ${trainedWith} CPU thread${trainedWith === 1 ? '' : 's'} and resumes with ${threads}: the native backend's sums depend on ` +
-          `the count, so it continues close to, not exactly as, a straight run would (DCGAN_THREADS=${trainedWith} resumes it exactly)`,
+        `this run last trained with ${trainedWith} CPU thread${trainedWith === 1 ? '' : 's'} and resumes with ${threads}: the native backend's sums depend on ` +
+          `the count, so it continues close to, not exactly as, a straight run would (DCGAN_THREADS=${trainedWith}, or a queue worker's --threads ${trainedWith}, resumes it exactly)`,
       );
     }
   }

@@ -14,6 +14,7 @@ import {
   parseSelectBy,
   referenceParameterCounts,
   validateModelConfig,
+  checkClassNames,
   validateTrainingConfig,
 } from '@dcgan-ts/core';
 import { randomInt } from 'node:crypto';
@@ -265,11 +266,22 @@ async function freshStart(request: TrainRequest, checkRunDirectory?: DirectoryCh
   return { base, out, source };
 }
 
-/** A resume to fewer steps than the run has trained would train nothing, and end at its own step: one line instead. */
-function refuseStepsBehind(steps: number, at: number, out: string): void {
-  if (steps < at) {
-    throw new DcganError(`--resume: ${out} is at step ${at} already, past ${steps} steps; give more steps to train on, or sample its checkpoints`);
+/** Whether a source's class names can be a model's (checkClassNames). */
+function namesFit(names: string[] | null, classes: number): boolean {
+  if (names === null) return false;
+  try {
+    checkClassNames(names, classes);
+    return true;
+  } catch {
+    return false;
   }
+}
+
+/** A resume to fewer steps than the run has trained would train nothing, and end at its own step: one line instead. */
+function refuseStepsBehind(request: TrainRequest, steps: number, at: number): void {
+  if (steps >= at) return;
+  const asked = request.steps !== undefined ? `--steps ${steps}` : `--epochs ${request.epochs} (${steps} step${steps === 1 ? '' : 's'})`;
+  throw new DcganError(`--resume: the checkpoint is at step ${at} already, past ${asked}; give more steps to train on, or sample its checkpoints`);
 }
 
 /** --steps, else --epochs over the dataset, else (on --resume) the run's own total, else the default epochs. */
@@ -310,7 +322,7 @@ export async function planTraining(
   const checkpoints = resolveRetention(request, resumed?.checkpoints);
   // Before the data opens, which can take minutes.
   if (request.steps !== undefined && request.epochs !== undefined) throw new DcganError('give --steps or --epochs, not both');
-  if (resumed !== undefined && request.steps !== undefined) refuseStepsBehind(request.steps, resumed.at, out);
+  if (resumed !== undefined && request.steps !== undefined) refuseStepsBehind(request, request.steps, resumed.at);
 
   const { dataset: data, labels, plan: dataPlan } = await openTrainingData(request, base, {
     recorded: resumed?.data,
@@ -328,14 +340,15 @@ export async function planTraining(
   const config: DcganConfig = {
     ...rest,
     ...(classes === undefined ? {} : { classes }),
-    // A fresh conditional run names its classes where the data does (a resumed one keeps its own, in `rest`).
-    ...(!resume && classes !== undefined && dataPlan.classNames !== null ? { classNames: dataPlan.classNames } : {}),
+    // A fresh conditional run names its classes where the data does (a resumed one keeps its own, in `rest`); names a
+    // model may not carry (a 300-character folder name) leave it numbered 0..K-1 rather than refuse the data.
+    ...(!resume && classes !== undefined && namesFit(dataPlan.classNames, classes) ? { classNames: dataPlan.classNames! } : {}),
     // A fresh conditional run's D wiring, recorded for projection only (absent: concat); a resumed run keeps its own.
     ...(!resume && classes !== undefined && request.conditionalD === 'projection' ? { conditionalD: 'projection' as const } : {}),
     ...schedule,
     steps: totalSteps(request, stepsPerEpoch, resumed?.steps),
   };
-  if (resumed !== undefined) refuseStepsBehind(config.steps, resumed.at, out); // --epochs, now in steps
+  if (resumed !== undefined) refuseStepsBehind(request, config.steps, resumed.at); // --epochs, now in steps
   validateModelConfig(config); // the class names a packed file's header gave, too
   validateTrainingConfig(config);
   return {

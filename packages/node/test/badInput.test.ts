@@ -51,6 +51,7 @@ test('an --out whose extension promises another format than the PNG written is o
   assertOneLineError(dcgan(['visualize', '--checkpoint', 'nowhere', '--layer', '1', '--filters', '0', '--out', 'v.jpg']), /--out v\.jpg: give a \.png file/);
   assertOneLineError(dcgan(['ablate', '--checkpoint', 'nowhere', '--layer', '1', '--maps', '0', '--out', 'a.gif']), /--out a\.gif: give a \.png file/);
   assertOneLineError(dcgan(['report', '--run', 'nowhere', '--out', 'r.jpg']), /--out r\.jpg: give a \.png file/);
+  assertOneLineError(dcgan(['data', 'preview', '--dataset', 'fake', '--out', 'p.jpg']), /--out p\.jpg: give a \.png file/);
 });
 
 test('missing and corrupt checkpoints', () => {
@@ -91,9 +92,14 @@ test('resume: no checkpoint, or options that contradict the run', () => {
   );
   assertOneLineError(dcgan(['train', '--resume', '--backend', 'cpu'], { cwd }), /no run to resume in runs\//);
   // Fewer steps than the run has trained: nothing to train, said before anything is loaded.
-  const behind = /^dcgan: error: --resume: run is at step 2 already, past 1 steps; give more steps to train on, or sample its checkpoints$/;
-  assertOneLineError(dcgan(['train', '--resume', '--out', 'run', '--steps', '1', '--backend', 'cpu'], { cwd }), behind);
-  assertOneLineError(dcgan(['train', '--resume', '--out', 'run', '--epochs', '0.0001', '--backend', 'cpu'], { cwd }), behind);
+  assertOneLineError(
+    dcgan(['train', '--resume', '--out', 'run', '--steps', '1', '--backend', 'cpu'], { cwd }),
+    /^dcgan: error: --resume: the checkpoint is at step 2 already, past --steps 1; give more steps to train on, or sample its checkpoints$/,
+  );
+  assertOneLineError(
+    dcgan(['train', '--resume', '--out', 'run', '--epochs', '0.0001', '--backend', 'cpu'], { cwd }),
+    /^dcgan: error: --resume: the checkpoint is at step 2 already, past --epochs 0\.0001 \(1 step\); give more steps/,
+  );
   assert.equal(dcgan(['train', '--resume', '--out', 'run', '--steps', '2', '--backend', 'cpu'], { cwd }).code, 0, 'the same step: nothing left, no error');
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -150,6 +150,12 @@ test('classify, train-classifier and eval run on a CIFAR-10 folder end to end (3
   const implicit = dcgan(['eval', '--checkpoint', 'run', '--classifier', 'cls', '--n', '10', '--metrics', 'fid,nn', '--backend', 'cpu', '--json'], { cwd });
   assert.equal(implicit.code, 0, implicit.stderr);
   assert.deepEqual(JSON.parse(implicit.stdout.trim().split('\n').pop()!).fid, JSON.parse(e.stdout.trim().split('\n').pop()!).fid);
+  const features = dcgan(['features', '--checkpoint', 'run', '--n', '4', '--out', 'f.f32', '--backend', 'cpu'], { cwd });
+  assert.equal(features.code, 0, features.stderr);
+  // The run's data moved: said as where the path came from, not as a --data the user never gave.
+  renameSync(data, `${data}-moved`);
+  const gone = dcgan(['classify', '--checkpoint', 'run', '--labels-per-class', '2', '--repeats', '1', '--backend', 'cpu'], { cwd });
+  assert.equal(gone.stderr, `dcgan: error: the run read its data from ${path.resolve(data)} (its config.json), which is no longer there; give --data PATH\n`);
 });
 
 test('the metrics classifier is cached per dataset, and for an IDX set or a folder per data path', () => {

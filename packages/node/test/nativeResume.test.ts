@@ -37,7 +37,7 @@ test('native: config.json records the thread count; the same count resumes exact
   assert.equal(other.code, 0, other.stderr);
   assert.match(
     other.stderr,
-    /^dcgan: this run trained with 2 CPU threads and resumes with 1: the native backend's sums depend on the count, so it continues close to, not exactly as, a straight run would \(DCGAN_THREADS=2 resumes it exactly\)$/m,
+    /^dcgan: this run last trained with 2 CPU threads and resumes with 1: the native backend's sums depend on the count, so it continues close to, not exactly as, a straight run would \(DCGAN_THREADS=2, or a queue worker's --threads 2, resumes it exactly\)$/m,
   );
   assert.equal(threadsOf(path.join(cwd, 'other')), 1);
   // The cpu backend records none.

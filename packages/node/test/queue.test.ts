@@ -121,9 +121,9 @@ test("a resumed job keeps its run's backend and precision, and its native thread
   assert.deepEqual(resumeSettings(native, {}, 8), {
     request: { backend: 'native', precision: 'fp32' },
     threads: 2,
-    threadsLine: '2 CPU threads of the 8 given, as the run started with (exact resume)',
+    threadsLine: '2 CPU threads of the 8 given, as the run last trained with (exact resume)',
   });
-  assert.equal(resumeSettings({ ...native, threads: 1 }, {}, 2).threadsLine, '1 CPU thread of the 2 given, as the run started with (exact resume)');
+  assert.equal(resumeSettings({ ...native, threads: 1 }, {}, 2).threadsLine, '1 CPU thread of the 2 given, as the run last trained with (exact resume)');
   assert.equal(resumeSettings(native, {}, 2).threads, null);
   assert.equal(resumeSettings({ ...native, threads: 4 }, {}, 2).threads, null);
   assert.equal(resumeSettings({ ...native, backend: 'cpu' }, {}, 8).threads, null);

@@ -2,7 +2,7 @@
 // long run, and `--backend webgpu` / `auto` at the CLI. Without a GPU, Dawn runs on SwiftShader (Debian's chromium
 // package ships the driver): these tests set it up and FAIL, never skip, where Dawn finds no adapter at all.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
@@ -23,15 +23,14 @@ import {
   seedRange,
 } from '@dcgan-ts/core';
 import { SWIFTSHADER_ICD, findWebgpuAdapter } from '../src/webgpu.js';
-import { selectBackend } from '../src/backend.js';
+import { linuxHasGpuDevice, selectBackend } from '../src/backend.js';
 import { randomImages16 } from './backends.js';
 import { FIXTURES, dcgan, tempDir } from './cli.js';
 
 /** Why the no-GPU-device test cannot run here (not Linux, or a GPU device present), else false. */
 function gpuDeviceHere(): string | false {
   if (process.platform !== 'linux') return 'not Linux';
-  const dri = existsSync('/dev/dri') ? readdirSync('/dev/dri').filter((n) => n.startsWith('renderD')) : [];
-  return dri.length > 0 || existsSync('/dev/nvidia0') || existsSync('/dev/dxg') ? 'this machine has a GPU device' : false;
+  return linuxHasGpuDevice() ? 'this machine has a GPU device' : false;
 }
 
 // Dawn reads the Vulkan driver list when it starts: before the first findWebgpuAdapter.
@@ -172,6 +171,21 @@ describe('--backend webgpu at the CLI', () => {
     assert.equal(trained.code, 0, trained.stderr);
     assert.match(trained.stderr, /no GPU for webgpu \(this machine has no GPU device/);
     assert.deepEqual(trained.stderr.trim().split('\n').filter((l) => !l.startsWith('dcgan: ')), [], 'only dcgan\'s own lines');
+  });
+
+  test('a GPU device is a DRM render node, any /dev/nvidiaN or /dev/dxg; nothing else counts', { skip: process.platform !== 'linux' && 'not Linux' }, () => {
+    const devices = (names: string[], dri: string[] = []) => {
+      const dir = tempDir();
+      for (const n of names) writeFileSync(path.join(dir, n), '');
+      mkdirSync(path.join(dir, 'dri'));
+      for (const n of dri) writeFileSync(path.join(dir, 'dri', n), '');
+      return linuxHasGpuDevice(dir);
+    };
+    assert.equal(devices(['null', 'nvidiactl', 'nvidia-uvm']), false);
+    assert.equal(devices([], ['card0']), false);
+    assert.equal(devices([], ['card0', 'renderD128']), true);
+    assert.equal(devices(['nvidiactl', 'nvidia1']), true, 'a container given GPU 1 alone');
+    assert.equal(devices(['dxg']), true);
   });
 
   test('auto leaves a software adapter alone', () => {

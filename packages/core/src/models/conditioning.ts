@@ -99,27 +99,34 @@ export function walkClass(c: Pick<ModelConfig, 'classes' | 'classNames'>, cls: n
 }
 
 /**
- * A requested class (`--class`) as the model's class index: a name of the model's classes (classNames) first, else
- * an integer from 0 to K-1. One error line for an unconditional model, an unknown name or a bad index.
+ * A requested class (`--class`) as the model's class index: a number is the index, from 0 to K-1 (as the studio's
+ * picker and the one-hot input number them, whatever the classes are called: a class folder named "2" may sort
+ * elsewhere), anything else one of the model's class names (classNames). One error line for an unconditional model,
+ * an unknown name or a bad index.
  */
 export function resolveClass(c: Pick<ModelConfig, 'classes' | 'classNames'>, cls: number | string | undefined): number | undefined {
   if (cls === undefined) return undefined;
   const k = classCount(c);
   if (k === 0) throw new DcganError(`--class ${cls}: this model is not class-conditional (train it with --conditional)`);
+  if (typeof cls === 'string' && /^[-+]?\d*\.?\d+(e[-+]?\d+)?$/i.test(cls.trim())) cls = Number(cls);
   if (typeof cls === 'string') {
     const named = c.classNames?.indexOf(cls) ?? -1;
-    if (named >= 0) return named;
-    if (!/^\d+$/.test(cls)) {
+    if (named < 0) {
       throw new DcganError(
         c.classNames
           ? `--class ${cls}: not one of this model's classes (${classList(c.classNames)}), nor an index from 0 to ${k - 1}`
           : `--class ${cls}: this model's classes have no names (its data named none); pass an index from 0 to ${k - 1}`,
       );
     }
-    cls = Number(cls);
+    return named;
   }
   if (!Number.isInteger(cls) || cls < 0 || cls >= k) throw new DcganError(`--class must be from 0 to ${k - 1} for this model, got ${cls}`);
   return cls;
+}
+
+/** @deprecated since class names: resolveClass, which also returns the index. */
+export function checkClass(c: Pick<ModelConfig, 'classes' | 'classNames'>, cls: number | undefined): void {
+  resolveClass(c, cls);
 }
 
 /** Class names for a message: all of up to 12, else the first ten and how many more. */

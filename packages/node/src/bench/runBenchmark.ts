@@ -114,10 +114,10 @@ const BF16_ISA = ['avx512_bf16', 'amx_bf16'];
  * The PyTorch modes worth timing on `machine`: NCHW and channels_last always; bf16 autocast only where the CPU has
  * bf16 instructions. Elsewhere PyTorch 1.13 emulates bf16 and no user would pick it: on an AVX2 AMD EPYC it trained
  * at 1/3 of its fp32 speed (9.9 vs 33.0 img/s at 32x32x1, 1.6 vs 5.1 at 64x64x3) and took 20 of the bench's 25
- * minutes.
+ * minutes. Where the CPU's flags are unknown (no /proc/cpuinfo: `isa` empty), all three.
  */
 export function defaultTorchModes(machine: BenchmarkMachine): TorchMode[] {
-  const bf16 = machine.isa.some((f) => BF16_ISA.includes(f));
+  const bf16 = machine.isa.length === 0 || machine.isa.some((f) => BF16_ISA.includes(f));
   return TORCH_MODES.filter((mode) => mode !== 'bf16' || bf16);
 }
 

@@ -2,6 +2,7 @@ import { DEFAULT_MODEL_CONFIG, DcganError, makeGrid, Rng, RngStream, validateMod
 import { writePng } from '../io/png.js';
 import { resolveDatasetSource, type SourceOpenRequest } from './registry.js';
 import { closeDataset, type FileProblems } from './source.js';
+import { pictureFormat } from '../explore/render.js';
 
 /** `dcgan data preview`: which images, and how they are cut and converted (as `dcgan train` takes them). */
 export interface PreviewRequest extends Partial<Omit<SourceOpenRequest, 'onProgress'>> {
@@ -40,6 +41,7 @@ export interface PreviewResult {
  * a PNG grid, with its shape and range: the check that a dataset reads as intended before hours of training.
  */
 export async function previewData(request: PreviewRequest): Promise<PreviewResult> {
+  if (request.out !== undefined) pictureFormat(request.out, ['png']);
   const source = await resolveDatasetSource(request);
   const imageSize = request.imageSize ?? source.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize;
   const channels = request.channels ?? source.channels;

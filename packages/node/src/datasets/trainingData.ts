@@ -1,11 +1,12 @@
 import { DcganError, type ImageDataset } from '@dcgan-ts/core';
+import { promises as fs } from 'node:fs';
 import { runOfCheckpoint } from '../run/checkpoints.js';
 import { RunDirectory } from '../run/runDirectory.js';
 import { trainOption } from '../trainOptions.js';
 import { DEFAULT_BACKGROUND } from './kinds/folder.js';
 import type { SplitCut } from './kinds/kind.js';
 import { type DatasetSource, resolveDatasetSource } from './registry.js';
-import type { FileProblems } from './source.js';
+import { closeDataset, type FileProblems } from './source.js';
 
 /** The data section of config.json: enough for --resume to reopen the same images, and the report of bad files. */
 export interface DataPlan {
@@ -48,7 +49,11 @@ export async function checkpointData(checkpoint: { dir: string; state: { dataset
   const name = dataset ?? checkpoint.state.dataset.name;
   const run = name === checkpoint.state.dataset.name ? runOfCheckpoint(checkpoint.dir) : undefined;
   const recorded = run === undefined ? undefined : await recordedDataPlan(run).catch(() => undefined);
-  return { dataset: name, data: data ?? recorded?.path ?? undefined, cut: recorded ? cutOf(recorded) : undefined };
+  const fromRun = data === undefined ? (recorded?.path ?? undefined) : undefined;
+  if (fromRun !== undefined && !(await fs.stat(fromRun).then(() => true, () => false))) {
+    throw new DcganError(`the run read its data from ${fromRun} (its config.json), which is no longer there; give --data PATH`);
+  }
+  return { dataset: name, data: data ?? fromRun, cut: recorded ? cutOf(recorded) : undefined };
 }
 
 /** The data section of a run's config.json, or undefined for runs recorded before it existed. */
@@ -103,6 +108,16 @@ export async function openTrainingData(
   const source = resume.source ?? (await resolveDatasetSource({ dataset, data: options.data }));
   const { crop, flip, background, strict } = options;
   const loaded = await source.open({ imageSize, channels, seed, crop, flip, background, strict, onProgress: resume.onProgress });
+  // A folder refuses unreadable files itself under --strict; a packed file was made without them by `dcgan prepare`,
+  // and is refused here, at the start of a run (one started before this rule resumes as it trained).
+  if (strict && !resuming && loaded.skipped.count > 0) {
+    closeDataset(loaded.dataset);
+    const first = loaded.skipped.first[0] ?? ''; // from the file's header: any length
+    throw new DcganError(
+      `--strict: ${options.data ?? dataset} was packed without ${loaded.skipped.count} file(s) that are not readable images ` +
+        `(${first.length > 200 ? `${first.slice(0, 200)}...` : first}); fix or remove them and pack again`,
+    );
+  }
   if (resuming && loaded.dataset.size !== recordedSize) {
     throw new DcganError(
       `--resume: ${options.data ?? dataset} now gives ${loaded.dataset.size} images; the run was trained on ${recordedSize}, ` +

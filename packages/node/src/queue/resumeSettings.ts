@@ -30,6 +30,6 @@ export function resumeSettings(config: Record<string, unknown>, request: TrainRe
   return {
     request: { backend, precision },
     threads: lower ? runThreads : null,
-    threadsLine: lower ? `${runThreads} CPU thread${runThreads === 1 ? '' : 's'} of the ${givenThreads} given, as the run started with (exact resume)` : null,
+    threadsLine: lower ? `${runThreads} CPU thread${runThreads === 1 ? '' : 's'} of the ${givenThreads} given, as the run last trained with (exact resume)` : null,
   };
 }

@@ -32,12 +32,6 @@ export const packed: DatasetKind<'packed'> = {
         }
         try {
           if (fstatSync(fd).size !== length) throw new DcganError(`${file} changed while it was being opened; run again`);
-          // The files `dcgan prepare` skipped as unreadable are the pack's: --strict refuses them here as on the folder.
-          if (options.strict && header.skipped.count > 0) {
-            throw new DcganError(
-              `--strict: ${file} was packed without ${header.skipped.count} file(s) that are not readable images (${header.skipped.first[0]}); fix or remove them and pack again`,
-            );
-          }
           const upscaled = noProblems();
           if (options.imageSize > header.imageSize) {
             const line = `${file} holds ${header.imageSize}x${header.imageSize} images, smaller than --image-size ${options.imageSize}`;
