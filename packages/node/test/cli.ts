@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -49,4 +49,15 @@ export function dcganAsync(args: string[], options: { cwd?: string; env?: Record
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** The run's log without wall-clock fields: what a straight run and a resumed one must share exactly. */
+export function logWithoutTiming(run: string): object[] {
+  return readFileSync(path.join(run, 'log.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const { imgPerSec: _, ...rest } = JSON.parse(line) as Record<string, number>;
+      return rest;
+    });
 }

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { gridPoints, parseGrid, parseSeeds, trainRequestOfArguments } from '../src/index.js';
 import { resumeSettings } from '../src/queue/resumeSettings.js';
-import { CLI, TINY, dcgan, dcganAsync, tempDir } from './cli.js';
+import { CLI, TINY, dcgan, dcganAsync, logWithoutTiming, tempDir } from './cli.js';
 import { redisUnavailable, startTestRedis, type TestRedis } from './redisServer.js';
 
 /**
@@ -51,17 +51,6 @@ test("a job's flags are read with dcgan train's declarations; unknown and queue-
   assert.throws(() => trainRequestOfArguments(['lr', '1'], 'job j'), /job j: lr is not an option/);
   assert.throws(() => trainRequestOfArguments(['--lr'], 'job j'), /job j: --lr needs a value/);
 });
-
-/** The run's log without wall-clock fields: what a straight run and a resumed one must share exactly. */
-function logWithoutTiming(run: string): object[] {
-  return readFileSync(path.join(run, 'log.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { imgPerSec: _, ...rest } = JSON.parse(line) as Record<string, number>;
-      return rest;
-    });
-}
 
 /** Every weight file of a checkpoint (G, D and the optimiser's state), by name. */
 function checkpointFiles(run: string, step: number): Map<string, Buffer> {
