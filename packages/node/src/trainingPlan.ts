@@ -349,7 +349,7 @@ export async function planTraining(
     steps: totalSteps(request, stepsPerEpoch, resumed?.steps),
   };
   if (resumed !== undefined) refuseStepsBehind(request, config.steps, resumed.at); // --epochs, now in steps
-  validateModelConfig(config); // the class names a packed file's header gave, too
+  validateModelConfig(config); // as checkpoints will be read back (class names included)
   validateTrainingConfig(config);
   return {
     plan: {
