@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { PNG } from 'pngjs';
 import { zipSync } from 'fflate';
+import onnxProto from 'onnx-proto';
 import sharp from 'sharp';
 import { nativeSkip } from './backends.js';
 import { dcgan, dcganAsync, tempDir } from './cli.js';
@@ -84,6 +85,9 @@ test('ImageNet-style recipe: train/<class>/*.JPEG packed at 32x32, trained class
   assert.equal(unknown.stderr, "dcgan: error: --class n02000000: not one of this model's classes (n01440764, n01443537, n01484850), nor an index from 0 to 2\n");
   assert.equal(dcgan(['export', '--checkpoint', 'inet', '--format', 'tfjs', '--out', 'inet-tfjs'], { cwd }).code, 0);
   assert.deepEqual(JSON.parse(readFileSync(path.join(cwd, 'inet-tfjs/manifest.json'), 'utf8')).classNames, classes);
+  assert.equal(dcgan(['export', '--checkpoint', 'inet', '--format', 'onnx', '--out', 'inet-onnx'], { cwd }).code, 0);
+  const onnxModel = onnxProto.onnx.ModelProto.decode(readFileSync(path.join(cwd, 'inet-onnx/generator.onnx')));
+  assert.deepEqual(onnxModel.metadataProps.map((p) => [p.key, JSON.parse(p.value!)]), [['class_names', classes]]);
   // A class folder renamed: the same count, but label 1 would now mean another class; the resume refuses.
   renameSync(path.join(cwd, 'imagenet', 'train', classes[1]!), path.join(cwd, 'imagenet', 'train', 'n09999999'));
   assert.equal(dcgan(['prepare', '--data', 'imagenet/train', '--image-size', '32', '--channels', '3', '--out', 'renamed.dcgan'], { cwd }).code, 0);

@@ -42,9 +42,10 @@ function samePads(k: number, s: number): number[] {
  * `--format onnx`: G as an ONNX graph, z (N, nz) -> images (N, C, S, S) in [-1, 1] (channels-first, ONNX's
  * convention), batch norm folded to inference mode with the running statistics, as dcgan-ts samples. A
  * class-conditional G (`classes` K > 0) takes a second input, `classes` (N, K): the one-hot class of each row, which
- * the graph concatenates after z as G's own input is built (models/conditioning.ts).
+ * the graph concatenates after z as G's own input is built (models/conditioning.ts). Its class names, where the training
+ * data named them, are the model's metadata `class_names`: a JSON list, name of class k at index k.
  */
-export function generatorToOnnx(generator: tfl.LayersModel, nz: number, channels: number, imageSize: number, classes = 0): Uint8Array {
+export function generatorToOnnx(generator: tfl.LayersModel, nz: number, channels: number, imageSize: number, classes = 0, classNames?: string[]): Uint8Array {
   const nodes: onnx.INodeProto[] = [];
   const initializers: onnx.ITensorProto[] = [];
   const width = nz + classes;
@@ -128,6 +129,7 @@ export function generatorToOnnx(generator: tfl.LayersModel, nz: number, channels
     producerName: 'dcgan-ts',
     producerVersion: PACKAGE_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
+    ...(classNames === undefined ? {} : { metadataProps: [{ key: 'class_names', value: JSON.stringify(classNames) }] }),
     graph: {
       name: 'dcgan_generator',
       node: nodes,
@@ -143,6 +145,6 @@ export function generatorToOnnx(generator: tfl.LayersModel, nz: number, channels
 export async function exportOnnx(loaded: LoadedGenerator, dir: string): Promise<string[]> {
   const { config } = loaded.state;
   const { nz, channels, imageSize } = config;
-  await writeFileAtomic(path.join(dir, 'generator.onnx'), generatorToOnnx(loaded.generator, nz, channels, imageSize, classCount(config)));
+  await writeFileAtomic(path.join(dir, 'generator.onnx'), generatorToOnnx(loaded.generator, nz, channels, imageSize, classCount(config), config.classNames));
   return ['generator.onnx'];
 }
