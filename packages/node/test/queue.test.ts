@@ -263,6 +263,16 @@ describe('dcgan queue on a real Redis', { skip }, () => {
     const again = dcgan(['queue', 'eval', ...common, '--checkpoint', 'mnist-run', '--classifier', 'clf', '--n', '1000', '--shard', '300', '--json'], { cwd });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(JSON.parse(again.stdout.trim().split('\n').pop()!).fid.value, r.fid.value);
+
+    // No classifier: one line before anything is queued, naming the command that trains one.
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const counts = new Queue(queue, { connection });
+    const before = await counts.getJobCounts();
+    const noClassifier = dcgan(['queue', 'eval', ...common, '--checkpoint', 'mnist-run', '--n', '1000', '--shard', '300'], { cwd, env: { DCGAN_CACHE: tempDir() } });
+    assert.match(noClassifier.stderr, /^dcgan: error: no metrics classifier for mnist 16x16x1 in \S+; train one with `dcgan train-classifier --dataset mnist --image-size 16 --channels 1` or pass --classifier\n$/);
+    assert.deepEqual(await counts.getJobCounts(), before, 'nothing queued');
+    await counts.close();
+    connection.disconnect();
   });
 
   test('bad input is one line: unknown grid keys and options, an unreachable Redis, a full Redis, a job with options a worker does not know', async () => {
@@ -276,6 +286,8 @@ describe('dcgan queue on a real Redis', { skip }, () => {
     oneLine(dcgan(['queue', 'submit', ...common, '--runs', 'r', '--grid', 'lrr=1,2'], { cwd }), /^dcgan: error: --grid: --lrr is not a dcgan train option$/);
     oneLine(dcgan(['queue', 'submit', ...common, '--runs', 'r', '--foo', '3'], { cwd }), /^dcgan: error: the train options: --foo is not a dcgan train option$/);
     oneLine(dcgan(['queue', 'submit', ...common, '--runs', 'r', '--grid', 'seed=1', '--seed', '2'], { cwd }), /--seed is both swept and given/);
+    // Values dcgan train checks together, not by their own parser: refused at submit, not by a worker.
+    oneLine(dcgan(['queue', 'submit', ...common, '--runs', 'r', '--grid', 'image-size=16,17'], { cwd }), /^dcgan: error: point image-size=17: image size must be a power of two from 16 to 256, got 17$/);
     oneLine(dcgan(['queue', 'status', '--redis', 'redis://127.0.0.1:1'], { cwd }), /^dcgan: error: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connection refused/);
     oneLine(dcgan(['queue', 'status', '--redis', 'http://127.0.0.1:1'], { cwd }), /expected a redis:\/\/ or rediss:\/\/ URL/);
     oneLine(dcgan(['queue', 'status'], { cwd, env: { DCGAN_REDIS: '' } }), /give --redis/);

@@ -31,6 +31,12 @@ export function defaultClassifierDir(dataset: string, imageSize: number, channel
   return path.join(cacheRoot(), 'classifiers', `${dataset}${which}-${imageSize}x${imageSize}x${channels}`);
 }
 
+/** What to say where the cached classifier of a dataset at a size is missing: which command trains it. */
+export function missingClassifierMessage(dataset: string, imageSize: number, channels: number, data: string | undefined, dir: string): string {
+  const s = imageSize;
+  return `no metrics classifier for ${dataset} ${s}x${s}x${channels} in ${dir}; train one with \`dcgan train-classifier --dataset ${dataset}${data === undefined ? '' : ` --data ${data}`} --image-size ${s} --channels ${channels}\` or pass --classifier`;
+}
+
 /** Writes a metrics classifier into `dir`: its LayersModel (model.json, weights.bin) and classifier.json. */
 export async function saveClassifier(model: tfl.LayersModel, info: ClassifierInfo, dir: string): Promise<void> {
   await saveLayersModel(model, dir, `dcgan-ts ${PACKAGE_VERSION}`);

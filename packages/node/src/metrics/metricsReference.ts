@@ -4,7 +4,7 @@ import { type ClassifierOutputs, DcganError, Rng, RngStream, classifierOutputs, 
 import type { SplitCut } from '../datasets/kinds/kind.js';
 import { resolveDatasetSource } from '../datasets/registry.js';
 import type { LabelledSplit } from '../representation/labelledSplits.js';
-import { type ClassifierInfo, checkClassifierInput, defaultClassifierDir, loadClassifier } from './classifierStore.js';
+import { type ClassifierInfo, checkClassifierInput, defaultClassifierDir, loadClassifier, missingClassifierMessage } from './classifierStore.js';
 
 export interface MetricsReferenceRequest {
   dataset: string;
@@ -60,9 +60,7 @@ export async function openMetricsReference(request: MetricsReferenceRequest): Pr
   const classifierDir = request.classifier ?? defaultClassifierDir(dataset, s, c, request.data);
   const { model: classifier, info } = await loadClassifier(classifierDir).catch((e: unknown) => {
     if (request.classifier) throw e;
-    throw new DcganError(
-      `no metrics classifier for ${dataset} ${s}x${s}x${c} in ${classifierDir}; train one with \`dcgan train-classifier --dataset ${dataset}${request.data === undefined ? '' : ` --data ${request.data}`} --image-size ${s} --channels ${c}\` or pass --classifier`,
-    );
+    throw new DcganError(missingClassifierMessage(dataset, s, c, request.data, classifierDir));
   });
   try {
     checkClassifierInput(classifier, s, c);

@@ -6,7 +6,7 @@ import { describeFsError } from '../run/runDirectory.js';
 import { DEFAULT_QUEUE, JOB_FORMAT, TRAIN_JOB, type TrainJobData, trainJobId } from './queueJobs.js';
 import { describeRedisError, openRedis } from './redisConnection.js';
 import { type GridAxis, gridPoints, parseGrid, parseSeeds } from './sweepGrid.js';
-import { absoluteArguments, trainRequestOfArguments } from './trainArguments.js';
+import { absoluteArguments, checkJobModel, trainRequestOfArguments } from './trainArguments.js';
 
 /** `dcgan queue submit`'s options, as a library call. */
 export interface QueueSweepRequest {
@@ -55,7 +55,7 @@ export async function submitSweep(request: QueueSweepRequest): Promise<Submitted
   });
   const jobs = points.map((p) => {
     const data: TrainJobData = { format: JOB_FORMAT, run: path.join(runs, p.name), args: [...common, ...absoluteArguments(p.args, cwd)] };
-    trainRequestOfArguments(data.args, `point ${p.name}`);
+    checkJobModel(trainRequestOfArguments(data.args, `point ${p.name}`), `point ${p.name}`);
     return { id: trainJobId(data.run), data };
   });
 

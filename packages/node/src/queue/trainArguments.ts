@@ -1,4 +1,4 @@
-import { DcganError } from '@dcgan-ts/core';
+import { DEFAULT_MODEL_CONFIG, DcganError, type ModelConfig, validateModelConfig } from '@dcgan-ts/core';
 import path from 'node:path';
 import { OptionValueError, parseDeclaredValue } from '../optionValues.js';
 import type { TrainRequest } from '../train.js';
@@ -63,6 +63,21 @@ export function trainRequestOfArguments(args: readonly string[], where: string):
     }
   }
   return request as TrainRequest;
+}
+
+/**
+ * What dcgan train checks of the network's values beyond each one's own parser (an image size that is a power of two
+ * from 16 to 256, channels 1 or 3), with the paper's defaults for the rest: a sweep is refused when it is submitted,
+ * not job by job in its workers.
+ */
+export function checkJobModel(request: TrainRequest, where: string): void {
+  const given = { imageSize: request.imageSize, channels: request.channels, nz: request.nz, ngf: request.ngf, ndf: request.ndf, kernel: request.kernel, z: request.z };
+  const model = { ...DEFAULT_MODEL_CONFIG, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as ModelConfig;
+  try {
+    validateModelConfig(model);
+  } catch (e) {
+    throw new DcganError(`${where}: ${(e as Error).message}`);
+  }
 }
 
 /** The flags of `args` with path values made absolute against `cwd` (what a job carries). */
