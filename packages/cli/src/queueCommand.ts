@@ -107,6 +107,10 @@ function formatStatus(s: QueueStatus): string {
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
     const format = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
     lines.push('', format(header), ...rows.map(format));
+    const unscored = s.finished.filter((r) => !r.best).length;
+    if (unscored > 0) {
+      lines.push(`(${unscored === s.finished.length ? 'no run' : `${unscored} run${unscored === 1 ? '' : 's'}`} evaluated: ranked by directory after the scored ones; train with --eval-every N to rank by FID)`);
+    }
   }
   return lines.join('\n') + '\n';
 }

@@ -59,6 +59,8 @@ test('missing and corrupt checkpoints', () => {
   assertOneLineError(dcgan(['sample', '--checkpoint', 'nowhere', '--backend', 'cpu'], { cwd }), /no checkpoint at nowhere/);
   mkdirSync(path.join(cwd, 'empty'));
   assertOneLineError(dcgan(['sample', '--checkpoint', 'empty', '--backend', 'cpu'], { cwd }), /no checkpoint in empty/);
+  writeFileSync(path.join(cwd, 'bad.zip'), 'not a zip\n');
+  assertOneLineError(dcgan(['export', '--checkpoint', 'bad.zip', '--format', 'tfjs', '--out', 'x'], { cwd }), /^dcgan: error: bad\.zip is not a checkpoint: a file that is no checkpoint archive \(\.zip/);
 
   const step = path.join(run, 'checkpoints', 'step-000002');
   const weights = path.join(step, 'generator', 'weights.bin');

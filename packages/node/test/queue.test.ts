@@ -200,6 +200,7 @@ describe('dcgan queue on a real Redis', { skip }, () => {
     const table = dcgan(['queue', 'status', ...common], { cwd });
     assert.match(table.stdout, /3 completed, 0 failed/);
     assert.match(table.stdout, /rank\s+best\s+at step\s+steps\s+run directory/);
+    assert.match(table.stdout, /^\(no run evaluated: ranked by directory after the scored ones; train with --eval-every N to rank by FID\)$/m);
   });
 
   test('SIGTERM: the worker finishes its step, checkpoints and gives the job back; the next worker ends it exactly', async () => {
@@ -311,8 +312,10 @@ describe('dcgan queue on a real Redis', { skip }, () => {
     assert.match(worker.stderr(), /rogue-job: failed: job rogue-job: --evil is not a dcgan train option/);
     assert.match(worker.stderr(), /rogue-kind: failed: job rogue-kind: unknown job kind "shell"/);
     assert.equal(existsSync(path.join(cwd, 'rogue')), false);
-    const status = JSON.parse(dcgan(['queue', 'status', ...common, '--json'], { cwd }).stdout) as { counts: { failed: number } };
+    const status = JSON.parse(dcgan(['queue', 'status', ...common, '--json'], { cwd }).stdout) as { counts: { failed: number }; failed: { run: string }[] };
     assert.equal(status.counts.failed, 2);
+    // Every failure counted is listed, whatever its kind.
+    assert.deepEqual(status.failed.map((f) => f.run).sort(), [path.join(cwd, 'rogue'), 'a job of unknown kind "shell"']);
 
     // A Redis with a password: the URL's password works, a wrong one is one line, and neither is ever printed.
     await admin.config('SET', 'requirepass', 'pa55-in-url');

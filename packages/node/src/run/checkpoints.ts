@@ -95,11 +95,13 @@ export async function resolveCheckpointDir(p: string): Promise<string> {
   if (named && !(await fs.stat(p).then(() => true, () => false))) return resolveNamedCheckpoint(named[1]!, named[2]!);
   const found = await followPointer(p, LATEST_POINTER);
   if (found !== null) return found;
-  const exists = await fs.stat(p).then(() => true, () => false);
+  const stat = await fs.stat(p).catch(() => null);
   throw new DcganError(
-    exists
-      ? `no checkpoint in ${p} (expected a run directory or a checkpoint directory with ${STATE_JSON})`
-      : `no checkpoint at ${p}: no such file or directory`,
+    stat === null
+      ? `no checkpoint at ${p}: no such file or directory`
+      : stat.isFile()
+        ? `${p} is not a checkpoint: a file that is no checkpoint archive (.zip, as dcgan export --format checkpoint writes), nor a run or checkpoint directory`
+        : `no checkpoint in ${p} (expected a run directory or a checkpoint directory with ${STATE_JSON})`,
   );
 }
 
