@@ -69,6 +69,11 @@ export async function nativeThreads(): Promise<number | null> {
   return (await importNative())?.nativeInfo?.()?.threads ?? null;
 }
 
+/** Sets the native backend's thread count, process-wide (oneDNN and the elementwise kernels); no-op without it. */
+export async function setNativeThreadCount(n: number): Promise<void> {
+  (await importNative())?.setNativeThreads?.(n);
+}
+
 /** Tries to activate the native backend; returns null on success, else the one-line reason. */
 async function tryNative(): Promise<string | null> {
   let mod: NativeModule;

@@ -162,7 +162,8 @@ export {
 
 // Exploring G: latent inputs, pictures, interpolation, arithmetic, sweeps
 export { parseLatentList, readLatentFile } from './explore/latentInputs.js';
-export { pictureFormat, type PictureFormat, renderLatents, writePicture } from './explore/render.js';
+export { renderLatents, writePicture } from './explore/render.js';
+export { pictureFormat, type PictureFormat } from './io/pictureFormat.js';
 export { interpolate, type InterpolateRequest, type InterpolateResult } from './explore/interpolate.js';
 export { arithmetic, type ArithmeticRequest, type ArithmeticResult } from './explore/arithmetic.js';
 export { project, type ProjectRequest, type ProjectResult } from './explore/project.js';

@@ -20,7 +20,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeRemovedLeftover, removeLeftovers } from './io/leftovers.js';
-import { pictureFormat } from './explore/render.js';
+import { pictureFormat } from './io/pictureFormat.js';
 import { writePng } from './io/png.js';
 import { withGenerator } from './run/checkpoints.js';
 import { describeFsError } from './run/runDirectory.js';

@@ -9,6 +9,7 @@ import {
   DEFAULT_SELECT_BY,
   type EvalScalar,
   type ImageDataset,
+  type ModelConfig,
   parseAugmentPolicies,
   parseMetricList,
   parseSelectBy,
@@ -239,21 +240,32 @@ function refuseChangedConditionalD(request: TrainRequest, base: BaseConfig, out:
 /** DcganConfig's members that a run may lack (older checkpoints, runs without the option). */
 const OPTIONAL_CONFIG_KEYS: readonly string[] = ['ema', 'augment'];
 
+/**
+ * The network a request asks for: its values over `defaults` (the paper's, or with a dataset's image size and
+ * channels). The queue checks a sweep's points with it before they are queued (queue/trainArguments.ts).
+ */
+export function requestedModelConfig(request: TrainRequest, defaults: ModelConfig = DEFAULT_MODEL_CONFIG): ModelConfig {
+  return {
+    ...defaults,
+    imageSize: request.imageSize ?? defaults.imageSize,
+    channels: request.channels ?? defaults.channels,
+    nz: request.nz ?? defaults.nz,
+    ngf: request.ngf ?? defaults.ngf,
+    ndf: request.ndf ?? defaults.ndf,
+    kernel: request.kernel ?? defaults.kernel,
+    z: request.z ?? defaults.z,
+  };
+}
+
 /** A new run: the paper's defaults, the dataset's size and channels, and what was asked. */
 async function freshStart(request: TrainRequest, checkRunDirectory?: DirectoryCheck): Promise<RunStart> {
   const source = await resolveDatasetSource(request);
-  const imageSize = request.imageSize ?? source.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize;
+  const model = requestedModelConfig(request, { ...DEFAULT_MODEL_CONFIG, imageSize: source.imageSize ?? DEFAULT_MODEL_CONFIG.imageSize, channels: source.channels });
+  const { imageSize } = model;
   const base: BaseConfig = {
-    ...DEFAULT_MODEL_CONFIG,
+    ...model,
     ...DEFAULT_TRAINING_CONFIG,
     dataset: source.name,
-    imageSize,
-    channels: request.channels ?? source.channels,
-    nz: request.nz ?? DEFAULT_MODEL_CONFIG.nz,
-    ngf: request.ngf ?? DEFAULT_MODEL_CONFIG.ngf,
-    ndf: request.ndf ?? DEFAULT_MODEL_CONFIG.ndf,
-    kernel: request.kernel ?? DEFAULT_MODEL_CONFIG.kernel,
-    z: request.z ?? DEFAULT_MODEL_CONFIG.z,
     batchSize: request.batchSize ?? DEFAULT_TRAINING_CONFIG.batchSize,
     lr: request.lr ?? DEFAULT_TRAINING_CONFIG.lr,
     beta1: request.beta1 ?? DEFAULT_TRAINING_CONFIG.beta1,

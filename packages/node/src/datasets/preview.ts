@@ -2,7 +2,7 @@ import { DEFAULT_MODEL_CONFIG, DcganError, makeGrid, Rng, RngStream, validateMod
 import { writePng } from '../io/png.js';
 import { resolveDatasetSource, type SourceOpenRequest } from './registry.js';
 import { closeDataset, type FileProblems } from './source.js';
-import { pictureFormat } from '../explore/render.js';
+import { pictureFormat } from '../io/pictureFormat.js';
 
 /** `dcgan data preview`: which images, and how they are cut and converted (as `dcgan train` takes them). */
 export interface PreviewRequest extends Partial<Omit<SourceOpenRequest, 'onProgress'>> {

@@ -1,7 +1,8 @@
 import { DcganError, type Image8, Rng, RngStream, composeRows, latentArithmetic, latentNeighbours, meanLatent } from '@dcgan-ts/core';
 import { withGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
-import { pictureFormat, renderLatents, writePicture } from './render.js';
+import { pictureFormat } from '../io/pictureFormat.js';
+import { renderLatents, writePicture } from './render.js';
 
 /**
  * `dcgan arithmetic`: the checkpoint, three exemplar groups A, B, C (seeds or z files) for A - B + C, the output, and

@@ -1,7 +1,8 @@
 import { DcganError, type Image8, type InterpolationMode, composeRows, walk } from '@dcgan-ts/core';
 import { withGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
-import { pictureFormat, renderLatents, writePicture } from './render.js';
+import { pictureFormat } from '../io/pictureFormat.js';
+import { renderLatents, writePicture } from './render.js';
 
 /**
  * What `dcgan interpolate` walks: the checkpoint, the points (seeds or z files), frames per segment, lerp or slerp

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DcganError, type Image8, generate, generatorInputs, generatorInputWidth, packLatents, toImages, walkClass } from '@dcgan-ts/core';
-import path from 'node:path';
 import { writeGif } from '../io/gif.js';
 import { writePng } from '../io/png.js';
 import type { LoadedGenerator } from '../run/checkpoints.js';
@@ -20,16 +19,6 @@ export async function renderLatents(loaded: LoadedGenerator, latents: readonly F
   } finally {
     tf.dispose(images);
   }
-}
-
-/** A picture's format: 'png' (a still) or 'gif' (animated frames). */
-export type PictureFormat = 'png' | 'gif';
-
-/** The format an output path asks for by its extension. */
-export function pictureFormat(file: string, allowed: PictureFormat[] = ['png', 'gif']): PictureFormat {
-  const ext = path.extname(file).slice(1).toLowerCase() as PictureFormat;
-  if (!allowed.includes(ext)) throw new DcganError(`--out ${file}: give a ${allowed.map((a) => '.' + a).join(' or ')} file`);
-  return ext;
 }
 
 /** Writes a still (PNG) or frames (GIF), mapping file-system failures to one clear line. */

@@ -1,7 +1,8 @@
 import { DcganError, type Image8, composeRows, linspace, sweepDimension } from '@dcgan-ts/core';
 import { withGenerator } from '../run/checkpoints.js';
 import { parseLatentList } from './latentInputs.js';
-import { pictureFormat, renderLatents, writePicture } from './render.js';
+import { pictureFormat } from '../io/pictureFormat.js';
+import { renderLatents, writePicture } from './render.js';
 
 /**
  * What `dcgan sweep` varies: one latent dimension or all, over `steps` values from -range to range (default 2, 1 for

@@ -51,10 +51,14 @@ export function checkClassifierInput(classifier: tfl.LayersModel, imageSize: num
   }
 }
 
+/** Whether `dir` holds a classifier's model.json (what loadClassifier reads first), without loading it. */
+export async function hasClassifier(dir: string): Promise<boolean> {
+  return fs.stat(path.join(dir, 'model.json')).then(() => true, () => false);
+}
+
 /** A classifier folder: any TF.js LayersModel with a `features` layer; classifier.json optional (a user's own model). */
 export async function loadClassifier(dir: string): Promise<{ model: tfl.LayersModel; info: ClassifierInfo | null }> {
-  const exists = await fs.stat(path.join(dir, 'model.json')).then(() => true, () => false);
-  if (!exists) throw new DcganError(`no classifier in ${dir}`);
+  if (!(await hasClassifier(dir))) throw new DcganError(`no classifier in ${dir}`);
   const model = await loadLayersModel(dir);
   const info = await fs.readFile(path.join(dir, 'classifier.json'), 'utf8').then((t) => JSON.parse(t) as ClassifierInfo, () => null);
   if (!model.layers.some((l) => l.name === 'features')) {

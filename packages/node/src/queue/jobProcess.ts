@@ -12,7 +12,7 @@
 import { BestScore, DcganError, EVAL_SCALARS, type EvalScalar, isEvalEntry, type SampleStatistics } from '@dcgan-ts/core';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { type BackendChoice, importNative, selectBackend } from '../backend.js';
+import { type BackendChoice, nativeThreads, selectBackend, setNativeThreadCount } from '../backend.js';
 import { LATEST_POINTER } from '../run/checkpoints.js';
 import { RunDirectory } from '../run/runDirectory.js';
 import { RunLock, RunLockHeldError } from '../run/runLock.js';
@@ -80,11 +80,10 @@ async function trainJob(id: string, job: TrainJobData): Promise<FromJobProcess> 
   }
   if (resume) {
     const config = await run.readConfig().catch(() => ({}) as Record<string, unknown>);
-    const native = await importNative();
-    const settings = resumeSettings(config, request, native?.nativeInfo?.()?.threads ?? null);
+    const settings = resumeSettings(config, request, await nativeThreads());
     Object.assign(request, settings.request);
     if (settings.threads !== null) {
-      native!.setNativeThreads!(settings.threads);
+      await setNativeThreadCount(settings.threads);
       await send({ kind: 'line', line: settings.threadsLine! });
     }
   }

@@ -1,10 +1,9 @@
 import { DcganError, fitGaussian, frechetDistance, mergeSampleStatistics, type SampleStatistics } from '@dcgan-ts/core';
 import { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { checkpointData } from '../datasets/trainingData.js';
-import { defaultClassifierDir, missingClassifierMessage } from '../metrics/classifierStore.js';
+import { defaultClassifierDir, hasClassifier, missingClassifierMessage } from '../metrics/classifierStore.js';
 import { floorMetrics } from '../metrics/featureMetrics.js';
 import { openMetricsReference } from '../metrics/metricsReference.js';
 import { withGenerator } from '../run/checkpoints.js';
@@ -72,7 +71,7 @@ export async function queueEval(request: QueueEvalRequest): Promise<QueueEvalRes
   const { imageSize: s, channels: c } = run.config;
   const classifier = path.resolve(request.classifier ?? defaultClassifierDir(run.dataset, s, c, run.data));
   // Before any shard is queued: without it every shard would fail in the workers.
-  if (!(await fs.stat(path.join(classifier, 'model.json')).then(() => true, () => false))) {
+  if (!(await hasClassifier(classifier))) {
     throw new DcganError(request.classifier ? `no classifier in ${classifier}` : missingClassifierMessage(run.dataset, s, c, run.data, classifier));
   }
   const jobs: { id: string; data: EvalShardJobData }[] = [];

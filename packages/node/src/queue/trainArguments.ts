@@ -1,7 +1,8 @@
-import { DEFAULT_MODEL_CONFIG, DcganError, type ModelConfig, validateModelConfig } from '@dcgan-ts/core';
+import { DcganError, validateModelConfig } from '@dcgan-ts/core';
 import path from 'node:path';
 import { OptionValueError, parseDeclaredValue } from '../optionValues.js';
 import type { TrainRequest } from '../train.js';
+import { requestedModelConfig } from '../trainingPlan.js';
 import { type OptionDeclaration, TRAIN_OPTIONS } from '../trainOptions.js';
 
 /**
@@ -71,10 +72,8 @@ export function trainRequestOfArguments(args: readonly string[], where: string):
  * not job by job in its workers.
  */
 export function checkJobModel(request: TrainRequest, where: string): void {
-  const given = { imageSize: request.imageSize, channels: request.channels, nz: request.nz, ngf: request.ngf, ndf: request.ndf, kernel: request.kernel, z: request.z };
-  const model = { ...DEFAULT_MODEL_CONFIG, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as ModelConfig;
   try {
-    validateModelConfig(model);
+    validateModelConfig(requestedModelConfig(request));
   } catch (e) {
     throw new DcganError(`${where}: ${(e as Error).message}`);
   }

@@ -17,7 +17,8 @@ import {
   toImages,
   refuseConditional,
 } from '@dcgan-ts/core';
-import { pictureFormat, writePicture } from '../explore/render.js';
+import { writePicture } from '../explore/render.js';
+import { pictureFormat } from '../io/pictureFormat.js';
 import { checkpointData } from '../datasets/trainingData.js';
 import { disposeCheckpoint, loadCheckpoint, withGenerator } from '../run/checkpoints.js';
 import { loadLabelledSplit } from './labelledSplits.js';
